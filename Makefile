@@ -1,0 +1,47 @@
+# The two commands: `make run` (everything up, stale parts rebuilt) and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV      := .venv
+RASA_VENV := .venv-rasa
+PY        := $(VENV)/bin/python
+
+.PHONY: help install system-packages run test test-unit lint bench clean
+
+help:
+	@echo "make run    - install what is missing, build the FAQ index and Rasa model if stale, start all services"
+	@echo "make test   - run the whole test suite (unit + integration with real services)"
+	@echo "make bench  - benchmarks (FAQ retrieval quality and latency)"
+	@echo "make lint   - ruff"
+
+install: $(VENV)/.installed $(RASA_VENV)/.installed
+
+$(VENV)/.installed: requirements/app.in requirements/app.lock pyproject.toml
+	@test -x $(PY) || $$(scripts/find-python.sh 3.11) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c requirements/app.lock -r requirements/app.in
+	@touch $@
+
+$(RASA_VENV)/.installed: requirements/rasa.in requirements/rasa.lock
+	@test -x $(RASA_VENV)/bin/python || $$(scripts/find-python.sh 3.10) -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/python -m pip install --quiet --upgrade pip==24.0
+	$(RASA_VENV)/bin/python -m pip install --quiet -c requirements/rasa.lock -r requirements/rasa.in
+	@touch $@
+
+run: install
+	$(PY) -m launcher run
+
+test: install
+	$(PY) -m pytest -ra
+
+test-unit: install
+	$(PY) -m pytest -ra -m "not integration"
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+bench: install
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf var models .pytest_cache

@@ -1,0 +1,38 @@
+"""Typed FastAPI dependencies shared by the routers."""
+
+import hmac
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Header, HTTPException, Request, status
+from sqlalchemy.orm import Session
+
+from backend.settings import Settings
+
+
+def get_settings_dep(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    yield from request.app.state.db.session()
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+SessionDep = Annotated[Session, Depends(get_db)]
+
+
+def require_service_token(
+    settings: SettingsDep, authorization: Annotated[str | None, Header()] = None
+) -> None:
+    """Only the action server, holding the shared token, may call service endpoints."""
+    expected = f"Bearer {settings.service_token.get_secret_value()}"
+    if authorization is None or not hmac.compare_digest(authorization, expected):
+        raise HTTPException(
+            status_code=status.HTTP_401_UNAUTHORIZED,
+            detail="A valid service token is required.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+ServiceAuth = Depends(require_service_token)

@@ -1,0 +1,45 @@
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, StringConstraints
+
+from knowledge.service import FaqService
+
+router = APIRouter(prefix="/api/v1", tags=["faq"])
+
+Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+
+
+class AskRequest(BaseModel):
+    question: Question
+    lang: Literal["fi", "sv", "en"] | None = None
+
+
+class SourceOut(BaseModel):
+    document: str
+    section: str
+
+
+class AskResponse(BaseModel):
+    answered: bool
+    answer: str | None
+    entry_id: str | None
+    score: float
+    lang: str
+    sources: list[SourceOut]
+
+
+@router.post("/ask", response_model=AskResponse)
+async def ask(body: AskRequest, request: Request) -> AskResponse:
+    """Answer a registrar's question from Celia's FAQ, or say it is not covered."""
+    faq: FaqService = request.app.state.faq
+    result = await run_in_threadpool(faq.ask, body.question, body.lang)
+    return AskResponse(
+        answered=result.answered,
+        answer=result.answer,
+        entry_id=result.entry_id,
+        score=result.score,
+        lang=result.lang,
+        sources=[SourceOut(document=s.document, section=s.section) for s in result.sources],
+    )

@@ -1,0 +1,65 @@
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Request, status
+from pydantic import BaseModel, Field, StringConstraints
+
+from backend.api.deps import SessionDep
+from backend.conversations import resolve_conversation
+from backend.rasa_client import RasaClient, RasaUnavailable
+
+router = APIRouter(prefix="/api/v1", tags=["chat"])
+
+ChatText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class ChatRequest(BaseModel):
+    conversation_id: str | None = Field(default=None, max_length=64)
+    message: ChatText
+
+
+class Button(BaseModel):
+    title: str
+    payload: str
+
+
+class BotMessage(BaseModel):
+    text: str
+    buttons: list[Button] | None = None
+
+
+class ChatResponse(BaseModel):
+    conversation_id: str
+    messages: list[BotMessage]
+
+
+def _to_bot_messages(rasa_messages: list[dict[str, Any]]) -> list[BotMessage]:
+    messages = []
+    for item in rasa_messages:
+        text = item.get("text")
+        if not isinstance(text, str):
+            continue
+        buttons = item.get("buttons")
+        messages.append(
+            BotMessage(
+                text=text,
+                buttons=[Button(title=b["title"], payload=b["payload"]) for b in buttons]
+                if buttons
+                else None,
+            )
+        )
+    return messages
+
+
+@router.post("/chat", response_model=ChatResponse, response_model_exclude_none=True)
+async def chat(body: ChatRequest, db: SessionDep, request: Request) -> ChatResponse:
+    conversation = resolve_conversation(db, body.conversation_id)
+    rasa: RasaClient = request.app.state.rasa
+    try:
+        rasa_messages = await rasa.send(conversation.id, body.message)
+    except RasaUnavailable as error:
+        raise HTTPException(
+            status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+            detail="The assistant is temporarily unavailable. Please try again in a moment, "
+            "or write to palvelut@celia.fi.",
+        ) from error
+    return ChatResponse(conversation_id=conversation.id, messages=_to_bot_messages(rasa_messages))

@@ -1,0 +1,37 @@
+"""Error responses a person can act on; never a stack trace, never the submitted input."""
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+log = logging.getLogger("backend.errors")
+
+
+def _describe(error: dict) -> str:
+    location = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
+    message = error.get("msg", "invalid value")
+    return f"{location}: {message}" if location else message
+
+
+async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    # The default handler echoes the submitted input back, which may hold a hetu or a password.
+    problems = [_describe(error) for error in exc.errors()]
+    return JSONResponse(
+        status_code=422,
+        content={"detail": "; ".join(problems), "errors": problems},
+    )
+
+
+async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
+    return JSONResponse(
+        status_code=500,
+        content={"detail": "Something went wrong on our side. Please try again later."},
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, unexpected_error)

@@ -1,0 +1,42 @@
+"""FastAPI application factory: `uvicorn backend.main:create_app --factory`."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from backend import migrate
+from backend.api.routes import ask, chat, health, service
+from backend.db import Database
+from backend.errors import install_error_handlers
+from backend.logging_setup import configure_logging
+from backend.rasa_client import RasaClient
+from backend.settings import Settings, get_settings
+from knowledge.service import FaqService
+from knowledge.settings import KnowledgeSettings
+
+log = logging.getLogger("backend")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_dir / "backend.log")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        migrate.upgrade(settings.database_url)
+        app.state.db = Database(settings.database_url)
+        app.state.faq = FaqService.load(KnowledgeSettings())
+        app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+        log.info("backend ready")
+        yield
+        await app.state.rasa.close()
+        app.state.db.engine.dispose()
+
+    app = FastAPI(title="Celia registrar assistant backend", version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+    install_error_handlers(app)
+    for module in (health, ask, chat, service):
+        app.include_router(module.router)
+    return app

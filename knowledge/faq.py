@@ -1,0 +1,115 @@
+"""Load and validate the curated FAQ (knowledge/faq/*.yml)."""
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+LANGUAGES = ("fi", "sv", "en")
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class FaqError(ValueError):
+    """A broken FAQ file; the message names the file, the entry and the field."""
+
+    def __init__(self, file: Path, entry: str | None, field: str | None, problem: str) -> None:
+        where = (
+            file.name
+            + (f", entry {entry!r}" if entry else "")
+            + (f", field {field!r}" if field else "")
+        )
+        super().__init__(f"{where}: {problem}")
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    id: str
+    document: str
+    section: str
+    quote: str
+    dated: str | None
+    answer: dict[str, str]
+    questions: dict[str, list[str]]
+    file: str
+
+
+def _text(value: Any, file: Path, entry: str | None, field: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise FaqError(file, entry, field, "must be a non-empty text")
+    return value.strip()
+
+
+def _parse_entry(raw: Any, file: Path, index: int) -> FaqEntry:
+    if not isinstance(raw, dict):
+        raise FaqError(file, f"#{index + 1}", None, "an entry must be a mapping")
+    entry_id = _text(raw.get("id"), file, f"#{index + 1}", "id")
+    if not _ID.match(entry_id):
+        raise FaqError(file, entry_id, "id", "use lower-case words joined by '-'")
+    source = raw.get("source")
+    if not isinstance(source, dict):
+        raise FaqError(file, entry_id, "source", "must have 'document' and 'section'")
+    answer = raw.get("answer")
+    questions = raw.get("questions")
+    if not isinstance(answer, dict):
+        raise FaqError(file, entry_id, "answer", "must map fi, sv and en to texts")
+    if not isinstance(questions, dict):
+        raise FaqError(file, entry_id, "questions", "must map fi, sv and en to lists")
+    answers: dict[str, str] = {}
+    phrasings: dict[str, list[str]] = {}
+    for lang in LANGUAGES:
+        answers[lang] = _text(answer.get(lang), file, entry_id, f"answer.{lang}")
+        items = questions.get(lang)
+        if not isinstance(items, list) or not items:
+            raise FaqError(file, entry_id, f"questions.{lang}", "must be a non-empty list")
+        phrasings[lang] = [
+            _text(q, file, entry_id, f"questions.{lang}[{i}]") for i, q in enumerate(items)
+        ]
+    dated = raw.get("dated")
+    return FaqEntry(
+        id=entry_id,
+        document=_text(source.get("document"), file, entry_id, "source.document"),
+        section=_text(source.get("section"), file, entry_id, "source.section"),
+        quote=_text(raw.get("quote"), file, entry_id, "quote"),
+        dated=str(dated) if dated else None,
+        answer=answers,
+        questions=phrasings,
+        file=file.name,
+    )
+
+
+def load_faq(faq_dir: Path, sources_dir: Path | None = None) -> list[FaqEntry]:
+    """All entries, sorted by id. With `sources_dir`, also check each entry's provenance."""
+    entries: list[FaqEntry] = []
+    seen: dict[str, str] = {}
+    files = sorted(faq_dir.glob("*.yml"))
+    if not files:
+        raise FaqError(faq_dir, None, None, "no FAQ files (*.yml) found")
+    for file in files:
+        try:
+            data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        except yaml.YAMLError as error:
+            raise FaqError(file, None, None, f"not valid YAML ({error})") from error
+        if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+            raise FaqError(file, None, "entries", "the file must hold a list under 'entries'")
+        for index, raw in enumerate(data["entries"]):
+            entry = _parse_entry(raw, file, index)
+            if entry.id in seen:
+                raise FaqError(file, entry.id, "id", f"duplicate id (also in {seen[entry.id]})")
+            seen[entry.id] = file.name
+            if sources_dir is not None:
+                _check_provenance(entry, file, sources_dir)
+            entries.append(entry)
+    return sorted(entries, key=lambda e: e.id)
+
+
+def _check_provenance(entry: FaqEntry, file: Path, sources_dir: Path) -> None:
+    source = sources_dir / entry.document
+    if not source.is_file():
+        raise FaqError(file, entry.id, "source.document", f"{entry.document} not in {sources_dir}")
+    text = source.read_text(encoding="utf-8")
+    if entry.quote not in text:
+        raise FaqError(file, entry.id, "quote", f"not found verbatim in {entry.document}")
+    if entry.section not in text:
+        raise FaqError(file, entry.id, "source.section", f"not a heading of {entry.document}")

@@ -1,0 +1,109 @@
+"""Build and read the index folder: FAISS vectors, document metadata and a manifest."""
+
+import hashlib
+import json
+import time
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import faiss
+
+from knowledge.embedding import encode
+from knowledge.faq import FaqEntry, load_faq
+from knowledge.settings import KnowledgeSettings
+
+INDEX_FORMAT = 1
+VECTORS_FILE = "questions.faiss"
+DOCUMENTS_FILE = "documents.json"
+ENTRIES_FILE = "entries.json"
+MANIFEST_FILE = "manifest.json"
+
+
+def index_documents(entries: list[FaqEntry]) -> list[dict[str, str]]:
+    """What gets indexed: every question phrasing and every answer, in each language."""
+    documents = []
+    for entry in entries:
+        for lang, questions in entry.questions.items():
+            documents.extend(
+                {"entry_id": entry.id, "lang": lang, "kind": "question", "text": q}
+                for q in questions
+            )
+            documents.append(
+                {"entry_id": entry.id, "lang": lang, "kind": "answer", "text": entry.answer[lang]}
+            )
+    return documents
+
+
+def content_hash(settings: KnowledgeSettings) -> str:
+    """Hash of everything the index depends on: FAQ files, sources, model name, format."""
+    digest = hashlib.sha256(f"format={INDEX_FORMAT};model={settings.embedding_model}".encode())
+    for folder in (settings.faq_dir, settings.sources_dir):
+        for path in sorted(folder.glob("*")):
+            if path.is_file():
+                digest.update(path.name.encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def read_manifest(index_dir: Path) -> dict[str, Any] | None:
+    path = index_dir / MANIFEST_FILE
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def is_current(settings: KnowledgeSettings) -> bool:
+    manifest = read_manifest(settings.index_dir)
+    return bool(manifest) and manifest.get("content_hash") == content_hash(settings)
+
+
+def build_index(settings: KnowledgeSettings) -> dict[str, Any]:
+    """Validate the FAQ, embed it and write the index folder atomically; returns the manifest."""
+    started = time.perf_counter()
+    entries = load_faq(settings.faq_dir, settings.sources_dir)
+    documents = index_documents(entries)
+    vectors = encode(settings.embedding_model, [d["text"] for d in documents])
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    index.add(vectors)
+
+    staging = settings.index_dir.with_name(settings.index_dir.name + ".building")
+    staging.mkdir(parents=True, exist_ok=True)
+    faiss.write_index(index, str(staging / VECTORS_FILE))
+    _write_json(staging / DOCUMENTS_FILE, documents)
+    _write_json(staging / ENTRIES_FILE, [asdict(e) for e in entries])
+    manifest = {
+        "format": INDEX_FORMAT,
+        "embedding_model": settings.embedding_model,
+        "dimensions": int(vectors.shape[1]),
+        "entries": len(entries),
+        "documents": len(documents),
+        "content_hash": content_hash(settings),
+        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "build_seconds": round(time.perf_counter() - started, 3),
+    }
+    _write_json(staging / MANIFEST_FILE, manifest)
+    _replace_dir(staging, settings.index_dir)
+    return manifest
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.write_text(
+        json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8"
+    )
+
+
+def _replace_dir(staging: Path, target: Path) -> None:
+    old = target.with_name(target.name + ".old")
+    if old.exists():
+        _remove_tree(old)
+    if target.exists():
+        target.rename(old)
+    staging.rename(target)
+    if old.exists():
+        _remove_tree(old)
+
+
+def _remove_tree(path: Path) -> None:
+    for child in path.iterdir():
+        _remove_tree(child) if child.is_dir() else child.unlink()
+    path.rmdir()

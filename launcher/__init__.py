@@ -1,0 +1,1 @@
+"""Starts, checks and stops the assistant's services (used by `make run` and the tests)."""

@@ -1,0 +1,213 @@
+"""The three services as child processes: start with health checks, stop without orphans."""
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from launcher.paths import APP_PYTHON, PROJECT_ROOT, RASA_BIN, RASA_PYTHON
+from launcher.rasa_model import MODEL_FILE
+
+
+class PortInUse(RuntimeError):
+    pass
+
+
+class ServiceFailed(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Ports:
+    backend: int = 8000
+    rasa: int = 5005
+    actions: int = 5055
+
+    @classmethod
+    def from_env(cls) -> "Ports":
+        return cls(
+            backend=int(os.environ.get("BACKEND_PORT", 8000)),
+            rasa=int(os.environ.get("RASA_PORT", 5005)),
+            actions=int(os.environ.get("ACTION_PORT", 5055)),
+        )
+
+
+@dataclass
+class Service:
+    name: str
+    port: int
+    port_variable: str
+    argv: list[str]
+    health_path: str
+    env: dict[str, str] = field(default_factory=dict)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def health_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}{self.health_path}"
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def assistant_services(
+    ports: Ports,
+    secrets: dict[str, str],
+    extra_env: dict[str, str] | None = None,
+    model_file: Path = MODEL_FILE,
+) -> list[Service]:
+    """Backend, action server and Rasa, wired to each other on the given ports."""
+    common = {**secrets, **(extra_env or {}), "PYTHONUNBUFFERED": "1"}
+    backend_url = f"http://127.0.0.1:{ports.backend}"
+    return [
+        Service(
+            "backend",
+            ports.backend,
+            "BACKEND_PORT",
+            [
+                str(APP_PYTHON),
+                "-m",
+                "uvicorn",
+                "backend.main:create_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(ports.backend),
+                "--no-access-log",
+            ],
+            "/healthz",
+            {**common, "RASA_URL": f"http://127.0.0.1:{ports.rasa}"},
+        ),
+        Service(
+            "actions",
+            ports.actions,
+            "ACTION_PORT",
+            [str(RASA_PYTHON), "-m", "actions.server"],
+            "/health",
+            {**common, "ACTION_PORT": str(ports.actions), "BACKEND_URL": backend_url},
+        ),
+        Service(
+            "rasa",
+            ports.rasa,
+            "RASA_PORT",
+            [
+                str(RASA_BIN),
+                "run",
+                "--model",
+                str(model_file),
+                "--port",
+                str(ports.rasa),
+                "--interface",
+                "127.0.0.1",
+                "--endpoints",
+                "endpoints.yml",
+                "--credentials",
+                "credentials.yml",
+            ],
+            "/",
+            {**common, "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{ports.actions}/webhook"},
+        ),
+    ]
+
+
+class ServiceGroup:
+    """Starts services in order, waits for their health checks, stops them all."""
+
+    def __init__(self, services: list[Service], log_dir: Path) -> None:
+        self.services = services
+        self.log_dir = log_dir
+
+    def check_ports(self) -> None:
+        for service in self.services:
+            if not port_is_free(service.port):
+                raise PortInUse(
+                    f"Port {service.port} for the {service.name} is already in use. Stop what "
+                    f"uses it, or choose another port with {service.port_variable}=..."
+                )
+
+    def start(self, timeout_seconds: float = 180.0) -> None:
+        self.check_ports()
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        for service in self.services:
+            log = (self.log_dir / f"{service.name}.out").open("ab")
+            service.process = subprocess.Popen(
+                service.argv,
+                cwd=PROJECT_ROOT,
+                env={**os.environ, **service.env},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,  # own process group: stopping it stops its children
+            )
+            log.close()
+        deadline = time.monotonic() + timeout_seconds
+        for service in self.services:
+            self._wait_healthy(service, deadline)
+
+    def _wait_healthy(self, service: Service, deadline: float) -> None:
+        assert service.process is not None
+        while time.monotonic() < deadline:
+            if service.process.poll() is not None:
+                raise ServiceFailed(
+                    f"{service.name} exited with code {service.process.returncode}; "
+                    f"see {self.log_dir / (service.name + '.out')}"
+                )
+            if is_healthy(service.health_url):
+                return
+            time.sleep(0.3)
+        raise ServiceFailed(f"{service.name} was not healthy at {service.health_url} in time")
+
+    def stop(self, grace_seconds: float = 10.0) -> None:
+        for service in reversed(self.services):
+            process = service.process
+            if process is None or process.poll() is not None:
+                continue
+            try:
+                os.killpg(process.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                continue
+        for service in self.services:
+            process = service.process
+            if process is None:
+                continue
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=grace_seconds)
+            with contextlib.suppress(ProcessLookupError):  # grandchildren left in the group
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+    def stop_one(self, name: str) -> Service:
+        """Stop a single service (fault tests)."""
+        service = next(s for s in self.services if s.name == name)
+        if service.process and service.process.poll() is None:
+            os.killpg(service.process.pid, signal.SIGTERM)
+            service.process.wait(timeout=15)
+        return service
+
+
+def is_healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (loopback URL)
+            return bool(200 <= response.status < 300)
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
