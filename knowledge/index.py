@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import faiss
+import yaml
 
 from knowledge.embedding import encode
-from knowledge.faq import FaqEntry, load_faq
+from knowledge.faq import LANGUAGES, FaqEntry, FaqError, load_faq
 from knowledge.settings import KnowledgeSettings
 
 INDEX_FORMAT = 1
@@ -19,6 +20,30 @@ VECTORS_FILE = "questions.faiss"
 DOCUMENTS_FILE = "documents.json"
 ENTRIES_FILE = "entries.json"
 MANIFEST_FILE = "manifest.json"
+
+
+NOT_COVERED = "__not_covered__"
+
+
+def load_out_of_scope(path: Path) -> list[dict[str, str]]:
+    """Curated questions the FAQ does not answer, as documents of the NOT_COVERED pseudo-entry."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise FaqError(path, None, None, f"not valid YAML ({error})") from error
+    if not isinstance(data, dict) or not isinstance(data.get("topics"), dict):
+        raise FaqError(path, None, "topics", "must map topic names to questions per language")
+    documents = []
+    for topic, by_lang in data["topics"].items():
+        for lang in LANGUAGES:
+            questions = (by_lang or {}).get(lang)
+            if not isinstance(questions, list) or not all(isinstance(q, str) for q in questions):
+                raise FaqError(path, topic, lang, "must be a list of questions")
+            documents.extend(
+                {"entry_id": NOT_COVERED, "lang": lang, "kind": "not_covered", "text": q}
+                for q in questions
+            )
+    return documents
 
 
 def index_documents(entries: list[FaqEntry]) -> list[dict[str, str]]:
@@ -39,11 +64,12 @@ def index_documents(entries: list[FaqEntry]) -> list[dict[str, str]]:
 def content_hash(settings: KnowledgeSettings) -> str:
     """Hash of everything the index depends on: FAQ files, sources, model name, format."""
     digest = hashlib.sha256(f"format={INDEX_FORMAT};model={settings.embedding_model}".encode())
+    files = [settings.out_of_scope_file]
     for folder in (settings.faq_dir, settings.sources_dir):
-        for path in sorted(folder.glob("*")):
-            if path.is_file():
-                digest.update(path.name.encode())
-                digest.update(path.read_bytes())
+        files += sorted(path for path in folder.glob("*") if path.is_file())
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -61,7 +87,7 @@ def build_index(settings: KnowledgeSettings) -> dict[str, Any]:
     """Validate the FAQ, embed it and write the index folder atomically; returns the manifest."""
     started = time.perf_counter()
     entries = load_faq(settings.faq_dir, settings.sources_dir)
-    documents = index_documents(entries)
+    documents = index_documents(entries) + load_out_of_scope(settings.out_of_scope_file)
     vectors = encode(settings.embedding_model, [d["text"] for d in documents])
     index = faiss.IndexFlatIP(vectors.shape[1])
     index.add(vectors)

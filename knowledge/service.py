@@ -11,7 +11,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from knowledge.embedding import encode, load_encoder
 from knowledge.faq import LANGUAGES
-from knowledge.index import DOCUMENTS_FILE, ENTRIES_FILE, MANIFEST_FILE, VECTORS_FILE
+from knowledge.index import DOCUMENTS_FILE, ENTRIES_FILE, MANIFEST_FILE, NOT_COVERED, VECTORS_FILE
 from knowledge.language import detect_language
 from knowledge.settings import KnowledgeSettings
 from knowledge.text import fold, stemmed_tokens
@@ -71,7 +71,8 @@ class FaqService:
         )
         vectors_index = faiss.read_index(str(index_dir / VECTORS_FILE))
         self.vectors = vectors_index.reconstruct_n(0, vectors_index.ntotal)
-        self.entry_ids = sorted(self.entries)
+        # The last "entry" collects the curated not-covered questions (see out_of_scope.yml).
+        self.entry_ids = [*sorted(self.entries), NOT_COVERED]
         position = {entry_id: i for i, entry_id in enumerate(self.entry_ids)}
         self.doc_entry = np.array([position[d["entry_id"]] for d in self.documents])
 
@@ -112,10 +113,14 @@ class FaqService:
         detected = detect_language(question)
         answer_lang = lang or detected or "fi"
         scores = self.score(question, lang or detected)
-        order = np.argsort(-scores)[:5]
-        ranking = [Candidate(self.entry_ids[i], round(float(scores[i]), 4)) for i in order]
+        order = np.argsort(-scores)
+        ranking = [
+            Candidate(self.entry_ids[i], round(float(scores[i]), 4))
+            for i in order
+            if self.entry_ids[i] != NOT_COVERED
+        ][:5]
         best = ranking[0]
-        if best.score < self.threshold:
+        if self.entry_ids[order[0]] == NOT_COVERED or best.score < self.threshold:
             return AskResult(False, None, None, best.score, answer_lang, [], ranking)
         entry = self.entries[best.entry_id]
         title = self.titles.get(entry["document"], {}).get(answer_lang, entry["document"])

