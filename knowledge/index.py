@@ -97,6 +97,9 @@ def build_index(settings: KnowledgeSettings) -> dict[str, Any]:
     faiss.write_index(index, str(staging / VECTORS_FILE))
     _write_json(staging / DOCUMENTS_FILE, documents)
     _write_json(staging / ENTRIES_FILE, [asdict(e) for e in entries])
+    index_hash = hashlib.sha256()
+    for name in (VECTORS_FILE, DOCUMENTS_FILE, ENTRIES_FILE):
+        index_hash.update((staging / name).read_bytes())
     manifest = {
         "format": INDEX_FORMAT,
         "embedding_model": settings.embedding_model,
@@ -104,6 +107,7 @@ def build_index(settings: KnowledgeSettings) -> dict[str, Any]:
         "entries": len(entries),
         "documents": len(documents),
         "content_hash": content_hash(settings),
+        "index_hash": index_hash.hexdigest(),
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "build_seconds": round(time.perf_counter() - started, 3),
     }

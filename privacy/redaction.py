@@ -3,10 +3,11 @@
 import logging
 import re
 
-# Any hetu-shaped string, valid checksum or not: a mistyped hetu is still personal data.
+# Any hetu-shaped string, valid checksum or not, with or without its century sign:
+# a mistyped hetu is still personal data.
 # Century signs: + (1800s), - Y X W V U (1900s), A B C D E F (2000s).
 HETU_PATTERN = re.compile(
-    r"(?<![0-9A-Za-z])(\d{6})\s?[-+AaBbCcDdEeFfYyXxWwVvUu]\s?\d{3}[0-9A-Ya-y](?![0-9A-Za-z])"
+    r"(?<![0-9A-Za-z])\d{6}\s?[-+A-FYXWVUa-fyxwvu]?\s?\d{3}[0-9A-Ya-y](?![0-9A-Za-z])"
 )
 EMAIL_PATTERN = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 # A token that mixes lower case, upper case, a digit and a special character looks like a password.

@@ -1,0 +1,40 @@
+"""Small helpers shared by the tests."""
+
+import json
+import secrets
+import urllib.error
+import urllib.request
+from typing import Any
+
+
+def random_secrets() -> dict[str, str]:
+    return {
+        name: secrets.token_urlsafe(48)
+        for name in ("SERVICE_TOKEN", "HETU_HMAC_KEY", "SESSION_SECRET")
+    }
+
+
+def post_json(
+    url: str, payload: Any, headers: dict[str, str] | None = None, timeout: float = 30.0
+) -> tuple[int, Any]:
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(payload).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+def chat(backend_url: str, message: str, conversation_id: str | None = None) -> tuple[int, Any]:
+    return post_json(
+        f"{backend_url}/api/v1/chat", {"conversation_id": conversation_id, "message": message}
+    )
+
+
+def texts(reply: dict[str, Any]) -> str:
+    return "\n".join(m["text"] for m in reply["messages"])

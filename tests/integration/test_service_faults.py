@@ -1,0 +1,71 @@
+"""Services really down: the user still gets a clear answer, never silence or a stack trace."""
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from launcher.services import Ports, ServiceGroup, assistant_services, free_port
+from tests.helpers import chat, post_json, random_secrets
+
+pytestmark = pytest.mark.integration
+
+
+def _group(
+    names: set[str], ports: Ports, workdir: Path, env: dict[str, str], model_file: Path
+) -> ServiceGroup:
+    services = [
+        s for s in assistant_services(ports, random_secrets(), env, model_file) if s.name in names
+    ]
+    return ServiceGroup(services, workdir / "log")
+
+
+@pytest.fixture
+def backend_without_rasa(
+    tmp_path: Path, faq_index_dir: Path, rasa_model_file: Path
+) -> Iterator[str]:
+    ports = Ports(backend=free_port(), rasa=free_port(), actions=free_port())  # nothing on rasa
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", "INDEX_DIR": str(faq_index_dir)}
+    group = _group({"backend"}, ports, tmp_path, env, rasa_model_file)
+    try:
+        group.start()
+        yield f"http://127.0.0.1:{ports.backend}"
+    finally:
+        group.stop()
+
+
+def test_rasa_down_gives_503_with_a_message(backend_without_rasa: str) -> None:
+    status, body = chat(backend_without_rasa, "hei")
+    assert status == 503
+    assert "palvelut@celia.fi" in body["detail"]
+
+
+@pytest.fixture
+def rasa_without_backend(tmp_path: Path, rasa_model_file: Path) -> Iterator[str]:
+    ports = Ports(backend=free_port(), rasa=free_port(), actions=free_port())  # no backend
+    group = _group({"actions", "rasa"}, ports, tmp_path, {}, rasa_model_file)
+    try:
+        group.start()
+        yield f"http://127.0.0.1:{ports.rasa}"
+    finally:
+        group.stop()
+
+
+def test_backend_down_the_action_answers_helpfully_and_fast(rasa_without_backend: str) -> None:
+    started = time.monotonic()
+    status, messages = post_json(
+        f"{rasa_without_backend}/webhooks/rest/webhook",
+        {"sender": "fault-test", "message": "Miten rekisteröin uuden asiakkaan?"},
+    )
+    elapsed = time.monotonic() - started
+    assert status == 200
+    text = " ".join(m.get("text", "") for m in messages)
+    assert "palvelut@celia.fi" in text
+    assert elapsed < 4.0
+    # The conversation goes on: a greeting still gets its answer.
+    status, messages = post_json(
+        f"{rasa_without_backend}/webhooks/rest/webhook", {"sender": "fault-test", "message": "hei"}
+    )
+    assert status == 200
+    assert "Hei!" in " ".join(m.get("text", "") for m in messages)

@@ -1,0 +1,40 @@
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from backend.conversations import resolve_conversation
+from backend.db import Database
+from backend.migrate import upgrade
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Session]:
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    upgrade(url)
+    database = Database(url)
+    with database.sessions() as session:
+        yield session
+    database.engine.dispose()
+
+
+def test_new_ids_are_128_bit_random_hex(db: Session) -> None:
+    ids = {resolve_conversation(db, None).id for _ in range(50)}
+    assert len(ids) == 50
+    assert all(len(i) == 32 and int(i, 16) >= 0 for i in ids)
+
+
+def test_an_issued_id_is_kept(db: Session) -> None:
+    issued = resolve_conversation(db, None).id
+    assert resolve_conversation(db, issued).id == issued
+
+
+@pytest.mark.parametrize("foreign", ["a" * 32, "not-hex", "", "'; DROP TABLE conversations;--"])
+def test_a_client_chosen_id_is_never_adopted(db: Session, foreign: str) -> None:
+    assert resolve_conversation(db, foreign).id != foreign
+
+
+def test_a_registrar_is_bound_once(db: Session) -> None:
+    conversation = resolve_conversation(db, None, registrar_id=7)
+    assert resolve_conversation(db, conversation.id, registrar_id=8).registrar_id == 7
