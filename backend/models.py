@@ -1,15 +1,123 @@
-"""ORM models. Each table's migration lives in backend/migrations/versions."""
+"""ORM models. Each table's migration lives in backend/migrations/versions.
 
+Nothing here holds a plaintext hetu or password: customers keep a keyed HMAC of the hetu for
+look-up and a Fernet-encrypted copy (see backend/security.py); passwords and tokens are hashed.
+"""
+
+import enum
 from datetime import datetime, timezone
+from typing import Any, ClassVar
 
-from sqlalchemy import DateTime, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 from backend.db import Base
 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every database (SQLite hands back naive ones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value
+
+
+def _enum(enum_class: type[enum.Enum]) -> Enum:
+    return Enum(
+        enum_class,
+        native_enum=False,
+        create_constraint=True,
+        length=24,
+        name=f"ck_{enum_class.__name__.lower()}",
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+class UnitKind(str, enum.Enum):
+    library = "library"
+    school = "school"
+    higher_education = "higher_education"
+    other = "other"
+
+
+class RegistrarRole(str, enum.Enum):
+    registrar = "registrar"
+    main_user = "main_user"
+
+
+class RegistrarStatus(str, enum.Enum):
+    unverified = "unverified"
+    active = "active"
+    deleted = "deleted"
+
+
+class CustomerStatus(str, enum.Enum):
+    active = "active"
+    marked_for_deletion = "marked_for_deletion"
+    ended = "ended"
+
+
+class Delivery(str, enum.Enum):
+    online = "online"
+    cd = "cd"
+
+
+class TokenPurpose(str, enum.Enum):
+    email_verification = "email_verification"
+    password_reset = "password_reset"  # noqa: S105 (a purpose, not a password)
+
+
+class RequestKind(str, enum.Enum):
+    reactivation = "reactivation"
+    unlock = "unlock"
+    delivery_change = "delivery_change"
+    registrar_removal = "registrar_removal"
+
+
+class RequestStatus(str, enum.Enum):
+    open = "open"
+    approved = "approved"
+    denied = "denied"
+
+
+class EscalationReason(str, enum.Enum):
+    asked_for_human = "asked_for_human"
+    unanswered_question = "unanswered_question"
+    failed_flow = "failed_flow"
+
+
+class EscalationStatus(str, enum.Enum):
+    open = "open"
+    in_progress = "in_progress"
+    resolved = "resolved"
+
+
+class MessageKind(str, enum.Enum):
+    note = "note"
+    reply = "reply"
 
 
 class Conversation(Base):
@@ -21,3 +129,290 @@ class Conversation(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_message_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     registrar_id: Mapped[int | None] = mapped_column(nullable=True, index=True)
+
+
+class Unit(Base):
+    """A library, school, higher-education unit or other community that registers customers."""
+
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[UnitKind] = mapped_column(_enum(UnitKind))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+registrar_units = Table(
+    "registrar_units",
+    Base.metadata,
+    Column("registrar_id", ForeignKey("registrars.id", ondelete="CASCADE"), primary_key=True),
+    Column("unit_id", ForeignKey("units.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Registrar(Base):
+    """A registrar's own account (seed 003); a main user also manages the unit's registrars."""
+
+    __tablename__ = "registrars"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    language: Mapped[str] = mapped_column(String(2), default="fi")
+    role: Mapped[RegistrarRole] = mapped_column(
+        _enum(RegistrarRole), default=RegistrarRole.registrar
+    )
+    status: Mapped[RegistrarStatus] = mapped_column(
+        _enum(RegistrarStatus), default=RegistrarStatus.unverified
+    )
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    password_changed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    locked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    email_verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+    units: Mapped[list[Unit]] = relationship(secondary=registrar_units, order_by=Unit.id)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class StaffUser(Base):
+    """A Celia staff member who decides requests and handles escalations."""
+
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class Customer(Base):
+    """A Celia customer. The hetu is kept as an HMAC (look-up) and an encrypted copy only."""
+
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hetu_hmac: Mapped[str | None] = mapped_column(String(64), unique=True)
+    hetu_encrypted: Mapped[str | None] = mapped_column(Text)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(254))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    status: Mapped[CustomerStatus] = mapped_column(
+        _enum(CustomerStatus), default=CustomerStatus.active
+    )
+    delivery: Mapped[Delivery] = mapped_column(_enum(Delivery), default=Delivery.online)
+    temporary: Mapped[bool] = mapped_column(Boolean, default=False)
+    guardian_consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+
+    unit: Mapped[Unit] = relationship()
+
+
+class AccountToken(Base):
+    """A single-use e-mail verification code or password-reset token, stored hashed."""
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registrar_id: Mapped[int] = mapped_column(
+        ForeignKey("registrars.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[TokenPurpose] = mapped_column(_enum(TokenPurpose))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class WebSession(Base):
+    """A logged-in registrar or staff user; the cookie holds the token, the row its hash."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    registrar_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registrars.id", ondelete="CASCADE"), index=True
+    )
+    staff_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), index=True
+    )
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    password_change_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class StaffRequest(Base):
+    """Something only Celia staff can decide; approval changes the real state.
+
+    One table for all kinds (single-table inheritance) so the console lists and counts them
+    together; the subclasses below name the domain's request types.
+    """
+
+    __tablename__ = "staff_requests"
+    __mapper_args__: ClassVar[dict[str, Any]] = {"polymorphic_on": "kind"}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[RequestKind] = mapped_column(_enum(RequestKind), index=True)
+    status: Mapped[RequestStatus] = mapped_column(
+        _enum(RequestStatus), default=RequestStatus.open, index=True
+    )
+    registrar_id: Mapped[int] = mapped_column(ForeignKey("registrars.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    target_registrar_id: Mapped[int | None] = mapped_column(ForeignKey("registrars.id"))
+    conversation_id: Mapped[str | None] = mapped_column(String(32))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    decision_note: Mapped[str | None] = mapped_column(String(2000))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+    registrar: Mapped[Registrar] = relationship(foreign_keys=[registrar_id])
+    target_registrar: Mapped[Registrar | None] = relationship(foreign_keys=[target_registrar_id])
+    customer: Mapped[Customer | None] = relationship()
+    unit: Mapped[Unit | None] = relationship()
+
+    @property
+    def reference(self) -> str:
+        return f"REQ-{self.id:06d}"
+
+
+class ReactivationRequest(StaffRequest):
+    """Bring back a customer marked for deletion, into the requester's unit."""
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"polymorphic_identity": RequestKind.reactivation}
+
+
+class UnlockRequest(StaffRequest):
+    """Open a registrar account locked after failed log-ins (the requester is the account)."""
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"polymorphic_identity": RequestKind.unlock}
+
+
+class DeliveryChangeRequest(StaffRequest):
+    """Move a customer from CD loans to online use."""
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {
+        "polymorphic_identity": RequestKind.delivery_change
+    }
+
+
+class RegistrarRemovalRequest(StaffRequest):
+    """Remove a registrar from a unit where the unit's main user cannot."""
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {
+        "polymorphic_identity": RequestKind.registrar_removal
+    }
+
+
+class Escalation(Base):
+    """A chat conversation handed to Celia staff."""
+
+    __tablename__ = "escalations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(32), index=True)
+    reason: Mapped[EscalationReason] = mapped_column(_enum(EscalationReason))
+    transcript: Mapped[str] = mapped_column(Text)  # redacted before it is stored
+    status: Mapped[EscalationStatus] = mapped_column(
+        _enum(EscalationStatus), default=EscalationStatus.open, index=True
+    )
+    registrar_id: Mapped[int | None] = mapped_column(ForeignKey("registrars.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    messages: Mapped[list["EscalationMessage"]] = relationship(
+        order_by="EscalationMessage.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def reference(self) -> str:
+        return f"ESC-{self.id:06d}"
+
+
+class EscalationMessage(Base):
+    """A staff note (internal) or reply (shown to the registrar in the chat widget)."""
+
+    __tablename__ = "escalation_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(
+        ForeignKey("escalations.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[MessageKind] = mapped_column(_enum(MessageKind))
+    author_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class AuditEvent(Base):
+    """Who did what to which record; details never hold personal data."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_target", "target_kind", "target_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    actor_kind: Mapped[str] = mapped_column(String(16))  # staff, registrar, service
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(64))
+    target_kind: Mapped[str] = mapped_column(String(32))
+    target_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str | None] = mapped_column(String(2000))
+
+
+class OutboxEmail(Base):
+    """An e-mail written in the same transaction as the change that causes it."""
+
+    __tablename__ = "outbox_emails"
+    __table_args__ = (Index("ix_outbox_emails_due", "sent_at", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_error: Mapped[str | None] = mapped_column(String(300))
+
+
+class IdempotencyRecord(Base):
+    """The answer given to a creating request, replayed when the same key comes again."""
+
+    __tablename__ = "idempotency_records"
+    __table_args__ = (UniqueConstraint("scope", "key", name="uq_idempotency_scope_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(128))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    response_body: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class RateLimitEvent(Base):
+    """One counted attempt; the bucket is a digest so no address or e-mail is stored."""
+
+    __tablename__ = "rate_limit_events"
+    __table_args__ = (Index("ix_rate_limit_events_bucket", "bucket", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bucket: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

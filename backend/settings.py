@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -26,6 +27,36 @@ class Settings(BaseSettings):
     session_secret: SecretStr = Field(min_length=32)
 
     chat_message_max_chars: int = 2000
+
+    # Registrar accounts (seeds 002 and 003).
+    login_max_failures: int = Field(default=5, ge=1)  # consecutive failures before the lock
+    password_rotation_months: Literal[0, 6, 12] = 0  # 0 = rotation off
+    verification_code_hours: int = Field(default=24, ge=1)
+    password_reset_token_minutes: int = Field(default=60, ge=1)
+    password_reset_per_account_per_hour: int = Field(default=3, ge=1)
+    password_reset_per_client_per_hour: int = Field(default=20, ge=1)
+    # Every reset request answers after this long, so timing does not tell whether an account
+    # exists; keep it above the slowest real handling time.
+    password_reset_answer_seconds: float = Field(default=0.5, ge=0)
+    session_hours: float = Field(default=12, gt=0)
+    session_cookie_secure: bool = False  # Secure is also set on every HTTPS request
+    # Argon2id cost; production keeps the defaults, tests lower them.
+    argon2_time_cost: int = Field(default=3, ge=1)
+    argon2_memory_kib: int = Field(default=65536, ge=8)
+    argon2_parallelism: int = Field(default=4, ge=1)
+
+    # Outgoing e-mail: the outbox is delivered by a background sender.
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = 10.0
+    mail_from: str = "Celia <no-reply@celia.fi>"
+    email_sender_enabled: bool = True
+    email_send_interval_seconds: float = Field(default=5.0, gt=0)
+    email_retry_base_seconds: float = Field(default=30.0, gt=0)  # doubles per failed attempt
+    email_retry_max_seconds: float = Field(default=3600.0, gt=0)
 
 
 @lru_cache

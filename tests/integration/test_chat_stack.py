@@ -87,10 +87,10 @@ def test_service_endpoints_need_the_service_token(stack: dict[str, str]) -> None
 
     url = f"{stack['backend']}/api/v1/service/conversations/abc"
     with pytest.raises(urllib.error.HTTPError) as refused:
-        urllib.request.urlopen(url, timeout=5)  # noqa: S310
+        urllib.request.urlopen(url, timeout=5)
     assert refused.value.code == 401
     request = urllib.request.Request(
         url, headers={"Authorization": f"Bearer {stack['SERVICE_TOKEN']}"}
     )
-    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+    with urllib.request.urlopen(request, timeout=5) as response:
         assert response.status == 200

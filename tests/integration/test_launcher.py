@@ -1,4 +1,4 @@
-"""`make run`'s launcher as a user runs it: all healthy, a greeting, Ctrl-C leaves nothing behind."""
+"""The launcher as a user runs it: all healthy, a greeting, Ctrl-C leaves nothing behind."""
 
 import os
 import signal
