@@ -25,7 +25,17 @@ def load_encoder(name: str):  # type: ignore[no-untyped-def]  (SentenceTransform
 
     # Two cores: one thread per request keeps latency flat under concurrent requests.
     torch.set_num_threads(max(1, int(os.environ.get("EMBEDDING_THREADS", "1"))))
-    return SentenceTransformer(resolve_model_path(name), device="cpu")
+    encoder = SentenceTransformer(resolve_model_path(name), device="cpu")
+    encoder.max_seq_length = min(encoder.max_seq_length, 128)  # questions are short
+    return encoder
+
+
+@lru_cache(maxsize=4096)
+def encode_query(name: str, text: str) -> np.ndarray:
+    """One question's embedding; registrars ask the same questions often, so keep recent ones."""
+    vector = encode(name, [text])[0]
+    vector.setflags(write=False)
+    return vector
 
 
 def encode(name: str, texts: list[str]) -> np.ndarray:

@@ -1,6 +1,8 @@
 """Answering questions from the FAQ index: dense + lexical retrieval, fused, with abstention."""
 
 import json
+import math
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -9,7 +11,7 @@ import numpy as np
 import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from knowledge.embedding import encode, load_encoder
+from knowledge.embedding import encode_query, load_encoder
 from knowledge.faq import LANGUAGES
 from knowledge.index import DOCUMENTS_FILE, ENTRIES_FILE, MANIFEST_FILE, NOT_COVERED, VECTORS_FILE
 from knowledge.language import detect_language
@@ -61,6 +63,7 @@ class FaqService:
             raise IndexNotBuilt(f"no FAQ index in {index_dir}; run `python -m knowledge build`")
         self.manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         self.threshold = settings.faq_answer_threshold
+        self.min_coverage = settings.faq_min_coverage
         self.model = self.manifest["embedding_model"]
         self.documents = json.loads((index_dir / DOCUMENTS_FILE).read_text(encoding="utf-8"))
         self.entries = {
@@ -84,7 +87,36 @@ class FaqService:
             analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, preprocessor=fold
         )
         self.char_matrix = self.char_vectorizer.fit_transform([d["text"] for d in self.documents])
+        self._build_vocabulary()
         load_encoder(self.model)  # warm the model so the first question is not slow
+
+    def _build_vocabulary(self) -> None:
+        """Per-entry stemmed vocabulary and entry-level IDF, for the coverage check."""
+        self.entry_vocab: list[set[str]] = [set() for _ in self.entry_ids]
+        for document, entry_index in zip(self.documents, self.doc_entry, strict=True):
+            self.entry_vocab[entry_index].update(
+                stemmed_tokens(document["text"], document["lang"])
+            )
+        self.entry_prefixes = [{t[:5] for t in vocab if len(t) >= 5} for vocab in self.entry_vocab]
+        frequency = Counter(t for vocab in self.entry_vocab for t in vocab)
+        entries = len(self.entry_ids)
+        self.idf = {t: math.log((entries + 1) / (n + 0.5)) for t, n in frequency.items()}
+        self.unknown_idf = math.log((entries + 1) / 0.5)
+
+    def coverage(self, tokens: list[str], entry_index: int) -> float:
+        """IDF-weighted share of the question's words that the entry knows.
+
+        Catches questions that merely share common domain words with an entry ("Celia",
+        "asiakas") while their key word (a price, opening hours, the weather) is nowhere in it.
+        """
+        vocab, prefixes = self.entry_vocab[entry_index], self.entry_prefixes[entry_index]
+        total = covered = 0.0
+        for token in tokens:
+            weight = self.idf.get(token, self.unknown_idf)
+            total += weight
+            if token in vocab or (len(token) >= 5 and token[:5] in prefixes):
+                covered += weight
+        return covered / total if total else 0.0
 
     @classmethod
     def load(cls, settings: KnowledgeSettings) -> "FaqService":
@@ -95,12 +127,15 @@ class FaqService:
         np.maximum.at(best, self.doc_entry, doc_scores.astype(np.float32))
         return best
 
-    def score(self, question: str, lang: str | None) -> np.ndarray:
-        """Fused relevance of every entry (in `self.entry_ids` order)."""
-        query_vector = encode(self.model, [question])[0]
-        dense = self.vectors @ query_vector
+    @staticmethod
+    def query_tokens(question: str, lang: str | None) -> list[str]:
         langs = [lang] if lang else list(LANGUAGES)
-        tokens = sorted({t for lg in langs for t in stemmed_tokens(question, lg)})
+        return sorted({t for lg in langs for t in stemmed_tokens(question, lg)})
+
+    def score(self, question: str, tokens: list[str]) -> np.ndarray:
+        """Fused relevance of every entry (in `self.entry_ids` order)."""
+        query_vector = encode_query(self.model, question)
+        dense = self.vectors @ query_vector
         word = (self.word_matrix @ self.word_vectorizer.transform([tokens]).T).toarray().ravel()
         char = (self.char_matrix @ self.char_vectorizer.transform([question]).T).toarray().ravel()
         return (
@@ -112,7 +147,8 @@ class FaqService:
     def ask(self, question: str, lang: str | None = None) -> AskResult:
         detected = detect_language(question)
         answer_lang = lang or detected or "fi"
-        scores = self.score(question, lang or detected)
+        tokens = self.query_tokens(question, lang or detected)
+        scores = self.score(question, tokens)
         order = np.argsort(-scores)
         ranking = [
             Candidate(self.entry_ids[i], round(float(scores[i]), 4))
@@ -120,7 +156,11 @@ class FaqService:
             if self.entry_ids[i] != NOT_COVERED
         ][:5]
         best = ranking[0]
-        if self.entry_ids[order[0]] == NOT_COVERED or best.score < self.threshold:
+        if (
+            self.entry_ids[order[0]] == NOT_COVERED
+            or best.score < self.threshold
+            or self.coverage(tokens, int(order[0])) < self.min_coverage
+        ):
             return AskResult(False, None, None, best.score, answer_lang, [], ranking)
         entry = self.entries[best.entry_id]
         title = self.titles.get(entry["document"], {}).get(answer_lang, entry["document"])

@@ -20,3 +20,5 @@ class KnowledgeSettings(BaseSettings):
     embedding_model: str = PACKAGED_MODEL
     # Below this fused score the question is treated as outside the FAQ (see `make bench`).
     faq_answer_threshold: float = 0.42
+    # Share (IDF-weighted) of the question's words the best entry must know to be answered.
+    faq_min_coverage: float = 0.5

@@ -1,0 +1,136 @@
+"""`python -m benchmarks [faq]`: print benchmark figures beside their baselines."""
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+from benchmarks.eval_sets import DEV_SET, HELDOUT_SET, load_questions
+from benchmarks.faq_quality import (
+    Quality,
+    SourceBm25,
+    latency_ms,
+    per_language,
+    system_predictor,
+)
+from launcher.paths import VAR_DIR
+
+RESULTS_DIR = VAR_DIR / "bench"
+
+
+def _table(title: str, rows: dict[str, dict[str, Quality]]) -> str:
+    lines = [
+        f"\n{title}",
+        f"{'system':<10}{'lang':<6}{'n':>5}{'top1':>8}{'MRR@5':>8}"
+        f"{'refused':>9}{'abst.P':>8}{'abst.R':>8}",
+    ]
+    for system, by_lang in rows.items():
+        for lang, q in by_lang.items():
+            lines.append(
+                f"{system:<10}{lang:<6}{q.questions:>5}{q.top1:>8.3f}{q.mrr5:>8.3f}"
+                f"{q.wrongly_refused:>9.3f}{q.abstain_precision:>8.3f}"
+                f"{q.abstain_recall:>8.3f}"
+            )
+    return "\n".join(lines)
+
+
+def bench_faq() -> dict:
+    from knowledge.embedding import encode_query
+    from knowledge.faq import load_faq
+    from knowledge.index import build_index
+    from knowledge.service import FaqService
+    from knowledge.settings import KnowledgeSettings
+
+    settings = KnowledgeSettings(index_dir=RESULTS_DIR / "index")
+    started = time.perf_counter()
+    manifest = build_index(settings)
+    build_seconds = time.perf_counter() - started
+    service = FaqService.load(settings)
+    entries = load_faq(settings.faq_dir)
+    sources = {
+        p.name: p.read_text(encoding="utf-8") for p in sorted(settings.sources_dir.glob("*.txt"))
+    }
+    report: dict = {
+        "index_build_seconds": round(build_seconds, 2),
+        "index_documents": manifest["documents"],
+    }
+    predict = system_predictor(service)
+    for name, path in (("dev", DEV_SET), ("held-out", HELDOUT_SET)):
+        questions = load_questions(path)
+        baseline = SourceBm25(sources, entries)
+        baseline.calibrate(questions)
+        rows = {
+            "hybrid": per_language(questions, [predict(q.text) for q in questions]),
+            "bm25-raw": per_language(questions, [baseline.predict(q.text) for q in questions]),
+        }
+        print(_table(f"FAQ retrieval, {name} set ({path.name})", rows))
+        report[name] = {
+            system: {lang: asdict(q) for lang, q in by_lang.items()}
+            for system, by_lang in rows.items()
+        }
+        if name == "dev":
+            texts = [q.text for q in questions]
+            encode_query.cache_clear()  # measure real embedding work, not the query cache
+            report["latency_ms_in_process"] = {
+                "hybrid": latency_ms(service.ask, texts),
+                "bm25-raw": latency_ms(baseline.predict, texts),
+            }
+    report["ask_api_latency_ms"] = _ask_api_latency(
+        [q.text for q in load_questions(DEV_SET)], settings.index_dir
+    )
+    print(
+        f"\nIndex build: {report['index_build_seconds']} s ({report['index_documents']} documents)"
+    )
+    for system, (p50, p95) in report["latency_ms_in_process"].items():
+        print(f"In-process answer latency {system:<9} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms")
+    p50, p95 = report["ask_api_latency_ms"]
+    print(f"POST /api/v1/ask (real server, warm)  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms")
+    return report
+
+
+def _ask_api_latency(texts: list[str], index_dir: Path) -> tuple[float, float]:
+    """p50/p95 of POST /api/v1/ask against a real backend process on a free port."""
+    import httpx
+
+    from launcher.services import Ports, ServiceGroup, assistant_services, free_port
+    from tests.helpers import random_secrets
+
+    with tempfile.TemporaryDirectory() as tmp:
+        ports = Ports(backend=free_port(), rasa=free_port(), actions=free_port())
+        env = {
+            "DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.db'}",
+            "LOG_DIR": tmp,
+            "INDEX_DIR": str(index_dir),
+        }
+        backend = [
+            s for s in assistant_services(ports, random_secrets(), env) if s.name == "backend"
+        ]
+        group = ServiceGroup(backend, Path(tmp))
+        group.start()
+        try:
+            url = f"http://127.0.0.1:{ports.backend}/api/v1/ask"
+            with httpx.Client(timeout=10) as client:
+                return latency_ms(lambda t: client.post(url, json={"question": t}), texts)
+        finally:
+            group.stop()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument("suites", nargs="*", default=["faq"], choices=["faq"])
+    args = parser.parse_args()
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    results = {}
+    if "faq" in args.suites:
+        results["faq"] = bench_faq()
+    out = RESULTS_DIR / "results.json"
+    out.write_text(json.dumps(results, indent=1))
+    print(f"\nFigures saved to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
