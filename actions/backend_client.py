@@ -1,6 +1,11 @@
-"""Small typed client for the backend's API, used by every action (service token, 3 s timeout)."""
+"""Small typed client for the backend's service API, used by every action.
+
+Every call carries the service token and gives up after BACKEND_TIMEOUT_SECONDS (3 s), so an
+action can still answer the user within Rasa's patience when the backend is slow or down.
+"""
 
 import os
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +15,16 @@ DEFAULT_TIMEOUT_SECONDS = 3.0
 
 
 class BackendError(Exception):
-    """The backend was unreachable, too slow, or answered with an unexpected status."""
+    """The backend was unreachable, too slow, or failed (5xx)."""
+
+
+class BackendRefusal(Exception):
+    """The backend refused the request (4xx) with a message a person can act on."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(f"{status}: {detail}")
+        self.status = status
+        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -26,6 +40,12 @@ class FaqAnswer:
     entry_id: str | None
     lang: str
     sources: list[dict[str, str]]
+
+
+@dataclass(frozen=True)
+class FiledRequest:
+    reference: str
+    masked_hetu: str | None
 
 
 class BackendClient:
@@ -51,11 +71,20 @@ class BackendClient:
     async def _request(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         try:
             async with self._client().request(method, self.base_url + path, **kwargs) as reply:
-                if reply.status >= 400:
+                if 400 <= reply.status < 500:
+                    body = await reply.json(content_type=None)
+                    detail = body.get("detail") if isinstance(body, dict) else None
+                    raise BackendRefusal(reply.status, str(detail or "request refused"))
+                if reply.status >= 500:
                     raise BackendError(f"{method} {path} answered {reply.status}")
                 return await reply.json()
         except (aiohttp.ClientError, TimeoutError) as error:
             raise BackendError(f"{method} {path} failed: {type(error).__name__}") from error
+
+    async def _create(self, path: str, body: dict[str, Any], idempotency_key: str) -> dict:
+        return await self._request(
+            "POST", path, json=body, headers={"Idempotency-Key": idempotency_key}
+        )
 
     async def conversation(self, conversation_id: str) -> ConversationInfo:
         data = await self._request("GET", f"/api/v1/service/conversations/{conversation_id}")
@@ -71,9 +100,57 @@ class BackendClient:
             sources=data.get("sources", []),
         )
 
+    async def request_password_reset(self, conversation_id: str, email: str) -> None:
+        await self._request(
+            "POST",
+            "/api/v1/service/password-reset",
+            json={"conversation_id": conversation_id, "email": email},
+        )
+
+    async def request_unlock(self, conversation_id: str, email: str, key: str) -> str | None:
+        data = await self._create(
+            "/api/v1/service/unlock-requests",
+            {"conversation_id": conversation_id, "email": email},
+            key,
+        )
+        return data.get("reference")
+
+    async def request_reactivation(self, conversation_id: str, hetu: str, key: str) -> FiledRequest:
+        data = await self._create(
+            "/api/v1/service/reactivation-requests",
+            {"conversation_id": conversation_id, "hetu": hetu},
+            key,
+        )
+        return FiledRequest(data["reference"], data.get("customer_hetu_masked"))
+
+    async def request_delivery_change(
+        self, conversation_id: str, hetu: str, key: str
+    ) -> FiledRequest:
+        data = await self._create(
+            "/api/v1/service/delivery-change-requests",
+            {"conversation_id": conversation_id, "hetu": hetu},
+            key,
+        )
+        return FiledRequest(data["reference"], data.get("customer_hetu_masked"))
+
+    async def create_escalation(
+        self, conversation_id: str, reason: str, transcript: str, key: str
+    ) -> str:
+        data = await self._create(
+            "/api/v1/service/escalations",
+            {"conversation_id": conversation_id, "reason": reason, "transcript": transcript},
+            key,
+        )
+        return str(data["reference"])
+
     async def close(self) -> None:
         if self._session is not None:
             await self._session.close()
+
+
+def idempotency_key(*parts: str) -> str:
+    """A stable key for one user turn, so a retried action never files a request twice."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "|".join(parts)))
 
 
 _shared: BackendClient | None = None

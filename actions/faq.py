@@ -6,7 +6,8 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.backend_client import BackendError, backend
+from actions.backend_client import BackendError, BackendRefusal, backend
+from actions.dialogue import offer
 
 log = logging.getLogger(__name__)
 
@@ -18,17 +19,22 @@ class ActionAnswerFaq(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        question = tracker.latest_message.get("text") or ""
-        language = tracker.get_slot("language")
+        question = (tracker.latest_message.get("text") or "")[:1000]
+        in_form = tracker.active_loop_name is not None
         try:
-            result = await backend().ask(question, language)
-        except BackendError as error:
+            result = await backend().ask(question, tracker.get_slot("language"))
+        except (BackendError, BackendRefusal) as error:
             log.warning("FAQ look-up failed: %s", error)
             dispatcher.utter_message(response="utter_service_unavailable")
             return []
-        if not result.answered or not result.answer:
-            dispatcher.utter_message(response="utter_faq_not_covered")
+        if result.answered and result.answer:
+            source = "; ".join(f"{s['document']}, {s['section']}" for s in result.sources)
+            dispatcher.utter_message(
+                response="utter_faq_answer", answer=result.answer, source=source
+            )
+            return [] if in_form else offer(None)
+        dispatcher.utter_message(response="utter_faq_not_covered")
+        if in_form:
             return []
-        source = ", ".join(f"{s['document']}: {s['section']}" for s in result.sources)
-        dispatcher.utter_message(response="utter_faq_answer", answer=result.answer, source=source)
-        return []
+        dispatcher.utter_message(response="utter_offer_handoff")
+        return offer("handoff")

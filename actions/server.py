@@ -11,6 +11,7 @@ from rasa_sdk.endpoint import create_app
 from sanic import Sanic, response
 from sanic.request import Request
 
+from actions.backend_client import backend
 from privacy.redaction import install_redacting_filter
 
 log = logging.getLogger("actions.server")
@@ -28,6 +29,10 @@ def build_app(token: str) -> Sanic:
         if not hmac.compare_digest(given, expected):
             return response.json({"error": "a valid service token is required"}, status=401)
         return None
+
+    @app.listener("after_server_stop")
+    async def close_backend_client(*_: object) -> None:
+        await backend().close()
 
     @app.exception(Exception)
     async def on_error(request: Request, exception: Exception):  # type: ignore[no-untyped-def]

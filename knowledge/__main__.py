@@ -14,6 +14,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("build", help="validate the FAQ and write the index folder")
     build.add_argument("--if-stale", action="store_true", help="skip when the index is current")
+    commands.add_parser("export-nlu", help="write the FAQ phrasings to bot/nlu/faq.yml")
     ask = commands.add_parser("ask", help="answer one question from the built index")
     ask.add_argument("question")
     ask.add_argument("--lang", choices=["fi", "sv", "en"])
@@ -33,6 +34,16 @@ def main(argv: list[str] | None = None) -> int:
             f"FAQ index built: {manifest['entries']} entries, {manifest['documents']} "
             f"documents in {manifest['build_seconds']} s -> {settings.index_dir}"
         )
+        return 0
+
+    if args.command == "export-nlu":
+        from knowledge.faq import load_faq
+        from knowledge.nlu_export import export_nlu
+        from knowledge.settings import PROJECT_ROOT
+
+        target = PROJECT_ROOT / "bot" / "nlu" / "faq.yml"
+        changed = export_nlu(load_faq(settings.faq_dir), target)
+        print(f"{target}: {'updated' if changed else 'already current'}")
         return 0
 
     from knowledge.service import FaqService

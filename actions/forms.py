@@ -1,0 +1,130 @@
+"""Slot extraction and validation for the forms (e-mail, hetu), with a limit on bad tries.
+
+The hetu is checked here with python-stdnum (checksum, date, temporary 900-999 range, the 2023
+century signs); NLU's regex only finds candidates. After three invalid answers the slot gets
+FAILED, the form ends, and the submit action offers a hand-off instead of asking forever.
+"""
+
+import re
+from typing import Any
+
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from stdnum.fi import hetu as stdnum_hetu
+
+FAILED = "__failed__"
+MAX_INVALID = 3
+# Intents that are not an answer to the form's question: let the rules handle them.
+NOT_AN_ANSWER = {
+    "faq",
+    "stop",
+    "human_handoff",
+    "greet",
+    "goodbye",
+    "thank",
+    "bot_challenge",
+    "out_of_scope",
+    "password_reset",
+    "locked_account",
+    "reactivation",
+    "cd_to_online",
+}
+EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+HETU_CANDIDATE = re.compile(r"\b\d{6}\s?[-+A-Za-z]?\s?\d{3}[0-9A-Za-z]\b")
+
+
+def _is_answer(tracker: Tracker, slot: str) -> bool:
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    return tracker.get_slot("requested_slot") == slot and intent not in NOT_AN_ANSWER
+
+
+def _invalid(
+    dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, response: str
+) -> dict[str, Any]:
+    attempts = int(tracker.get_slot("invalid_attempts") or 0) + 1
+    if attempts >= MAX_INVALID:
+        return {slot: FAILED, "invalid_attempts": 0}
+    dispatcher.utter_message(response=response)
+    return {slot: None, "invalid_attempts": attempts}
+
+
+def valid_hetu(text: str) -> str | None:
+    candidate = re.sub(r"\s+", "", text).upper()
+    if stdnum_hetu.is_valid(candidate, allow_temporary=True):
+        return stdnum_hetu.compact(candidate)
+    return None
+
+
+class _EmailSlot:
+    """Mixin (not an Action, which rasa-sdk would try to register)."""
+
+    async def extract_email(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        if not _is_answer(tracker, "email") and tracker.get_slot("requested_slot") is not None:
+            return {}
+        text = tracker.latest_message.get("text") or ""
+        match = EMAIL.search(text)
+        if match:
+            return {"email": match.group(0)}
+        if _is_answer(tracker, "email"):
+            return {"email": text.strip()[:200]}  # validated (and refused) below
+        return {}
+
+    def validate_email(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> dict[str, Any]:
+        if value == FAILED or (isinstance(value, str) and EMAIL.fullmatch(value)):
+            return {"email": value, "invalid_attempts": 0}
+        return _invalid(dispatcher, tracker, "email", "utter_invalid_email")
+
+
+class ValidatePasswordResetForm(_EmailSlot, FormValidationAction):
+    def name(self) -> str:
+        return "validate_password_reset_form"
+
+
+class ValidateUnlockForm(_EmailSlot, FormValidationAction):
+    def name(self) -> str:
+        return "validate_unlock_form"
+
+
+class _HetuSlot:
+    """Mixin (not an Action, which rasa-sdk would try to register)."""
+
+    async def extract_hetu(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        if not _is_answer(tracker, "hetu"):
+            return {}
+        text = tracker.latest_message.get("text") or ""
+        match = HETU_CANDIDATE.search(text)
+        return {"hetu": match.group(0) if match else text.strip()[:20]}
+
+    def validate_hetu(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> dict[str, Any]:
+        if value == FAILED:
+            return {"hetu": FAILED}
+        hetu = valid_hetu(value) if isinstance(value, str) else None
+        if hetu:
+            return {"hetu": hetu, "invalid_attempts": 0}
+        return _invalid(dispatcher, tracker, "hetu", "utter_invalid_hetu")
+
+
+class ValidateReactivationForm(_HetuSlot, FormValidationAction):
+    def name(self) -> str:
+        return "validate_reactivation_form"
+
+
+class ValidateDeliveryChangeForm(_HetuSlot, FormValidationAction):
+    def name(self) -> str:
+        return "validate_delivery_change_form"
