@@ -20,11 +20,15 @@ def resolve_conversation(
     """Return the conversation the client names if the backend issued it, else a new one.
 
     A client cannot choose its own id: an unknown or malformed id silently starts a
-    fresh conversation, so nobody can attach to someone else's chat by guessing.
+    fresh conversation, so nobody can attach to someone else's chat by guessing. A
+    conversation bound to a registrar continues only with that registrar's session, so a
+    leaked id does not let anyone act as them.
     """
     conversation = None
     if requested_id and _ID_SHAPE.match(requested_id):
         conversation = db.get(Conversation, requested_id)
+    if conversation is not None and conversation.registrar_id not in (None, registrar_id):
+        conversation = None
     if conversation is None:
         conversation = Conversation(id=new_conversation_id(), registrar_id=registrar_id)
         db.add(conversation)

@@ -6,9 +6,22 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from backend import migrate
-from backend.api.routes import ask, chat, health, service
+from backend import migrate, web
+from backend.api.routes import (
+    accounts,
+    ask,
+    chat,
+    customers,
+    escalations,
+    health,
+    insights,
+    requests,
+    service,
+    staff,
+    units,
+)
 from backend.db import Database
+from backend.email.sender import EmailSender
 from backend.errors import install_error_handlers
 from backend.logging_setup import configure_logging
 from backend.rasa_client import RasaClient
@@ -29,14 +42,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.db = Database(settings.database_url)
         app.state.faq = FaqService.load(KnowledgeSettings())
         app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+        app.state.email_sender = EmailSender(settings, app.state.db.sessions)
+        if settings.email_sender_enabled:
+            app.state.email_sender.start()
         log.info("backend ready")
         yield
+        await app.state.email_sender.stop()
         await app.state.rasa.close()
         app.state.db.engine.dispose()
 
     app = FastAPI(title="Celia registrar assistant backend", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     install_error_handlers(app)
-    for module in (health, ask, chat, service):
+    for module in (
+        health,
+        ask,
+        chat,
+        service,
+        accounts,
+        customers,
+        requests,
+        units,
+        escalations,
+        staff,
+        insights,
+        web,
+    ):
         app.include_router(module.router)
     return app

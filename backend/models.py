@@ -176,10 +176,6 @@ class Registrar(Base):
 
     units: Mapped[list[Unit]] = relationship(secondary=registrar_units, order_by=Unit.id)
 
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
-
 
 class StaffUser(Base):
     """A Celia staff member who decides requests and handles escalations."""

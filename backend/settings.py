@@ -2,9 +2,8 @@
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -30,7 +29,7 @@ class Settings(BaseSettings):
 
     # Registrar accounts (seeds 002 and 003).
     login_max_failures: int = Field(default=5, ge=1)  # consecutive failures before the lock
-    password_rotation_months: Literal[0, 6, 12] = 0  # 0 = rotation off
+    password_rotation_months: int = 0  # 0 = rotation off, else 6 or 12 (seed 002)
     verification_code_hours: int = Field(default=24, ge=1)
     password_reset_token_minutes: int = Field(default=60, ge=1)
     password_reset_per_account_per_hour: int = Field(default=3, ge=1)
@@ -57,6 +56,13 @@ class Settings(BaseSettings):
     email_send_interval_seconds: float = Field(default=5.0, gt=0)
     email_retry_base_seconds: float = Field(default=30.0, gt=0)  # doubles per failed attempt
     email_retry_max_seconds: float = Field(default=3600.0, gt=0)
+
+    @field_validator("password_rotation_months")
+    @classmethod
+    def _rotation_choice(cls, months: int) -> int:
+        if months not in (0, 6, 12):
+            raise ValueError("PASSWORD_ROTATION_MONTHS must be 0 (off), 6 or 12")
+        return months
 
 
 @lru_cache

@@ -33,6 +33,8 @@ class FaqEntry:
     answer: dict[str, str]
     questions: dict[str, list[str]]
     file: str
+    # Ages (inclusive) the entry is about: a question naming an age in the range favours it.
+    ages: tuple[int, int] | None = None
 
 
 def _text(value: Any, file: Path, entry: str | None, field: str) -> str:
@@ -67,6 +69,11 @@ def _parse_entry(raw: Any, file: Path, index: int) -> FaqEntry:
             _text(q, file, entry_id, f"questions.{lang}[{i}]") for i, q in enumerate(items)
         ]
     dated = raw.get("dated")
+    ages = raw.get("ages")
+    if ages is not None and not (
+        isinstance(ages, list) and len(ages) == 2 and all(isinstance(a, int) for a in ages)
+    ):
+        raise FaqError(file, entry_id, "ages", "must be [youngest, oldest] in whole years")
     return FaqEntry(
         id=entry_id,
         document=_text(source.get("document"), file, entry_id, "source.document"),
@@ -76,6 +83,7 @@ def _parse_entry(raw: Any, file: Path, index: int) -> FaqEntry:
         answer=answers,
         questions=phrasings,
         file=file.name,
+        ages=(ages[0], ages[1]) if ages else None,
     )
 
 

@@ -19,6 +19,6 @@ class KnowledgeSettings(BaseSettings):
     # any other value is a sentence-transformers model name or local path.
     embedding_model: str = PACKAGED_MODEL
     # Below this fused score the question is treated as outside the FAQ (see `make bench`).
-    faq_answer_threshold: float = 0.42
+    faq_answer_threshold: float = 0.3
     # Share (IDF-weighted) of the question's words the best entry must know to be answered.
-    faq_min_coverage: float = 0.5
+    faq_min_coverage: float = 0.35

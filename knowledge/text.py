@@ -15,6 +15,20 @@ def _stemmer(lang: str) -> Stemmer.Stemmer:
     return Stemmer.Stemmer(_STEMMER_NAMES[lang])
 
 
+# Function words: they carry no topic, so they neither help nor hurt a match.
+STOPWORDS = frozenset(
+    """ja on ei se että kun jos mitä miten mikä mitkä missä miksi kuka voi voiko voinko onko
+    saako pitää pitääkö tai vai mutta myös vielä nyt jo kuin niin sitten tämä tuo se ne me te
+    he minä sinä hän mä mun meillä meidän teillä olla olen oon ole oli ovat mitään jotain kanssa
+    och är att det som en ett den de för med vad var hur när vem varför kan ska skall måste får
+    har inte eller men också om på till av jag du vi ni han hon man sig mig min mitt vår
+    still redan nu bara så då the a an and or but is are was were be been do does did can could
+    should would will must may have has had to of in on at for with from by about what how when
+    who why which this that these those i you we they he she it my our your me us not no yes
+    please still just""".split()
+)
+
+
 def fold(text: str) -> str:
     """Lower-case and fold diacritics (ä→a, ö→o, å→a), since users often type without them."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
@@ -23,5 +37,5 @@ def fold(text: str) -> str:
 
 def stemmed_tokens(text: str, lang: str) -> list[str]:
     """Tokens stemmed in the given language, then folded; hyphenated compounds also split."""
-    words = _TOKEN.findall(text.lower().replace("-", " "))
+    words = [w for w in _TOKEN.findall(text.lower().replace("-", " ")) if w not in STOPWORDS]
     return [fold(stem) for stem in _stemmer(lang).stemWords(words) if len(stem) > 1]

@@ -35,6 +35,16 @@ def test_a_client_chosen_id_is_never_adopted(db: Session, foreign: str) -> None:
     assert resolve_conversation(db, foreign).id != foreign
 
 
-def test_a_registrar_is_bound_once(db: Session) -> None:
+def test_an_anonymous_conversation_is_bound_at_log_in(db: Session) -> None:
+    issued = resolve_conversation(db, None).id
+    bound = resolve_conversation(db, issued, registrar_id=7)
+    assert (bound.id, bound.registrar_id) == (issued, 7)
+
+
+def test_a_bound_conversation_continues_only_with_its_registrar(db: Session) -> None:
     conversation = resolve_conversation(db, None, registrar_id=7)
-    assert resolve_conversation(db, conversation.id, registrar_id=8).registrar_id == 7
+    assert resolve_conversation(db, conversation.id, registrar_id=7).id == conversation.id
+    for someone_else in (8, None):
+        other = resolve_conversation(db, conversation.id, registrar_id=someone_else)
+        assert other.id != conversation.id
+        assert other.registrar_id == someone_else

@@ -5,7 +5,9 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from backend.api.deps import SessionDep
 from backend.conversations import resolve_conversation
+from backend.handoff import handle_message_during_handoff, open_escalation
 from backend.rasa_client import RasaClient, RasaUnavailable
+from backend.sessions import current_registrar_id
 
 router = APIRouter(prefix="/api/v1", tags=["chat"])
 
@@ -52,7 +54,14 @@ def _to_bot_messages(rasa_messages: list[dict[str, Any]]) -> list[BotMessage]:
 
 @router.post("/chat", response_model=ChatResponse, response_model_exclude_none=True)
 async def chat(body: ChatRequest, db: SessionDep, request: Request) -> ChatResponse:
-    conversation = resolve_conversation(db, body.conversation_id)
+    """Forward a message to Rasa (or, while handed off, to Celia's staff)."""
+    conversation = resolve_conversation(
+        db, body.conversation_id, current_registrar_id(request, db)
+    )
+    escalation = open_escalation(db, conversation.id)
+    if escalation is not None:
+        answer = handle_message_during_handoff(db, escalation, body.message)
+        return ChatResponse(conversation_id=conversation.id, messages=[BotMessage(text=answer)])
     rasa: RasaClient = request.app.state.rasa
     try:
         rasa_messages = await rasa.send(conversation.id, body.message)

@@ -1,10 +1,33 @@
 """Endpoints for the action server only (service token)."""
 
-from fastapi import APIRouter
-from pydantic import BaseModel
+from datetime import datetime
+from typing import Annotated, Literal
 
-from backend.api.deps import ServiceAuth, SessionDep
-from backend.models import Conversation
+from fastapi import APIRouter, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, StringConstraints
+from sqlalchemy.orm import Session
+
+from backend.api.auth import SecurityDep
+from backend.api.deps import ServiceAuth, SessionDep, SettingsDep
+from backend.api.fields import ConversationId, Email, HetuText
+from backend.api.routes.accounts import answer_reset_request
+from backend.api.routes.escalations import ConversationPath, RepliesOut, replies_payload
+from backend.api.schemas import EscalationOut, escalation_out
+from backend.idempotency import IdempotencyKeyHeader, run_once
+from backend.models import (
+    Conversation,
+    EscalationReason,
+    EscalationStatus,
+    Registrar,
+    RegistrarStatus,
+    StaffRequest,
+)
+from backend.security import Security
+from backend.services import escalations, requests
+from backend.services.accounts import find_registrar
+from backend.services.customers import masked_hetu
+from backend.services.errors import Forbidden, NotFound
 
 router = APIRouter(prefix="/api/v1/service", tags=["service"], dependencies=[ServiceAuth])
 
@@ -24,3 +47,224 @@ def conversation_info(conversation_id: str, db: SessionDep) -> ConversationInfo:
         known=conversation is not None,
         registrar_id=conversation.registrar_id if conversation else None,
     )
+
+
+class ServiceResetIn(BaseModel):
+    conversation_id: ConversationId | None = None
+    email: Email
+
+
+class UnlockIn(BaseModel):
+    conversation_id: ConversationId
+    email: Email | None = None
+
+
+class ReactivationIn(BaseModel):
+    conversation_id: ConversationId
+    hetu: HetuText
+    unit_id: int | None = None
+
+
+class DeliveryChangeIn(BaseModel):
+    conversation_id: ConversationId
+    hetu: HetuText
+
+
+class FiledRequest(BaseModel):
+    reference: str
+    kind: str
+    status: str
+    customer_hetu_masked: str | None
+
+
+class EscalationIn(BaseModel):
+    conversation_id: ConversationId
+    reason: EscalationReason
+    transcript: Annotated[str, StringConstraints(max_length=50_000)]
+
+
+class EscalationPatch(BaseModel):
+    transcript: Annotated[str, StringConstraints(max_length=50_000)] | None = None
+    status: Literal["resolved"] | None = None
+
+
+class EscalationState(BaseModel):
+    handed_off: bool
+    escalation: EscalationOut | None
+
+
+UNLOCK_RECEIVED = (
+    "Thank you. If the account is locked, Celia has been asked to unlock it and will send an "
+    "e-mail to the account's address."
+)
+
+
+def _bound_registrar(db: Session, conversation_id: str) -> Registrar:
+    """The registrar the backend bound to this conversation at log-in (not who the bot says)."""
+    conversation = db.get(Conversation, conversation_id)
+    registrar = (
+        db.get(Registrar, conversation.registrar_id)
+        if conversation and conversation.registrar_id
+        else None
+    )
+    if registrar is None or registrar.status != RegistrarStatus.active or registrar.locked:
+        raise Forbidden("This needs a logged-in registrar: log in and open the chat again.")
+    return registrar
+
+
+def _filed(security: Security, request: StaffRequest) -> dict:
+    customer = request.customer
+    return FiledRequest(
+        reference=request.reference,
+        kind=request.kind.value,
+        status=request.status.value,
+        customer_hetu_masked=masked_hetu(security, customer) if customer else None,
+    ).model_dump(mode="json")
+
+
+@router.post("/password-reset", status_code=status.HTTP_202_ACCEPTED)
+async def password_reset(
+    body: ServiceResetIn, db: SessionDep, settings: SettingsDep
+) -> JSONResponse:
+    """Same answer (status, body, time) whether or not the address has an account."""
+    client = f"conversation:{body.conversation_id or 'none'}"
+    return await answer_reset_request(db, settings, body.email, client)
+
+
+@router.post("/unlock-requests", status_code=status.HTTP_202_ACCEPTED)
+def unlock_request(
+    body: UnlockIn,
+    db: SessionDep,
+    security: SecurityDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
+    """Ask Celia to unlock the account of an e-mail address, or of the bound registrar.
+    The answer does not tell whether such an account exists or is locked."""
+
+    def make() -> tuple[int, dict]:
+        if body.email is not None:
+            registrar = find_registrar(db, body.email)
+        else:
+            conversation = db.get(Conversation, body.conversation_id)
+            registrar_id = conversation.registrar_id if conversation else None
+            registrar = db.get(Registrar, registrar_id) if registrar_id else None
+        requests.file_unlock(db, registrar, body.conversation_id)
+        return 202, {"detail": UNLOCK_RECEIVED}
+
+    return run_once(
+        db,
+        security,
+        scope="service.unlock",
+        key=idempotency_key,
+        request_data=body.model_dump(mode="json"),
+        create=make,
+    )
+
+
+@router.post("/reactivation-requests", status_code=status.HTTP_201_CREATED)
+def reactivation_request(
+    body: ReactivationIn,
+    db: SessionDep,
+    security: SecurityDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
+    """File a reactivation for a customer marked for deletion (logged-in registrar only)."""
+
+    def make() -> tuple[int, dict]:
+        registrar = _bound_registrar(db, body.conversation_id)
+        filed = requests.file_reactivation(
+            db, security, registrar, body.hetu, body.unit_id, body.conversation_id
+        )
+        return 201, _filed(security, filed)
+
+    return run_once(
+        db,
+        security,
+        scope="service.reactivation",
+        key=idempotency_key,
+        request_data=body.model_dump(mode="json"),
+        create=make,
+    )
+
+
+@router.post("/delivery-change-requests", status_code=status.HTTP_201_CREATED)
+def delivery_change_request(
+    body: DeliveryChangeIn,
+    db: SessionDep,
+    security: SecurityDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
+    """File a CD → online change for a customer of the logged-in registrar's units."""
+
+    def make() -> tuple[int, dict]:
+        registrar = _bound_registrar(db, body.conversation_id)
+        filed = requests.file_delivery_change(
+            db, security, registrar, body.hetu, body.conversation_id
+        )
+        return 201, _filed(security, filed)
+
+    return run_once(
+        db,
+        security,
+        scope="service.delivery_change",
+        key=idempotency_key,
+        request_data=body.model_dump(mode="json"),
+        create=make,
+    )
+
+
+@router.post("/escalations", status_code=status.HTTP_201_CREATED)
+def create_escalation(
+    body: EscalationIn,
+    db: SessionDep,
+    security: SecurityDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
+    """Hand the conversation to Celia staff; an unresolved escalation is reused (200)."""
+
+    def make() -> tuple[int, dict]:
+        escalation, new = escalations.create(db, body.conversation_id, body.reason, body.transcript)
+        return (201 if new else 200), escalation_out(escalation).model_dump(mode="json")
+
+    return run_once(
+        db,
+        security,
+        scope="service.escalation",
+        key=idempotency_key,
+        request_data=body.model_dump(mode="json"),
+        create=make,
+    )
+
+
+@router.get("/conversations/{conversation_id}/escalation", response_model=EscalationState)
+def escalation_state(db: SessionDep, conversation_id: str = ConversationPath) -> EscalationState:
+    """Whether the conversation is handed off to a human right now."""
+    current = escalations.latest_for(db, conversation_id)
+    return EscalationState(
+        handed_off=current is not None and current.status != EscalationStatus.resolved,
+        escalation=escalation_out(current) if current else None,
+    )
+
+
+@router.patch("/conversations/{conversation_id}/escalation", response_model=EscalationState)
+def update_escalation(
+    body: EscalationPatch, db: SessionDep, conversation_id: str = ConversationPath
+) -> EscalationState:
+    """Replace the (redacted) transcript, or resolve the hand-off from the chat."""
+    current = escalations.latest_for(db, conversation_id)
+    if current is None:
+        raise NotFound("This conversation has no escalation.")
+    escalations.update_from_chat(db, current, body.transcript, body.status == "resolved")
+    db.commit()
+    return EscalationState(
+        handed_off=current.status != EscalationStatus.resolved,
+        escalation=escalation_out(current),
+    )
+
+
+@router.get("/conversations/{conversation_id}/replies", response_model=RepliesOut)
+def conversation_replies(
+    db: SessionDep, conversation_id: str = ConversationPath, since: datetime | None = None
+) -> RepliesOut:
+    """Staff replies after `since` (ISO 8601), oldest first."""
+    return replies_payload(db, conversation_id, since)

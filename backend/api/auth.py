@@ -1,0 +1,77 @@
+"""Dependencies for routes used by logged-in registrars and staff (session cookie + CSRF)."""
+
+import hmac
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from backend.api.deps import SessionDep
+from backend.models import Registrar, RegistrarStatus, StaffUser, WebSession
+from backend.security import Security, app_security
+from backend.services.errors import Forbidden, Unauthorized
+from backend.sessions import CSRF_HEADER, Audience, find_session
+
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_security(request: Request) -> Security:
+    return app_security(request.app.state)
+
+
+SecurityDep = Annotated[Security, Depends(get_security)]
+
+
+@dataclass(frozen=True)
+class RegistrarContext:
+    registrar: Registrar
+    session: WebSession
+
+
+@dataclass(frozen=True)
+class StaffContext:
+    staff: StaffUser
+    session: WebSession
+
+
+def _session(request: Request, db: SessionDep, audience: Audience) -> WebSession:
+    row = find_session(request, db, audience)
+    if row is None:
+        raise Unauthorized("Please log in.")
+    if request.method not in _SAFE_METHODS:
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not hmac.compare_digest(sent.encode(), row.csrf_token.encode()):
+            raise Forbidden("The form's security token is missing or stale; reload and retry.")
+    return row
+
+
+def registrar_session_any(request: Request, db: SessionDep) -> RegistrarContext:
+    """A registrar session, also one that must change an expired password first."""
+    row = _session(request, db, "registrar")
+    registrar = db.get(Registrar, row.registrar_id)
+    if registrar is None or registrar.status != RegistrarStatus.active:
+        raise Unauthorized("Please log in.")
+    if registrar.locked:
+        raise Forbidden("Your account is locked. Celia unlocks it: ask in the chat.")
+    return RegistrarContext(registrar, row)
+
+
+def registrar_session(
+    context: Annotated[RegistrarContext, Depends(registrar_session_any)],
+) -> RegistrarContext:
+    if context.session.password_change_required:
+        raise Forbidden("Your password has expired. Change it before you continue.")
+    return context
+
+
+def staff_session(request: Request, db: SessionDep) -> StaffContext:
+    row = _session(request, db, "staff")
+    staff = db.get(StaffUser, row.staff_user_id)
+    if staff is None or not staff.active:
+        raise Unauthorized("Please log in.")
+    return StaffContext(staff, row)
+
+
+RegistrarAny = Annotated[RegistrarContext, Depends(registrar_session_any)]
+CurrentRegistrar = Annotated[RegistrarContext, Depends(registrar_session)]
+CurrentStaff = Annotated[StaffContext, Depends(staff_session)]

@@ -1,0 +1,240 @@
+"""Registrar accounts: register, verify, log in/out, profile, password, reset, delete."""
+
+import asyncio
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, StringConstraints
+from sqlalchemy.orm import Session
+
+from backend.api.auth import CurrentRegistrar, RegistrarAny, SecurityDep
+from backend.api.deps import SessionDep, SettingsDep
+from backend.api.fields import Email, Language, Password, PersonName
+from backend.models import Registrar
+from backend.services import accounts
+from backend.sessions import clear_cookies, open_session, set_cookies
+from backend.settings import Settings
+
+router = APIRouter(prefix="/api/v1/auth", tags=["registrar accounts"])
+
+CODE_SENT = "If the address can be used, we sent a verification code to it."
+RESET_SENT = "If an account uses this address, we sent it a password reset code."
+
+
+class RegisterIn(BaseModel):
+    email: Email
+    first_name: PersonName
+    last_name: PersonName
+    password: Password
+    language: Language = "fi"
+
+
+class EmailIn(BaseModel):
+    email: Email
+
+
+class VerifyIn(BaseModel):
+    email: Email
+    code: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{8}$")]
+
+
+class LoginIn(BaseModel):
+    email: Email
+    password: Password
+
+
+class ResetIn(BaseModel):
+    token: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    new_password: Password
+
+
+class PasswordChangeIn(BaseModel):
+    current_password: Password
+    new_password: Password
+
+
+class ProfileIn(BaseModel):
+    first_name: PersonName | None = None
+    last_name: PersonName | None = None
+    language: Language | None = None
+
+
+class DeleteIn(BaseModel):
+    password: Password
+
+
+class UnitOut(BaseModel):
+    id: int
+    name: str
+    kind: str
+
+
+class RegistrarOut(BaseModel):
+    id: int
+    email: str
+    first_name: str
+    last_name: str
+    language: str
+    role: str
+    units: list[UnitOut]
+
+
+class SessionOut(BaseModel):
+    registrar: RegistrarOut
+    csrf_token: str
+    password_change_required: bool
+
+
+class Message(BaseModel):
+    detail: str
+
+
+def registrar_out(registrar: Registrar) -> RegistrarOut:
+    return RegistrarOut(
+        id=registrar.id,
+        email=registrar.email,
+        first_name=registrar.first_name,
+        last_name=registrar.last_name,
+        language=registrar.language,
+        role=registrar.role.value,
+        units=[UnitOut(id=u.id, name=u.name, kind=u.kind.value) for u in registrar.units],
+    )
+
+
+@router.post("/register", status_code=status.HTTP_202_ACCEPTED, response_model=Message)
+def register(body: RegisterIn, db: SessionDep, security: SecurityDep, settings: SettingsDep):
+    """Create an account; a code is mailed (valid 24 h). The answer is the same for an address
+    that already has an account."""
+    accounts.register(
+        db,
+        security,
+        settings,
+        email=body.email,
+        first_name=body.first_name,
+        last_name=body.last_name,
+        password=body.password,
+        language=body.language,
+    )
+    db.commit()
+    return Message(detail=CODE_SENT)
+
+
+@router.post("/verify/resend", status_code=status.HTTP_202_ACCEPTED, response_model=Message)
+def resend_code(body: EmailIn, db: SessionDep, settings: SettingsDep):
+    accounts.resend_code(db, settings, body.email)
+    db.commit()
+    return Message(detail=CODE_SENT)
+
+
+@router.post("/verify", response_model=Message)
+def verify(body: VerifyIn, db: SessionDep):
+    accounts.verify_email(db, body.email, body.code)
+    db.commit()
+    return Message(detail="Your e-mail address is verified. You can log in now.")
+
+
+@router.post("/login", response_model=SessionOut)
+def login(
+    body: LoginIn,
+    request: Request,
+    response: Response,
+    db: SessionDep,
+    security: SecurityDep,
+    settings: SettingsDep,
+):
+    registrar = accounts.log_in(db, security, settings, body.email, body.password)
+    change_due = accounts.password_change_due(registrar, settings)
+    cookie, session = open_session(
+        db, security, settings, registrar_id=registrar.id, password_change_required=change_due
+    )
+    db.commit()
+    set_cookies(response, request, settings, "registrar", cookie, session.csrf_token)
+    return SessionOut(
+        registrar=registrar_out(registrar),
+        csrf_token=session.csrf_token,
+        password_change_required=change_due,
+    )
+
+
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+def logout(context: RegistrarAny, db: SessionDep, response: Response) -> None:
+    db.delete(context.session)
+    db.commit()
+    clear_cookies(response, "registrar")
+
+
+@router.get("/me", response_model=SessionOut)
+def me(context: RegistrarAny):
+    return SessionOut(
+        registrar=registrar_out(context.registrar),
+        csrf_token=context.session.csrf_token,
+        password_change_required=context.session.password_change_required,
+    )
+
+
+@router.patch("/me", response_model=RegistrarOut)
+def update_profile(body: ProfileIn, context: CurrentRegistrar, db: SessionDep):
+    accounts.update_profile(context.registrar, body.first_name, body.last_name, body.language)
+    db.commit()
+    return registrar_out(context.registrar)
+
+
+@router.post("/me/password", response_model=Message)
+def change_password(
+    body: PasswordChangeIn, context: RegistrarAny, db: SessionDep, security: SecurityDep
+):
+    """Change the password; also the way out of an expired one (rotation)."""
+    accounts.change_password(
+        db, security, context.registrar, context.session, body.current_password, body.new_password
+    )
+    db.commit()
+    return Message(detail="Your password is changed.")
+
+
+@router.delete("/me", status_code=status.HTTP_204_NO_CONTENT)
+def delete_account(
+    body: DeleteIn,
+    context: CurrentRegistrar,
+    db: SessionDep,
+    security: SecurityDep,
+    response: Response,
+) -> None:
+    accounts.delete_account(db, security, context.registrar, body.password)
+    db.commit()
+    clear_cookies(response, "registrar")
+
+
+@router.post("/password-reset", status_code=status.HTTP_202_ACCEPTED, response_model=Message)
+async def request_password_reset(
+    body: EmailIn, request: Request, db: SessionDep, settings: SettingsDep
+) -> JSONResponse:
+    """Same status, body and time whether or not the address has an account."""
+    client = request.client.host if request.client else "unknown"
+    return await answer_reset_request(db, settings, body.email, f"ip:{client}")
+
+
+async def answer_reset_request(
+    db: Session, settings: Settings, email: str, client: str
+) -> JSONResponse:
+    """Handle a reset request, then answer only after PASSWORD_RESET_ANSWER_SECONDS."""
+    started = time.monotonic()
+
+    def work() -> None:
+        accounts.request_password_reset(db, settings, email, client)
+        db.commit()
+
+    await run_in_threadpool(work)
+    remaining = settings.password_reset_answer_seconds - (time.monotonic() - started)
+    if remaining > 0:
+        await asyncio.sleep(remaining)
+    return JSONResponse({"detail": RESET_SENT}, status_code=status.HTTP_202_ACCEPTED)
+
+
+@router.post("/password-reset/confirm", response_model=Message)
+def confirm_password_reset(body: ResetIn, db: SessionDep, security: SecurityDep):
+    accounts.reset_password(db, security, body.token, body.new_password)
+    db.commit()
+    return Message(detail="Your password is changed. You can log in now.")

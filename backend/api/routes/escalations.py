@@ -1,0 +1,38 @@
+"""The chat widget polls staff replies by conversation id (128-bit, issued by the backend:
+knowing it is what makes one a party to the conversation)."""
+
+from datetime import datetime
+
+from fastapi import APIRouter, Path
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from backend.api.deps import SessionDep
+from backend.api.schemas import ReplyOut, reply_out
+from backend.models import EscalationStatus
+from backend.services import escalations
+
+router = APIRouter(prefix="/api/v1/conversations", tags=["chat"])
+
+ConversationPath = Path(pattern=r"^[0-9a-f]{32}$")
+
+
+class RepliesOut(BaseModel):
+    handed_off: bool
+    status: str | None
+    replies: list[ReplyOut]
+
+
+def replies_payload(db: Session, conversation_id: str, since: datetime | None) -> RepliesOut:
+    current = escalations.latest_for(db, conversation_id)
+    return RepliesOut(
+        handed_off=current is not None and current.status != EscalationStatus.resolved,
+        status=current.status.value if current else None,
+        replies=[reply_out(m) for m in escalations.replies_since(db, conversation_id, since)],
+    )
+
+
+@router.get("/{conversation_id}/replies", response_model=RepliesOut)
+def replies(db: SessionDep, conversation_id: str = ConversationPath, since: datetime | None = None):
+    """Staff replies after `since` (ISO 8601), oldest first."""
+    return replies_payload(db, conversation_id, since)

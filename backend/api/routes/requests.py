@@ -1,0 +1,116 @@
+"""Requests a registrar files for Celia staff from the web (the chat uses the service API)."""
+
+from fastapi import APIRouter, status
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from backend.api.auth import CurrentRegistrar, SecurityDep
+from backend.api.deps import SessionDep
+from backend.api.fields import HetuText
+from backend.api.schemas import RequestOut, request_out
+from backend.idempotency import IdempotencyKeyHeader, run_once
+from backend.models import Registrar, StaffRequest
+from backend.services import requests
+from backend.services.errors import NotFound
+
+router = APIRouter(prefix="/api/v1/requests", tags=["requests"])
+
+
+class ReactivationIn(BaseModel):
+    hetu: HetuText
+    unit_id: int | None = None
+
+
+class DeliveryChangeIn(BaseModel):
+    hetu: HetuText
+
+
+class RegistrarRemovalIn(BaseModel):
+    registrar_id: int
+    unit_id: int
+
+
+@router.get("", response_model=list[RequestOut])
+def my_requests(context: CurrentRegistrar, db: SessionDep, security: SecurityDep):
+    rows = db.scalars(
+        select(StaffRequest)
+        .where(StaffRequest.registrar_id == context.registrar.id)
+        .order_by(StaffRequest.id.desc())
+        .limit(200)
+    )
+    return [request_out(security, row) for row in rows]
+
+
+@router.post("/reactivation", status_code=status.HTTP_201_CREATED, response_model=RequestOut)
+def reactivation(
+    body: ReactivationIn,
+    context: CurrentRegistrar,
+    db: SessionDep,
+    security: SecurityDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+):
+    """Ask Celia to reactivate a customer marked for deletion into your unit."""
+
+    def make() -> tuple[int, dict]:
+        filed = requests.file_reactivation(db, security, context.registrar, body.hetu, body.unit_id)
+        return 201, request_out(security, filed).model_dump(mode="json")
+
+    return run_once(
+        db,
+        security,
+        scope=f"requests.reactivation:{context.registrar.id}",
+        key=idempotency_key,
+        request_data=body.model_dump(mode="json"),
+        create=make,
+    )
+
+
+@router.post("/delivery-change", status_code=status.HTTP_201_CREATED, response_model=RequestOut)
+def delivery_change(
+    body: DeliveryChangeIn,
+    context: CurrentRegistrar,
+    db: SessionDep,
+    security: SecurityDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+):
+    """Ask Celia to move a customer of your unit from CD loans to the online service."""
+
+    def make() -> tuple[int, dict]:
+        filed = requests.file_delivery_change(db, security, context.registrar, body.hetu)
+        return 201, request_out(security, filed).model_dump(mode="json")
+
+    return run_once(
+        db,
+        security,
+        scope=f"requests.delivery_change:{context.registrar.id}",
+        key=idempotency_key,
+        request_data=body.model_dump(mode="json"),
+        create=make,
+    )
+
+
+@router.post("/registrar-removal", status_code=status.HTTP_201_CREATED, response_model=RequestOut)
+def registrar_removal(
+    body: RegistrarRemovalIn,
+    context: CurrentRegistrar,
+    db: SessionDep,
+    security: SecurityDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+):
+    """A main user asks Celia to remove a registrar they cannot remove themselves."""
+
+    def make() -> tuple[int, dict]:
+        target = db.get(Registrar, body.registrar_id)
+        if target is None:
+            raise NotFound("This registrar is not in your unit.")
+        filed = requests.file_registrar_removal(db, context.registrar, target, body.unit_id)
+        return 201, request_out(security, filed).model_dump(mode="json")
+
+    return run_once(
+        db,
+        security,
+        scope=f"requests.registrar_removal:{context.registrar.id}",
+        key=idempotency_key,
+        request_data=body.model_dump(mode="json"),
+        create=make,
+    )

@@ -1,0 +1,52 @@
+"""A main user's view of the unit's registrars."""
+
+from fastapi import APIRouter, status
+from pydantic import BaseModel
+
+from backend.api.auth import CurrentRegistrar
+from backend.api.deps import SessionDep
+from backend.api.fields import Email
+from backend.services import units
+
+router = APIRouter(prefix="/api/v1/units", tags=["units"])
+
+
+class UnitRegistrarOut(BaseModel):
+    id: int
+    email: str
+    first_name: str
+    last_name: str
+    role: str
+    locked: bool
+
+
+class AddRegistrarIn(BaseModel):
+    email: Email
+
+
+@router.get("/{unit_id}/registrars", response_model=list[UnitRegistrarOut])
+def list_registrars(unit_id: int, context: CurrentRegistrar, db: SessionDep):
+    unit = units.managed_unit(context.registrar, unit_id)
+    return [
+        UnitRegistrarOut(
+            id=r.id,
+            email=r.email,
+            first_name=r.first_name,
+            last_name=r.last_name,
+            role=r.role.value,
+            locked=r.locked,
+        )
+        for r in units.registrars_of(db, unit)
+    ]
+
+
+@router.post("/{unit_id}/registrars", status_code=status.HTTP_204_NO_CONTENT)
+def add_registrar(unit_id: int, body: AddRegistrarIn, context: CurrentRegistrar, db: SessionDep):
+    units.add_registrar(db, context.registrar, unit_id, body.email)
+    db.commit()
+
+
+@router.delete("/{unit_id}/registrars/{registrar_id}", status_code=status.HTTP_204_NO_CONTENT)
+def remove_registrar(unit_id: int, registrar_id: int, context: CurrentRegistrar, db: SessionDep):
+    units.remove_registrar(db, context.registrar, unit_id, registrar_id)
+    db.commit()

@@ -1,0 +1,121 @@
+"""Background delivery of the outbox over SMTP, with exponential backoff.
+
+A mail leaves the outbox only when the SMTP server has accepted it; while the server is down
+mails stay queued and are retried (backoff capped at EMAIL_RETRY_MAX_SECONDS), so none is lost.
+"""
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+from email.message import EmailMessage
+
+import aiosmtplib
+from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
+
+from backend.models import OutboxEmail, utcnow
+from backend.settings import Settings
+
+log = logging.getLogger("backend.email")
+
+BATCH_SIZE = 50
+
+
+class EmailSender:
+    def __init__(self, settings: Settings, sessions: sessionmaker) -> None:
+        self._settings = settings
+        self._sessions = sessions
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="email-sender")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.deliver_due()
+            except Exception as error:  # the loop must survive a database hiccup
+                log.error("outbox delivery round failed: %s", type(error).__name__)
+            await asyncio.sleep(self._settings.email_send_interval_seconds)
+
+    async def deliver_due(self) -> int:
+        """Try every mail whose time has come; return how many were delivered."""
+        due = await asyncio.to_thread(self._due_ids)
+        delivered = 0
+        for mail_id in due:
+            delivered += await self._deliver(mail_id)
+        return delivered
+
+    def _due_ids(self) -> list[int]:
+        with self._sessions() as db:
+            return list(
+                db.scalars(
+                    select(OutboxEmail.id)
+                    .where(OutboxEmail.sent_at.is_(None), OutboxEmail.next_attempt_at <= utcnow())
+                    .order_by(OutboxEmail.id)
+                    .limit(BATCH_SIZE)
+                )
+            )
+
+    def _message(self, mail_id: int) -> EmailMessage | None:
+        with self._sessions() as db:
+            mail = db.get(OutboxEmail, mail_id)
+            if mail is None or mail.sent_at is not None:
+                return None
+            message = EmailMessage()
+            message["From"] = self._settings.mail_from
+            message["To"] = mail.to_address
+            message["Subject"] = mail.subject
+            message.set_content(mail.body)
+            return message
+
+    def _record(self, mail_id: int, error: Exception | None) -> None:
+        with self._sessions() as db:
+            mail = db.get(OutboxEmail, mail_id)
+            if mail is None:
+                return
+            mail.attempts += 1
+            if error is None:
+                mail.sent_at = utcnow()
+            else:
+                delay = min(
+                    self._settings.email_retry_base_seconds * 2 ** (mail.attempts - 1),
+                    self._settings.email_retry_max_seconds,
+                )
+                mail.next_attempt_at = utcnow() + timedelta(seconds=delay)
+                mail.last_error = type(error).__name__
+                log.warning(
+                    "mail %s not delivered (attempt %s), will retry", mail_id, mail.attempts
+                )
+            db.commit()
+
+    async def _deliver(self, mail_id: int) -> int:
+        message = await asyncio.to_thread(self._message, mail_id)
+        if message is None:
+            return 0
+        settings = self._settings
+        error: Exception | None = None
+        try:
+            await aiosmtplib.send(
+                message,
+                hostname=settings.smtp_host,
+                port=settings.smtp_port,
+                username=settings.smtp_username,
+                password=settings.smtp_password.get_secret_value()
+                if settings.smtp_password
+                else None,
+                start_tls=settings.smtp_starttls,
+                timeout=settings.smtp_timeout_seconds,
+            )
+        except (aiosmtplib.SMTPException, OSError) as failure:
+            error = failure
+        await asyncio.to_thread(self._record, mail_id, error)
+        return int(error is None)

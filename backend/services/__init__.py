@@ -1,0 +1,1 @@
+"""Domain logic. Functions add to the caller's session; the router commits once at the end."""

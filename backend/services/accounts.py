@@ -1,0 +1,314 @@
+"""Registrar accounts (seed 003): register, verify e-mail, log in with lockout, rotation,
+password change and reset, profile, deletion."""
+
+import calendar
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from backend import audit, rate_limit
+from backend.email.outbox import queue_email
+from backend.models import (
+    AccountToken,
+    Registrar,
+    RegistrarStatus,
+    TokenPurpose,
+    WebSession,
+    utcnow,
+)
+from backend.password_policy import WeakPassword, check_password, normalized
+from backend.security import Security, new_code, new_token, token_digest
+from backend.services.errors import Forbidden, Invalid, TooManyRequests, Unauthorized
+from backend.settings import Settings
+
+WRONG_CREDENTIALS = "The e-mail address or the password is wrong."
+LOCKED = (
+    "Your account is locked after too many failed log-ins. Only Celia can unlock it: "
+    "ask in the chat or write to palvelut@celia.fi."
+)
+VERIFY_ATTEMPTS_PER_HOUR = 10
+CODES_PER_HOUR = 5
+
+
+def _valid_password(password: str) -> str:
+    try:
+        check_password(password)
+    except WeakPassword as error:
+        raise Invalid(str(error)) from error
+    return normalized(password)
+
+
+def find_registrar(db: Session, email: str) -> Registrar | None:
+    return db.scalar(
+        select(Registrar).where(
+            Registrar.email == email.lower(), Registrar.status != RegistrarStatus.deleted
+        )
+    )
+
+
+def _use_up(db: Session, registrar_id: int, purpose: TokenPurpose) -> None:
+    db.execute(
+        update(AccountToken)
+        .where(
+            AccountToken.registrar_id == registrar_id,
+            AccountToken.purpose == purpose,
+            AccountToken.used_at.is_(None),
+        )
+        .values(used_at=utcnow())
+    )
+
+
+def _code_digest(registrar_id: int, code: str) -> str:
+    # Codes are short, so two registrars may hold the same one: bind the digest to the account.
+    return token_digest(f"{registrar_id}:{code}")
+
+
+def _send_verification_code(db: Session, settings: Settings, registrar: Registrar) -> None:
+    _use_up(db, registrar.id, TokenPurpose.email_verification)
+    code = new_code()
+    db.add(
+        AccountToken(
+            registrar_id=registrar.id,
+            purpose=TokenPurpose.email_verification,
+            token_hash=_code_digest(registrar.id, code),
+            expires_at=utcnow() + timedelta(hours=settings.verification_code_hours),
+        )
+    )
+    queue_email(db, registrar.email, "verification_code", code=code)
+
+
+def register(
+    db: Session,
+    security: Security,
+    settings: Settings,
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    password: str,
+    language: str,
+) -> None:
+    """Create an unverified account and mail a code. An address already in use gets a notice
+    instead, so the answer never tells whether an account exists."""
+    password = _valid_password(password)
+    existing = find_registrar(db, email)
+    if existing is not None:
+        if rate_limit.allow(db, f"code:{existing.id}", CODES_PER_HOUR, timedelta(hours=1)):
+            queue_email(db, existing.email, "already_registered")
+        return
+    registrar = Registrar(
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        language=language,
+        password_hash=security.hash_password(password),
+    )
+    db.add(registrar)
+    db.flush()
+    _send_verification_code(db, settings, registrar)
+
+
+def resend_code(db: Session, settings: Settings, email: str) -> None:
+    registrar = find_registrar(db, email)
+    if registrar is None or registrar.status != RegistrarStatus.unverified:
+        return
+    if rate_limit.allow(db, f"code:{registrar.id}", CODES_PER_HOUR, timedelta(hours=1)):
+        _send_verification_code(db, settings, registrar)
+
+
+def verify_email(db: Session, email: str, code: str) -> None:
+    wrong = Invalid("The code is wrong or has expired. Ask for a new code.")
+    registrar = find_registrar(db, email)
+    if registrar is None or registrar.status != RegistrarStatus.unverified:
+        raise wrong
+    if not rate_limit.allow(
+        db, f"verify:{registrar.id}", VERIFY_ATTEMPTS_PER_HOUR, timedelta(hours=1)
+    ):
+        db.commit()
+        raise TooManyRequests("Too many attempts. Ask for a new code in an hour.")
+    token = db.scalar(
+        select(AccountToken).where(
+            AccountToken.token_hash == _code_digest(registrar.id, code),
+            AccountToken.purpose == TokenPurpose.email_verification,
+            AccountToken.used_at.is_(None),
+            AccountToken.expires_at > utcnow(),
+        )
+    )
+    if token is None:
+        db.commit()  # keep the counted attempt
+        raise wrong
+    token.used_at = utcnow()
+    registrar.status = RegistrarStatus.active
+    registrar.email_verified_at = utcnow()
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def password_change_due(registrar: Registrar, settings: Settings) -> bool:
+    months = settings.password_rotation_months
+    return bool(months) and add_months(registrar.password_changed_at, months) <= utcnow()
+
+
+def log_in(
+    db: Session, security: Security, settings: Settings, email: str, password: str
+) -> Registrar:
+    """The registrar if the password is right. Failures are counted (and committed) before
+    the refusal; the threshold locks the account until Celia staff unlock it."""
+    registrar = find_registrar(db, email)
+    correct = security.verify_password(
+        registrar.password_hash if registrar else None, normalized(password)
+    )
+    if registrar is None:
+        raise Unauthorized(WRONG_CREDENTIALS)
+    if registrar.locked:
+        raise Forbidden(LOCKED) if correct else Unauthorized(WRONG_CREDENTIALS)
+    if not correct:
+        registrar.failed_logins += 1
+        if registrar.failed_logins >= settings.login_max_failures:
+            registrar.locked = True
+            registrar.locked_at = utcnow()
+            queue_email(db, registrar.email, "account_locked")
+            audit.record(
+                db,
+                actor_kind="system",
+                actor_id=None,
+                action="registrar.locked",
+                target_kind="registrar",
+                target_id=registrar.id,
+            )
+        db.commit()
+        raise Unauthorized(WRONG_CREDENTIALS)
+    if registrar.status == RegistrarStatus.unverified:
+        raise Forbidden("Verify your e-mail address first with the code we sent you.")
+    registrar.failed_logins = 0
+    if registrar.password_hash and security.needs_rehash(registrar.password_hash):
+        registrar.password_hash = security.hash_password(normalized(password))
+    return registrar
+
+
+def _set_password(
+    db: Session, security: Security, registrar: Registrar, password: str, keep: int | None
+) -> None:
+    registrar.password_hash = security.hash_password(password)
+    registrar.password_changed_at = utcnow()
+    sessions = select(WebSession).where(WebSession.registrar_id == registrar.id)
+    for row in db.scalars(sessions):
+        if row.id != keep:
+            db.delete(row)
+    queue_email(db, registrar.email, "password_changed")
+
+
+def change_password(
+    db: Session,
+    security: Security,
+    registrar: Registrar,
+    session: WebSession,
+    current: str,
+    new: str,
+) -> None:
+    if not security.verify_password(registrar.password_hash, normalized(current)):
+        raise Invalid("The current password is wrong.")
+    new = _valid_password(new)
+    if security.verify_password(registrar.password_hash, new):
+        raise Invalid("The new password must differ from the current one.")
+    _set_password(db, security, registrar, new, keep=session.id)
+    session.password_change_required = False
+
+
+def request_password_reset(db: Session, settings: Settings, email: str, client: str) -> None:
+    """Mail a single-use reset token if the account exists. Callers answer the same either way;
+    the per-client limit is the only visible refusal and does not depend on the account."""
+    if not rate_limit.allow(
+        db,
+        f"reset-client:{client}",
+        settings.password_reset_per_client_per_hour,
+        timedelta(hours=1),
+    ):
+        raise TooManyRequests("Too many password reset requests. Please try again in an hour.")
+    registrar = find_registrar(db, email)
+    if registrar is None or registrar.status != RegistrarStatus.active:
+        return
+    if not rate_limit.allow(
+        db,
+        f"reset-account:{registrar.id}",
+        settings.password_reset_per_account_per_hour,
+        timedelta(hours=1),
+    ):
+        return
+    _use_up(db, registrar.id, TokenPurpose.password_reset)
+    token = new_token()
+    db.add(
+        AccountToken(
+            registrar_id=registrar.id,
+            purpose=TokenPurpose.password_reset,
+            token_hash=token_digest(token),
+            expires_at=utcnow() + timedelta(minutes=settings.password_reset_token_minutes),
+        )
+    )
+    queue_email(
+        db,
+        registrar.email,
+        "password_reset",
+        token=token,
+        minutes=str(settings.password_reset_token_minutes),
+    )
+
+
+def reset_password(db: Session, security: Security, token: str, new: str) -> None:
+    new = _valid_password(new)
+    row = db.scalar(
+        select(AccountToken).where(
+            AccountToken.token_hash == token_digest(token),
+            AccountToken.purpose == TokenPurpose.password_reset,
+            AccountToken.used_at.is_(None),
+            AccountToken.expires_at > utcnow(),
+        )
+    )
+    registrar = db.get(Registrar, row.registrar_id) if row else None
+    if row is None or registrar is None or registrar.status != RegistrarStatus.active:
+        raise Invalid("The reset code is wrong, already used or expired. Ask for a new one.")
+    row.used_at = utcnow()
+    _set_password(db, security, registrar, new, keep=None)
+
+
+def update_profile(
+    registrar: Registrar, first_name: str | None, last_name: str | None, language: str | None
+) -> None:
+    if first_name is not None:
+        registrar.first_name = first_name
+    if last_name is not None:
+        registrar.last_name = last_name
+    if language is not None:
+        registrar.language = language
+
+
+def delete_account(db: Session, security: Security, registrar: Registrar, password: str) -> None:
+    """Erase personal data but keep the row, so requests and audit entries stay consistent."""
+    if not security.verify_password(registrar.password_hash, normalized(password)):
+        raise Invalid("The password is wrong.")
+    db.execute(
+        update(AccountToken)
+        .where(AccountToken.registrar_id == registrar.id)
+        .values(used_at=utcnow())
+    )
+    for row in db.scalars(select(WebSession).where(WebSession.registrar_id == registrar.id)):
+        db.delete(row)
+    registrar.units.clear()
+    registrar.email = f"deleted-{registrar.id}@invalid"
+    registrar.first_name = registrar.last_name = ""
+    registrar.password_hash = None
+    registrar.status = RegistrarStatus.deleted
+    audit.record(
+        db,
+        actor_kind="registrar",
+        actor_id=registrar.id,
+        action="registrar.deleted",
+        target_kind="registrar",
+        target_id=registrar.id,
+    )

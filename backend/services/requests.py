@@ -1,0 +1,244 @@
+"""Requests Celia staff decide: filing (by registrars, through the chat or the API) and
+deciding. Approval changes the real state; every decision is audited and mailed."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend import audit
+from backend.email.outbox import queue_email
+from backend.models import (
+    CustomerStatus,
+    Delivery,
+    DeliveryChangeRequest,
+    ReactivationRequest,
+    Registrar,
+    RegistrarRemovalRequest,
+    RegistrarRole,
+    RegistrarStatus,
+    RequestKind,
+    RequestStatus,
+    StaffRequest,
+    StaffUser,
+    UnlockRequest,
+    utcnow,
+)
+from backend.security import Security
+from backend.services import customers
+from backend.services.access import acting_unit
+from backend.services.errors import Conflict, Forbidden, NotFound
+
+KIND_NAMES = {
+    RequestKind.reactivation: ("asiakkuuden aktivointi", "återaktivering", "reactivation"),
+    RequestKind.unlock: ("tunnuksen lukituksen avaus", "upplåsning av konto", "account unlock"),
+    RequestKind.delivery_change: (
+        "muutos CD-lainaajasta verkkokäyttäjäksi",
+        "byte från cd till nättjänst",
+        "change from CD to online",
+    ),
+    RequestKind.registrar_removal: (
+        "rekisteröijän poisto",
+        "borttagning av registrerare",
+        "registrar removal",
+    ),
+}
+
+
+def _open_duplicate(db: Session, request: StaffRequest) -> StaffRequest | None:
+    """An open request of the same kind for the same thing: filing twice files once."""
+    return db.scalar(
+        select(StaffRequest).where(
+            StaffRequest.kind == request.kind,
+            StaffRequest.status == RequestStatus.open,
+            StaffRequest.customer_id.is_(None)
+            if request.customer_id is None
+            else StaffRequest.customer_id == request.customer_id,
+            StaffRequest.target_registrar_id.is_(None)
+            if request.target_registrar_id is None
+            else StaffRequest.target_registrar_id == request.target_registrar_id,
+        )
+    )
+
+
+def _file(db: Session, request: StaffRequest, actor_kind: str) -> StaffRequest:
+    duplicate = _open_duplicate(db, request)
+    if duplicate is not None:
+        return duplicate
+    db.add(request)
+    db.flush()
+    audit.record(
+        db,
+        actor_kind=actor_kind,
+        actor_id=request.registrar_id,
+        action="request.filed",
+        target_kind="request",
+        target_id=request.id,
+        detail=request.kind.value,
+    )
+    return request
+
+
+def file_reactivation(
+    db: Session,
+    security: Security,
+    registrar: Registrar,
+    hetu_text: str,
+    unit_id: int | None,
+    conversation_id: str | None = None,
+) -> StaffRequest:
+    number = customers.canonical_hetu(hetu_text)
+    unit = acting_unit(registrar, unit_id)
+    customer = customers.by_hetu(db, security, number)
+    if customer is None:
+        raise NotFound("No customer has this hetu, so there is nothing to reactivate.")
+    if customer.status != CustomerStatus.marked_for_deletion:
+        raise Conflict(
+            "This customer is not marked for deletion: find them with a hetu search "
+            "(and transfer them to your unit if needed)."
+        )
+    return _file(
+        db,
+        ReactivationRequest(
+            registrar_id=registrar.id,
+            unit_id=unit.id,
+            customer_id=customer.id,
+            conversation_id=conversation_id,
+        ),
+        "registrar",
+    )
+
+
+def file_delivery_change(
+    db: Session,
+    security: Security,
+    registrar: Registrar,
+    hetu_text: str,
+    conversation_id: str | None = None,
+) -> StaffRequest:
+    customer = customers.look_up(db, security, hetu_text)
+    if customer is None or customer.unit not in registrar.units:
+        raise NotFound("None of your units has a customer with this hetu.")
+    if customer.delivery != Delivery.cd:
+        raise Conflict("This customer already uses the online service.")
+    return _file(
+        db,
+        DeliveryChangeRequest(
+            registrar_id=registrar.id,
+            unit_id=customer.unit_id,
+            customer_id=customer.id,
+            conversation_id=conversation_id,
+        ),
+        "registrar",
+    )
+
+
+def file_unlock(
+    db: Session, registrar: Registrar | None, conversation_id: str | None = None
+) -> StaffRequest | None:
+    """Unlock request for a locked account; nothing for an unknown or unlocked one (callers
+    answer the same either way)."""
+    if registrar is None or not registrar.locked or registrar.status == RegistrarStatus.deleted:
+        return None
+    return _file(
+        db,
+        UnlockRequest(
+            registrar_id=registrar.id,
+            target_registrar_id=registrar.id,
+            conversation_id=conversation_id,
+        ),
+        "service",
+    )
+
+
+def file_registrar_removal(
+    db: Session, main_user: Registrar, target: Registrar, unit_id: int
+) -> StaffRequest:
+    if main_user.role != RegistrarRole.main_user:
+        raise Forbidden("Only a main user can ask to remove registrars.")
+    unit = acting_unit(main_user, unit_id)
+    if unit not in target.units:
+        raise NotFound("This registrar is not in your unit.")
+    return _file(
+        db,
+        RegistrarRemovalRequest(
+            registrar_id=main_user.id, unit_id=unit.id, target_registrar_id=target.id
+        ),
+        "registrar",
+    )
+
+
+def _apply(request: StaffRequest) -> None:
+    if isinstance(request, ReactivationRequest):
+        customer = request.customer
+        if customer is None or customer.status != CustomerStatus.marked_for_deletion:
+            raise Conflict("The customer is no longer marked for deletion; deny the request.")
+        customer.status = CustomerStatus.active
+        customer.unit_id = request.unit_id or customer.unit_id
+    elif isinstance(request, UnlockRequest):
+        target = request.target_registrar
+        if target is None:
+            raise Conflict("The account no longer exists; deny the request.")
+        unlock(target)
+    elif isinstance(request, DeliveryChangeRequest):
+        if request.customer is None:
+            raise Conflict("The customer no longer exists; deny the request.")
+        request.customer.delivery = Delivery.online
+    elif isinstance(request, RegistrarRemovalRequest):
+        target, unit = request.target_registrar, request.unit
+        if target is not None and unit in target.units:
+            target.units.remove(unit)
+
+
+def unlock(registrar: Registrar) -> None:
+    registrar.locked = False
+    registrar.locked_at = None
+    registrar.failed_logins = 0
+
+
+def decide(
+    db: Session, staff: StaffUser, request: StaffRequest, approve: bool, note: str | None
+) -> None:
+    if request.status != RequestStatus.open:
+        raise Conflict("This request has already been decided.")
+    if approve:
+        _apply(request)
+    request.status = RequestStatus.approved if approve else RequestStatus.denied
+    request.decided_by_id = staff.id
+    request.decided_at = utcnow()
+    request.decision_note = note or None
+    audit.record(
+        db,
+        actor_kind="staff",
+        actor_id=staff.id,
+        action="request.approved" if approve else "request.denied",
+        target_kind="request",
+        target_id=request.id,
+        detail=note or None,
+    )
+    fi, sv, en = KIND_NAMES[request.kind]
+    queue_email(
+        db,
+        request.registrar.email,
+        "request_approved" if approve else "request_denied",
+        reference=request.reference,
+        kind_fi=fi,
+        kind_sv=sv,
+        kind_en=en,
+        note_fi=f"\nViesti: {note}" if note else "",
+        note_sv=f"\nMeddelande: {note}" if note else "",
+        note_en=f"\nNote: {note}" if note else "",
+    )
+
+
+def assign(
+    db: Session, staff: StaffUser, request: StaffRequest, assignee: StaffUser | None
+) -> None:
+    request.assignee_id = assignee.id if assignee else None
+    audit.record(
+        db,
+        actor_kind="staff",
+        actor_id=staff.id,
+        action="request.assigned",
+        target_kind="request",
+        target_id=request.id,
+        detail=f"assignee {assignee.id}" if assignee else "unassigned",
+    )

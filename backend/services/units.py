@@ -1,0 +1,75 @@
+"""Main users manage the registrars of their own unit (seed 002)."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend import audit
+from backend.models import Registrar, RegistrarRole, RegistrarStatus, Unit, registrar_units
+from backend.services.access import acting_unit
+from backend.services.accounts import find_registrar
+from backend.services.errors import Conflict, Forbidden, NotFound
+
+CANNOT_REMOVE = (
+    "A main user cannot remove {what}. File a registrar removal request and Celia removes "
+    "the registrar."
+)
+
+
+def managed_unit(main_user: Registrar, unit_id: int) -> Unit:
+    if main_user.role != RegistrarRole.main_user:
+        raise Forbidden("Only the unit's main user manages its registrars.")
+    return acting_unit(main_user, unit_id)
+
+
+def registrars_of(db: Session, unit: Unit) -> list[Registrar]:
+    return list(
+        db.scalars(
+            select(Registrar)
+            .join(registrar_units)
+            .where(registrar_units.c.unit_id == unit.id)
+            .order_by(Registrar.last_name, Registrar.id)
+        )
+    )
+
+
+def add_registrar(db: Session, main_user: Registrar, unit_id: int, email: str) -> Registrar:
+    unit = managed_unit(main_user, unit_id)
+    registrar = find_registrar(db, email)
+    if registrar is None or registrar.status != RegistrarStatus.active:
+        raise NotFound(
+            "No verified registrar account uses this address; ask the person to register first."
+        )
+    if unit not in registrar.units:
+        registrar.units.append(unit)
+        audit.record(
+            db,
+            actor_kind="registrar",
+            actor_id=main_user.id,
+            action="unit.registrar_added",
+            target_kind="registrar",
+            target_id=registrar.id,
+            detail=f"unit {unit.id}",
+        )
+    return registrar
+
+
+def remove_registrar(db: Session, main_user: Registrar, unit_id: int, registrar_id: int) -> None:
+    """Main users remove ordinary registrars; other main users and themselves need Celia."""
+    unit = managed_unit(main_user, unit_id)
+    registrar = db.get(Registrar, registrar_id)
+    if registrar is None or unit not in registrar.units:
+        raise NotFound("This registrar is not in your unit.")
+    if registrar.id == main_user.id:
+        raise Conflict(CANNOT_REMOVE.format(what="themselves"))
+    if registrar.role == RegistrarRole.main_user:
+        raise Conflict(CANNOT_REMOVE.format(what="another main user"))
+    registrar.units.remove(unit)
+    audit.record(
+        db,
+        actor_kind="registrar",
+        actor_id=main_user.id,
+        action="unit.registrar_removed",
+        target_kind="registrar",
+        target_id=registrar.id,
+        detail=f"unit {unit.id}",
+    )

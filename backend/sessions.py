@@ -1,0 +1,113 @@
+"""Browser sessions for registrars and staff, and CSRF tokens.
+
+The session cookie (HttpOnly, SameSite=Lax, Secure on HTTPS or when SESSION_COOKIE_SECURE) holds
+a random token signed with SESSION_SECRET; the database keeps only the token's hash, so sessions
+can be revoked (log-out, password change) and a database leak does not hand out sessions.
+CSRF uses the synchronizer pattern: each session has its own token, returned at log-in and in a
+readable cookie, and every state-changing request must echo it in the X-CSRF-Token header.
+"""
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Literal
+
+from fastapi import Request, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.models import Registrar, RegistrarStatus, WebSession, utcnow
+from backend.security import Security, app_security, new_token, token_digest
+from backend.settings import Settings
+
+Audience = Literal["registrar", "staff"]
+CSRF_HEADER = "X-CSRF-Token"
+
+
+@dataclass(frozen=True)
+class CookieNames:
+    session: str
+    csrf: str
+
+
+COOKIES: dict[Audience, CookieNames] = {
+    "registrar": CookieNames("celia_session", "celia_csrf"),
+    "staff": CookieNames("celia_staff_session", "celia_staff_csrf"),
+}
+
+
+def open_session(
+    db: Session,
+    security: Security,
+    settings: Settings,
+    *,
+    registrar_id: int | None = None,
+    staff_user_id: int | None = None,
+    password_change_required: bool = False,
+) -> tuple[str, WebSession]:
+    """Add a session row; return the signed cookie value and the row."""
+    token = new_token()
+    row = WebSession(
+        token_hash=token_digest(token),
+        registrar_id=registrar_id,
+        staff_user_id=staff_user_id,
+        csrf_token=secrets.token_urlsafe(32),
+        password_change_required=password_change_required,
+        expires_at=utcnow() + timedelta(hours=settings.session_hours),
+    )
+    db.add(row)
+    return f"{token}.{security.sign(token)}", row
+
+
+def set_cookies(
+    response: Response,
+    request: Request,
+    settings: Settings,
+    audience: Audience,
+    cookie_value: str,
+    csrf_token: str,
+) -> None:
+    secure = settings.session_cookie_secure or request.url.scheme == "https"
+    max_age = int(settings.session_hours * 3600)
+    names = COOKIES[audience]
+    response.set_cookie(
+        names.session, cookie_value, max_age=max_age, httponly=True, samesite="lax", secure=secure
+    )
+    response.set_cookie(
+        names.csrf, csrf_token, max_age=max_age, httponly=False, samesite="lax", secure=secure
+    )
+
+
+def clear_cookies(response: Response, audience: Audience) -> None:
+    names = COOKIES[audience]
+    response.delete_cookie(names.session)
+    response.delete_cookie(names.csrf)
+
+
+def find_session(request: Request, db: Session, audience: Audience) -> WebSession | None:
+    """The unexpired session named by the request's cookie, if its signature holds."""
+    value = request.cookies.get(COOKIES[audience].session, "")
+    token, _, signature = value.partition(".")
+    if not token or len(value) > 200:
+        return None
+    security = app_security(request.app.state)
+    if not hmac.compare_digest(security.sign(token), signature):
+        return None
+    row = db.scalar(select(WebSession).where(WebSession.token_hash == token_digest(token)))
+    if row is None or row.expires_at <= utcnow():
+        return None
+    if (audience == "registrar") != (row.registrar_id is not None):
+        return None
+    return row
+
+
+def current_registrar_id(request: Request, db: Session) -> int | None:
+    """The logged-in, active and unlocked registrar of this request, for the chat proxy."""
+    row = find_session(request, db, "registrar")
+    if row is None or row.registrar_id is None:
+        return None
+    registrar = db.get(Registrar, row.registrar_id)
+    if registrar is None or registrar.status != RegistrarStatus.active or registrar.locked:
+        return None
+    return registrar.id

@@ -1,0 +1,417 @@
+"""Fixtures for the registration backend: one app per database (SQLite and a throwaway
+PostgreSQL cluster), a real local SMTP server, and a clean database for every test."""
+
+import email
+import os
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from email.message import EmailMessage
+from email.policy import default as default_policy
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+from stdnum.fi import hetu as stdnum_hetu
+
+import backend.main
+from backend.db import Base
+from backend.main import create_app
+from backend.models import (
+    Conversation,
+    Customer,
+    CustomerStatus,
+    Delivery,
+    OutboxEmail,
+    Registrar,
+    RegistrarRole,
+    RegistrarStatus,
+    Unit,
+    UnitKind,
+)
+from backend.security import app_security
+from backend.services.staff_accounts import create_staff_user
+from backend.settings import Settings
+from privacy.redaction import HETU_PATTERN
+from tests.helpers import random_secrets
+
+PASSWORD = "Kirjasto-Salasana-42"
+CHECK_CHARS = "0123456789ABCDEFHJKLMNPRSTUVWXY"
+CENTURY_SIGNS = {1800: "+", 1900: "-", 2000: "A"}
+
+
+def make_hetu(born: date, individual: int = 123, sign: str | None = None) -> str:
+    """A valid hetu for a birth date (individual 900–999 gives a temporary one)."""
+    digits = f"{born:%d%m%y}{individual:03d}"
+    return (
+        f"{born:%d%m%y}{sign or CENTURY_SIGNS[born.year // 100 * 100]}{individual:03d}"
+        + (CHECK_CHARS[int(digits) % 31])
+    )
+
+
+def years_ago(years: int, days: int = 0) -> date:
+    today = date.today()
+    try:
+        born = today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        born = today.replace(year=today.year - years, day=28)
+    return date.fromordinal(born.toordinal() - days)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+# --- SMTP ------------------------------------------------------------------------------------
+
+
+class Mailbox:
+    """What a real aiosmtpd server received."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = email.message_from_bytes(envelope.content, policy=default_policy)
+        with self._lock:
+            self.messages.append(message)  # type: ignore[arg-type]
+        return "250 Message accepted"
+
+    def clear(self) -> None:
+        with self._lock:
+            self.messages.clear()
+
+    def to(self, address: str) -> list[EmailMessage]:
+        with self._lock:
+            return [m for m in self.messages if m["To"] == address]
+
+    def wait_for(self, address: str, count: int = 1, timeout: float = 10.0) -> list[EmailMessage]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.to(address)
+            if len(found) >= count:
+                return found
+            time.sleep(0.02)
+        raise AssertionError(f"expected {count} mail(s) to {address}, got {len(self.to(address))}")
+
+    def last_body(self, address: str, count: int = 1) -> str:
+        return self.wait_for(address, count)[-1].get_content()
+
+
+def start_smtp(mailbox: Mailbox, port: int) -> Controller:
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    return controller
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[tuple[Mailbox, int]]:
+    mailbox, port = Mailbox(), free_port()
+    controller = start_smtp(mailbox, port)
+    yield mailbox, port
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server: tuple[Mailbox, int]) -> Mailbox:
+    smtp_server[0].clear()
+    return smtp_server[0]
+
+
+# --- PostgreSQL --------------------------------------------------------------------------------
+
+
+def _pg_bin() -> Path | None:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    if found:
+        return found[-1].parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+def _as_postgres(command: list[str]) -> list[str]:
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster on a free port, for the whole session."""
+    bin_dir = _pg_bin()
+    if bin_dir is None:
+        pytest.skip(
+            "POSTGRESQL NOT INSTALLED: the PostgreSQL half of the backend tests did not run. "
+            "Install Debian's `postgresql` package (the Makefile's set-up does)."
+        )
+    root = Path(tempfile.mkdtemp(prefix="celia-pg-"))
+    data, sockets = root / "data", root / "sockets"
+    sockets.mkdir()
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres")
+        shutil.chown(sockets, "postgres")
+    port = free_port()
+    run = {"check": True, "capture_output": True}
+    subprocess.run(
+        _as_postgres([str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust"]),
+        **run,
+    )
+    options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off"
+    pg_ctl = str(bin_dir / "pg_ctl")
+    subprocess.run(
+        _as_postgres(
+            [pg_ctl, "-D", str(data), "-o", options, "-l", str(root / "pg.log"), "-w", "start"]
+        ),
+        **run,
+    )
+    try:
+        subprocess.run(
+            _as_postgres(
+                [
+                    str(bin_dir / "createdb"),
+                    "-h",
+                    str(sockets),
+                    "-p",
+                    str(port),
+                    "-U",
+                    "postgres",
+                    "celia",
+                ]
+            ),
+            **run,
+        )
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/celia"
+    finally:
+        subprocess.run(
+            _as_postgres([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]),
+            check=False,
+            capture_output=True,
+        )
+        shutil.rmtree(root, ignore_errors=True)
+
+
+# --- the app -----------------------------------------------------------------------------------
+
+
+class _FaqStub:
+    """The FAQ index is the platform's concern; these tests only need the app to start."""
+
+
+@pytest.fixture(scope="session")
+def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Where the SQLite file and the logs live; scanned for plaintext hetus at the end."""
+    root = tmp_path_factory.mktemp("backend")
+    yield root
+    leaks = hetus_in_files([*root.rglob("*.db*"), *root.rglob("*.log")])
+    assert not leaks, f"plaintext hetu found at rest in: {sorted(leaks)}"
+
+
+def hetus_in_files(paths: list[Path]) -> set[str]:
+    """Files holding a valid hetu anywhere (names only, never the hetu itself)."""
+    found = set()
+    for path in paths:
+        content = path.read_bytes().decode("latin-1")
+        for match in HETU_PATTERN.finditer(content):
+            if stdnum_hetu.is_valid(re.sub(r"\s", "", match.group(0)), allow_temporary=True):
+                found.add(path.name)
+    return found
+
+
+def test_settings(database_url: str, smtp_port: int, log_dir: Path) -> Settings:
+    return Settings(
+        database_url=database_url,
+        log_dir=log_dir,
+        smtp_port=smtp_port,
+        email_send_interval_seconds=0.05,
+        email_retry_base_seconds=0.2,
+        email_retry_max_seconds=0.5,
+        argon2_time_cost=1,
+        argon2_memory_kib=256,
+        argon2_parallelism=1,
+        password_reset_answer_seconds=0.2,
+        **{name.lower(): value for name, value in random_secrets().items()},
+    )
+
+
+test_settings.__test__ = False  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
+def no_faq() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(backend.main.FaqService, "load", lambda _settings: _FaqStub())
+        yield
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def running_app(
+    request: pytest.FixtureRequest,
+    artifacts: Path,
+    smtp_server: tuple[Mailbox, int],
+    no_faq: None,
+) -> Iterator[TestClient]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{artifacts / 'celia-test.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    settings = test_settings(url, smtp_server[1], artifacts / "log")
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def _drain_outbox(client: TestClient) -> None:
+    """Wait until every queued mail is delivered, so none reaches the next test's mailbox."""
+    deadline = time.monotonic() + 10
+    with client.app.state.db.sessions() as db:  # type: ignore[attr-defined]
+        while db.scalar(select(func.count()).where(OutboxEmail.sent_at.is_(None))):
+            assert time.monotonic() < deadline, "the outbox did not drain"
+            time.sleep(0.02)
+            db.rollback()
+
+
+def _wipe(client: TestClient) -> None:
+    engine = client.app.state.db.engine  # type: ignore[attr-defined]
+    tables = list(reversed(Base.metadata.sorted_tables))
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(table.name for table in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(running_app: TestClient, mailbox: Mailbox) -> Iterator[TestClient]:
+    """The app with an empty database, no cookies and the default settings."""
+    settings: Settings = running_app.app.state.settings  # type: ignore[attr-defined]
+    saved = settings.model_dump()
+    running_app.cookies.clear()
+    yield running_app
+    for name, value in saved.items():
+        setattr(settings, name, value)
+    _drain_outbox(running_app)
+    _wipe(running_app)
+    mailbox.clear()
+
+
+# --- data ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Seed:
+    """Creates rows directly, for the state a test starts from."""
+
+    client: TestClient
+
+    def _session(self) -> Session:
+        return self.client.app.state.db.sessions()  # type: ignore[attr-defined]
+
+    @property
+    def security(self):  # type: ignore[no-untyped-def]
+        return app_security(self.client.app.state)  # type: ignore[attr-defined]
+
+    def unit(self, name: str = "Testikirjasto", kind: UnitKind = UnitKind.library) -> int:
+        with self._session() as db:
+            unit = Unit(name=name, kind=kind)
+            db.add(unit)
+            db.commit()
+            return unit.id
+
+    def registrar(
+        self,
+        email: str = "reija@example.org",
+        units: tuple[int, ...] = (),
+        role: RegistrarRole = RegistrarRole.registrar,
+        password: str = PASSWORD,
+    ) -> int:
+        with self._session() as db:
+            registrar = Registrar(
+                email=email,
+                first_name="Reija",
+                last_name="Rekisteröijä",
+                role=role,
+                status=RegistrarStatus.active,
+                password_hash=self.security.hash_password(password),
+                units=[db.get(Unit, unit_id) for unit_id in units],
+            )
+            db.add(registrar)
+            db.commit()
+            return registrar.id
+
+    def staff(self, email: str = "sirpa@celia.fi", password: str = PASSWORD) -> int:
+        with self._session() as db:
+            staff = create_staff_user(db, self.security, email, "Sirpa Celiasta", password)
+            db.commit()
+            return staff.id
+
+    def customer(
+        self,
+        hetu: str,
+        unit_id: int,
+        status: CustomerStatus = CustomerStatus.active,
+        delivery: Delivery = Delivery.online,
+    ) -> int:
+        with self._session() as db:
+            customer = Customer(
+                hetu_hmac=self.security.hetu_hmac(hetu),
+                hetu_encrypted=self.security.encrypt_hetu(hetu),
+                first_name="Aino",
+                last_name="Asiakas",
+                unit_id=unit_id,
+                status=status,
+                delivery=delivery,
+            )
+            db.add(customer)
+            db.commit()
+            return customer.id
+
+    def conversation(self, registrar_id: int | None = None) -> str:
+        with self._session() as db:
+            conversation = Conversation(id=os.urandom(16).hex(), registrar_id=registrar_id)
+            db.add(conversation)
+            db.commit()
+            return conversation.id
+
+    def get(self, model: type, row_id: Any) -> Any:
+        with self._session() as db:
+            return db.get(model, row_id)
+
+    def unit_ids_of(self, registrar_id: int) -> set[int]:
+        with self._session() as db:
+            return {unit.id for unit in db.get(Registrar, registrar_id).units}
+
+
+@pytest.fixture
+def seed(client: TestClient) -> Seed:
+    return Seed(client)
+
+
+def login(client: TestClient, email: str, password: str = PASSWORD) -> dict[str, str]:
+    """Log a registrar in; the headers carry the CSRF token for state-changing calls."""
+    response = client.post("/api/v1/auth/login", json={"email": email, "password": password})
+    assert response.status_code == 200, response.text
+    return {"X-CSRF-Token": response.json()["csrf_token"]}
+
+
+def staff_login(client: TestClient, email: str = "sirpa@celia.fi") -> dict[str, str]:
+    response = client.post("/api/v1/staff/auth/login", json={"email": email, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    return {"X-CSRF-Token": response.json()["csrf_token"]}
+
+
+def service_headers(client: TestClient) -> dict[str, str]:
+    token = client.app.state.settings.service_token.get_secret_value()  # type: ignore[attr-defined]
+    return {"Authorization": f"Bearer {token}"}

@@ -1,0 +1,305 @@
+"""Registrar accounts (seed 003): register, verify, log in, lockout, rotation, profile, delete."""
+
+import re
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy import update
+
+from backend.models import AccountToken, Registrar, RegistrarRole, utcnow
+from tests.backend.conftest import PASSWORD, Mailbox, Seed, login, staff_login
+
+EMAIL = "uusi@example.org"
+
+
+def register(client: TestClient, email: str = EMAIL, password: str = PASSWORD) -> None:
+    response = client.post(
+        "/api/v1/auth/register",
+        json={"email": email, "first_name": "Uuno", "last_name": "Uusi", "password": password},
+    )
+    assert response.status_code == 202, response.text
+
+
+def code_from(body: str) -> str:
+    return re.search(r"\b(\d{8})\b", body).group(1)  # type: ignore[union-attr]
+
+
+def test_register_verify_then_log_in(client: TestClient, mailbox: Mailbox) -> None:
+    register(client)
+    body = mailbox.last_body(EMAIL)
+    assert "Vahvistuskoodisi" in body and "verifieringskod" in body and "verification code" in body
+    refused = client.post("/api/v1/auth/login", json={"email": EMAIL, "password": PASSWORD})
+    assert refused.status_code == 403 and "Verify" in refused.json()["detail"]
+
+    verified = client.post("/api/v1/auth/verify", json={"email": EMAIL, "code": code_from(body)})
+    assert verified.status_code == 200
+    headers = login(client, EMAIL)
+    me = client.get("/api/v1/auth/me")
+    assert me.json()["registrar"]["email"] == EMAIL
+    assert me.json()["csrf_token"] == headers["X-CSRF-Token"]
+
+
+def test_session_cookie_is_httponly_and_lax(client: TestClient, seed: Seed) -> None:
+    seed.registrar()
+    response = client.post(
+        "/api/v1/auth/login", json={"email": "reija@example.org", "password": PASSWORD}
+    )
+    cookies = response.headers.get_list("set-cookie")
+    session = next(c for c in cookies if c.startswith("celia_session="))
+    assert "HttpOnly" in session and "SameSite=lax" in session
+    https = client.post(
+        "https://testserver/api/v1/auth/login",
+        json={"email": "reija@example.org", "password": PASSWORD},
+    )
+    assert all("Secure" in c for c in https.headers.get_list("set-cookie"))
+
+
+def test_a_new_code_replaces_the_old_one(client: TestClient, mailbox: Mailbox) -> None:
+    register(client)
+    first = code_from(mailbox.last_body(EMAIL))
+    assert client.post("/api/v1/auth/verify/resend", json={"email": EMAIL}).status_code == 202
+    second = code_from(mailbox.last_body(EMAIL, count=2))
+    old = client.post("/api/v1/auth/verify", json={"email": EMAIL, "code": first})
+    if first != second:
+        assert old.status_code == 422
+    assert client.post("/api/v1/auth/verify", json={"email": EMAIL, "code": second}).is_success
+
+
+def test_an_expired_code_is_refused(client: TestClient, mailbox: Mailbox, seed: Seed) -> None:
+    register(client)
+    code = code_from(mailbox.last_body(EMAIL))
+    with seed.client.app.state.db.sessions() as db:  # type: ignore[attr-defined]
+        db.execute(update(AccountToken).values(expires_at=utcnow() - timedelta(seconds=1)))
+        db.commit()
+    response = client.post("/api/v1/auth/verify", json={"email": EMAIL, "code": code})
+    assert response.status_code == 422 and "new code" in response.json()["detail"]
+
+
+def test_registering_a_taken_address_answers_the_same(
+    client: TestClient, mailbox: Mailbox, seed: Seed
+) -> None:
+    seed.registrar(email="reija@example.org")
+    fresh = client.post(
+        "/api/v1/auth/register",
+        json={"email": "x@example.org", "first_name": "A", "last_name": "B", "password": PASSWORD},
+    )
+    taken = client.post(
+        "/api/v1/auth/register",
+        json={
+            "email": "reija@example.org",
+            "first_name": "A",
+            "last_name": "B",
+            "password": PASSWORD,
+        },
+    )
+    assert (fresh.status_code, fresh.content) == (taken.status_code, taken.content)
+    assert "already" in mailbox.last_body("reija@example.org")
+
+
+def test_weak_passwords_are_refused_with_the_reason(client: TestClient) -> None:
+    cases = {
+        "Lyhyt1!": "at least 8",
+        "pienetkirjaimet1!": "upper-case",
+        "Ilman-Numeroa": "digit",
+        "Ilman1Erikoista": "special",
+        "Password1!": "too common",
+        "Aa1!" + "x" * 125: "at most 128",
+    }
+    for password, reason in cases.items():
+        response = client.post(
+            "/api/v1/auth/register",
+            json={"email": EMAIL, "first_name": "A", "last_name": "B", "password": password},
+        )
+        assert response.status_code == 422 and reason in response.json()["detail"], password
+        assert password not in response.text
+
+
+def test_long_unicode_passwords_work(client: TestClient, mailbox: Mailbox) -> None:
+    password = "Äänikirja-ÖÖ-42-x" + "日本語" * 37  # 128 characters
+    assert len(password) == 128
+    register(client, password=password)
+    code = code_from(mailbox.last_body(EMAIL))
+    client.post("/api/v1/auth/verify", json={"email": EMAIL, "code": code})
+    login(client, EMAIL, password)
+
+
+def test_lockout_after_the_threshold_and_staff_unlock(
+    client: TestClient, seed: Seed, mailbox: Mailbox
+) -> None:
+    registrar_id = seed.registrar()
+    seed.staff()
+    for _ in range(5):
+        wrong = client.post(
+            "/api/v1/auth/login", json={"email": "reija@example.org", "password": "Wrong-pass-1"}
+        )
+        assert wrong.status_code == 401
+    assert seed.get(Registrar, registrar_id).locked
+    assert "locked" in mailbox.last_body("reija@example.org")
+    locked = client.post(
+        "/api/v1/auth/login", json={"email": "reija@example.org", "password": PASSWORD}
+    )
+    assert locked.status_code == 403 and "Celia" in locked.json()["detail"]
+
+    headers = staff_login(client)
+    unlocked = client.post(f"/api/v1/staff/registrars/{registrar_id}/unlock", headers=headers)
+    assert unlocked.status_code == 204
+    login(client, "reija@example.org")
+    audit = client.get("/api/v1/staff/audit", params={"target_kind": "registrar"}).json()
+    assert {event["action"] for event in audit} >= {"registrar.locked", "registrar.unlocked"}
+
+
+def test_a_success_resets_the_failure_count(client: TestClient, seed: Seed) -> None:
+    registrar_id = seed.registrar()
+    for _ in range(4):
+        client.post("/api/v1/auth/login", json={"email": "reija@example.org", "password": "No-1x"})
+    login(client, "reija@example.org")
+    assert seed.get(Registrar, registrar_id).failed_logins == 0
+
+
+def test_unknown_and_wrong_password_look_the_same(client: TestClient, seed: Seed) -> None:
+    seed.registrar()
+    unknown = client.post("/api/v1/auth/login", json={"email": "no@example.org", "password": "x"})
+    wrong = client.post("/api/v1/auth/login", json={"email": "reija@example.org", "password": "x"})
+    assert (unknown.status_code, unknown.content) == (wrong.status_code, wrong.content)
+
+
+def test_rotation_demands_a_password_change(client: TestClient, seed: Seed) -> None:
+    client.app.state.settings.password_rotation_months = 6  # type: ignore[attr-defined]
+    registrar_id = seed.registrar()
+    with client.app.state.db.sessions() as db:  # type: ignore[attr-defined]
+        db.execute(update(Registrar).values(password_changed_at=utcnow() - timedelta(days=190)))
+        db.commit()
+    response = client.post(
+        "/api/v1/auth/login", json={"email": "reija@example.org", "password": PASSWORD}
+    )
+    assert response.json()["password_change_required"] is True
+    headers = {"X-CSRF-Token": response.json()["csrf_token"]}
+    assert client.get("/api/v1/customers").status_code == 403
+    changed = client.post(
+        "/api/v1/auth/me/password",
+        json={"current_password": PASSWORD, "new_password": "Uusi-Salasana-2025"},
+        headers=headers,
+    )
+    assert changed.status_code == 200
+    assert client.get("/api/v1/customers").status_code == 200
+    assert seed.get(Registrar, registrar_id).password_changed_at > utcnow() - timedelta(minutes=1)
+
+
+def test_rotation_off_or_not_yet_due(client: TestClient, seed: Seed) -> None:
+    seed.registrar()
+    response = client.post(
+        "/api/v1/auth/login", json={"email": "reija@example.org", "password": PASSWORD}
+    )
+    assert response.json()["password_change_required"] is False
+    client.app.state.settings.password_rotation_months = 12  # type: ignore[attr-defined]
+    response = client.post(
+        "/api/v1/auth/login", json={"email": "reija@example.org", "password": PASSWORD}
+    )
+    assert response.json()["password_change_required"] is False
+
+
+def test_change_password_checks_the_current_one(
+    client: TestClient, seed: Seed, mailbox: Mailbox
+) -> None:
+    seed.registrar()
+    headers = login(client, "reija@example.org")
+    wrong = client.post(
+        "/api/v1/auth/me/password",
+        json={"current_password": "Nope-123!", "new_password": "Uusi-Salasana-2025"},
+        headers=headers,
+    )
+    assert wrong.status_code == 422
+    ok = client.post(
+        "/api/v1/auth/me/password",
+        json={"current_password": PASSWORD, "new_password": "Uusi-Salasana-2025"},
+        headers=headers,
+    )
+    assert ok.status_code == 200
+    assert "vaihdettiin" in mailbox.last_body("reija@example.org")
+    login(client, "reija@example.org", "Uusi-Salasana-2025")
+
+
+def test_state_changes_need_the_csrf_token(client: TestClient, seed: Seed) -> None:
+    seed.registrar()
+    headers = login(client, "reija@example.org")
+    assert client.patch("/api/v1/auth/me", json={"first_name": "Rea"}).status_code == 403
+    bad = client.patch(
+        "/api/v1/auth/me", json={"first_name": "Rea"}, headers={"X-CSRF-Token": "forged"}
+    )
+    assert bad.status_code == 403
+    ok = client.patch(
+        "/api/v1/auth/me", json={"first_name": "Rea", "language": "sv"}, headers=headers
+    )
+    assert ok.status_code == 200 and ok.json()["first_name"] == "Rea"
+    assert ok.json()["language"] == "sv"
+
+
+def test_log_out_ends_the_session(client: TestClient, seed: Seed) -> None:
+    seed.registrar()
+    headers = login(client, "reija@example.org")
+    cookie = client.cookies.get("celia_session")
+    assert client.post("/api/v1/auth/logout", headers=headers).status_code == 204
+    client.cookies.set("celia_session", cookie)
+    assert client.get("/api/v1/auth/me").status_code == 401
+
+
+def test_forged_or_missing_session_is_401(client: TestClient) -> None:
+    assert client.get("/api/v1/auth/me").status_code == 401
+    client.cookies.set("celia_session", "abc.def")
+    assert client.get("/api/v1/auth/me").status_code == 401
+
+
+def test_delete_account_frees_the_address(client: TestClient, seed: Seed, mailbox: Mailbox) -> None:
+    unit = seed.unit()
+    registrar_id = seed.registrar(units=(unit,))
+    headers = login(client, "reija@example.org")
+    wrong = client.request(
+        "DELETE", "/api/v1/auth/me", json={"password": "Wrong-123!"}, headers=headers
+    )
+    assert wrong.status_code == 422
+    deleted = client.request(
+        "DELETE", "/api/v1/auth/me", json={"password": PASSWORD}, headers=headers
+    )
+    assert deleted.status_code == 204
+    gone = seed.get(Registrar, registrar_id)
+    assert gone.email.startswith("deleted-") and gone.password_hash is None
+    assert client.get("/api/v1/auth/me").status_code == 401
+    register(client, email="reija@example.org")
+    assert mailbox.wait_for("reija@example.org")
+
+
+def test_main_user_removes_a_registrar_of_the_unit(client: TestClient, seed: Seed) -> None:
+    unit = seed.unit()
+    seed.registrar(email="paa@example.org", units=(unit,), role=RegistrarRole.main_user)
+    other_main = seed.registrar(
+        email="toinen@example.org", units=(unit,), role=RegistrarRole.main_user
+    )
+    plain = seed.registrar(email="reija@example.org", units=(unit,))
+    headers = login(client, "paa@example.org")
+    listed = client.get(f"/api/v1/units/{unit}/registrars").json()
+    assert {r["email"] for r in listed} == {
+        "paa@example.org",
+        "toinen@example.org",
+        "reija@example.org",
+    }
+    assert (
+        client.delete(f"/api/v1/units/{unit}/registrars/{plain}", headers=headers).status_code
+        == 204
+    )
+    refused = client.delete(f"/api/v1/units/{unit}/registrars/{other_main}", headers=headers)
+    assert refused.status_code == 409 and "removal request" in refused.json()["detail"]
+    again = client.post(
+        f"/api/v1/units/{unit}/registrars", json={"email": "reija@example.org"}, headers=headers
+    )
+    assert again.status_code == 204
+
+
+def test_ordinary_registrars_cannot_manage_the_unit(client: TestClient, seed: Seed) -> None:
+    unit = seed.unit()
+    seed.registrar(units=(unit,))
+    other = seed.registrar(email="muu@example.org", units=(unit,))
+    headers = login(client, "reija@example.org")
+    assert (
+        client.delete(f"/api/v1/units/{unit}/registrars/{other}", headers=headers).status_code
+        == 403
+    )

@@ -1,0 +1,137 @@
+"""Forgotten password: identical answers, single-use expiring tokens, rate limits."""
+
+import re
+import time
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select, update
+
+from backend.models import AccountToken, OutboxEmail
+from tests.backend.conftest import Mailbox, Seed, login, service_headers
+
+KNOWN = "reija@example.org"
+NEW_PASSWORD = "Uusi-Salasana-2025"
+
+
+def token_from(body: str) -> str:
+    return re.search(r"code is (\S+)", body).group(1)  # type: ignore[union-attr]
+
+
+def ask_reset(client: TestClient, email: str):  # type: ignore[no-untyped-def]
+    return client.post("/api/v1/auth/password-reset", json={"email": email})
+
+
+def confirm(client: TestClient, token: str, password: str = NEW_PASSWORD):  # type: ignore[no-untyped-def]
+    return client.post(
+        "/api/v1/auth/password-reset/confirm", json={"token": token, "new_password": password}
+    )
+
+
+def test_known_and_unknown_addresses_get_byte_identical_answers(
+    client: TestClient, seed: Seed
+) -> None:
+    seed.registrar()
+    known, unknown = [], []
+    for _ in range(3):
+        for email, times in ((KNOWN, known), ("nobody@example.org", unknown)):
+            started = time.monotonic()
+            response = ask_reset(client, email)
+            times.append(time.monotonic() - started)
+            assert response.status_code == 202
+            times.append(response)
+    known_answers = [r for r in known if not isinstance(r, float)]
+    unknown_answers = [r for r in unknown if not isinstance(r, float)]
+    for a, b in zip(known_answers, unknown_answers, strict=True):
+        assert a.content == b.content
+        assert sorted(a.headers.items()) == sorted(b.headers.items())
+    known_times = [t for t in known if isinstance(t, float)]
+    unknown_times = [t for t in unknown if isinstance(t, float)]
+    assert min(known_times + unknown_times) >= 0.2
+    assert abs(sum(known_times) / 3 - sum(unknown_times) / 3) < 0.1
+
+
+def test_service_reset_answers_the_same_too(
+    client: TestClient, seed: Seed, mailbox: Mailbox
+) -> None:
+    seed.registrar()
+    headers = service_headers(client)
+    known = client.post("/api/v1/service/password-reset", json={"email": KNOWN}, headers=headers)
+    unknown = client.post(
+        "/api/v1/service/password-reset", json={"email": "no@example.org"}, headers=headers
+    )
+    assert (known.status_code, known.content) == (unknown.status_code, unknown.content)
+    assert mailbox.wait_for(KNOWN)
+
+
+def test_a_token_works_once(client: TestClient, seed: Seed, mailbox: Mailbox) -> None:
+    seed.registrar()
+    ask_reset(client, KNOWN)
+    body = mailbox.last_body(KNOWN)
+    assert "Palautuskoodisi" in body and "återställningskod" in body and "reset code" in body
+    token = token_from(body)
+    assert confirm(client, token).status_code == 200
+    assert confirm(client, token, "Toinen-Salasana-2025").status_code == 422
+    login(client, KNOWN, NEW_PASSWORD)
+
+
+def test_a_weak_new_password_does_not_burn_the_token(
+    client: TestClient, seed: Seed, mailbox: Mailbox
+) -> None:
+    seed.registrar()
+    ask_reset(client, KNOWN)
+    token = token_from(mailbox.last_body(KNOWN))
+    assert confirm(client, token, "weak").status_code == 422
+    assert confirm(client, token).status_code == 200
+
+
+def test_a_token_expires(client: TestClient, seed: Seed, mailbox: Mailbox) -> None:
+    seed.registrar()
+    ask_reset(client, KNOWN)
+    token = token_from(mailbox.last_body(KNOWN))
+    with client.app.state.db.sessions() as db:  # type: ignore[attr-defined]
+        row = db.scalars(select(AccountToken)).one()
+        assert row.expires_at - row.created_at <= timedelta(hours=1, seconds=1)
+        db.execute(update(AccountToken).values(expires_at=row.created_at))
+        db.commit()
+    response = confirm(client, token)
+    assert response.status_code == 422 and "expired" in response.json()["detail"]
+
+
+def test_a_newer_token_replaces_the_older(client: TestClient, seed: Seed, mailbox: Mailbox) -> None:
+    seed.registrar()
+    ask_reset(client, KNOWN)
+    ask_reset(client, KNOWN)
+    first, second = (token_from(m.get_content()) for m in mailbox.wait_for(KNOWN, count=2))
+    assert confirm(client, first).status_code == 422
+    assert confirm(client, second).status_code == 200
+
+
+def test_reset_ends_existing_sessions(client: TestClient, seed: Seed, mailbox: Mailbox) -> None:
+    seed.registrar()
+    login(client, KNOWN)
+    ask_reset(client, KNOWN)
+    confirm(client, token_from(mailbox.last_body(KNOWN)))
+    assert client.get("/api/v1/auth/me").status_code == 401
+
+
+def test_per_account_limit_sends_no_more_mail_but_answers_the_same(
+    client: TestClient, seed: Seed
+) -> None:
+    seed.registrar()
+    client.app.state.settings.password_reset_answer_seconds = 0  # type: ignore[attr-defined]
+    answers = {ask_reset(client, KNOWN).content for _ in range(5)}
+    assert len(answers) == 1
+    with client.app.state.db.sessions() as db:  # type: ignore[attr-defined]
+        mails = db.query(OutboxEmail).filter(OutboxEmail.to_address == KNOWN).count()
+    assert mails == 3
+
+
+def test_per_client_limit(client: TestClient) -> None:
+    settings = client.app.state.settings  # type: ignore[attr-defined]
+    settings.password_reset_answer_seconds = 0
+    settings.password_reset_per_client_per_hour = 2
+    assert ask_reset(client, "a@example.org").status_code == 202
+    assert ask_reset(client, "b@example.org").status_code == 202
+    limited = ask_reset(client, "c@example.org")
+    assert limited.status_code == 429 and "try again" in limited.json()["detail"]
