@@ -1,0 +1,107 @@
+"""The browser side: the demo page at `/`, the chat widget under `/widget/`, the staff console
+under `/staff`, and their static assets (all plain files from `web/`, no build step).
+
+Every response carries a strict Content-Security-Policy (only this origin; no inline script or
+style), nosniff, no framing and a same-origin referrer policy. The widget's files also allow any
+origin, because browsers fetch module scripts in CORS mode and the widget is embeddable in any page.
+"""
+
+from pathlib import Path
+
+from fastapi import APIRouter, HTTPException, status
+from fastapi.responses import FileResponse, RedirectResponse
+
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+PAGES_DIR = WEB_DIR / "pages"
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-cache",
+}
+MEDIA_TYPES = {
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".html": "text/html; charset=utf-8",
+}
+
+router = APIRouter(include_in_schema=False)
+
+
+def _send(path: Path, extra_headers: dict[str, str] | None = None) -> FileResponse:
+    return FileResponse(
+        path,
+        media_type=MEDIA_TYPES[path.suffix],
+        headers={**SECURITY_HEADERS, **(extra_headers or {})},
+    )
+
+
+def _asset(folder: Path, relative: str) -> Path:
+    """A file inside `folder` with a served suffix; anything else is a 404 (no traversal)."""
+    path = (folder / relative).resolve()
+    if not path.is_relative_to(folder) or path.suffix not in MEDIA_TYPES or not path.is_file():
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Not found.")
+    return path
+
+
+def _page(name: str) -> FileResponse:
+    return _send(PAGES_DIR / name)
+
+
+@router.get("/")
+def demo_page() -> FileResponse:
+    return _page("index.html")
+
+
+@router.get("/widget/{relative:path}")
+def widget_file(relative: str) -> FileResponse:
+    """`<script type="module" src="/widget/celia-chat.js">` embeds the chat in any page."""
+    return _send(_asset(WEB_DIR / "widget", relative), {"Access-Control-Allow-Origin": "*"})
+
+
+@router.get("/assets/{relative:path}")
+def asset_file(relative: str) -> FileResponse:
+    return _send(_asset(WEB_DIR / "assets", relative))
+
+
+@router.get("/staff")
+def staff_queue() -> FileResponse:
+    return _page("staff/queue.html")
+
+
+@router.get("/staff/")
+def staff_root() -> RedirectResponse:
+    return RedirectResponse("/staff", status_code=status.HTTP_308_PERMANENT_REDIRECT)
+
+
+@router.get("/staff/login")
+def staff_login() -> FileResponse:
+    return _page("staff/login.html")
+
+
+@router.get("/staff/escalations/{escalation_id}")
+def staff_escalation(escalation_id: int) -> FileResponse:
+    return _page("staff/escalation.html")
+
+
+@router.get("/staff/requests/{request_id}")
+def staff_request(request_id: int) -> FileResponse:
+    return _page("staff/request.html")
+
+
+@router.get("/staff/unanswered")
+def staff_unanswered() -> FileResponse:
+    return _page("staff/unanswered.html")
+
+
+@router.get("/staff/audit")
+def staff_audit() -> FileResponse:
+    return _page("staff/audit.html")
