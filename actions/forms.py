@@ -33,9 +33,16 @@ EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za
 HETU_CANDIDATE = re.compile(r"\b\d{6}\s?[-+A-Za-z]?\s?\d{3}[0-9A-Za-z]\b")
 
 
+# These always win over a form, even when the message also holds an e-mail or a hetu.
+CONTROL_INTENTS = {"stop", "human_handoff"}
+
+
+def _intent(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
 def _is_answer(tracker: Tracker, slot: str) -> bool:
-    intent = (tracker.latest_message.get("intent") or {}).get("name")
-    return tracker.get_slot("requested_slot") == slot and intent not in NOT_AN_ANSWER
+    return tracker.get_slot("requested_slot") == slot and _intent(tracker) not in NOT_AN_ANSWER
 
 
 def _invalid(
@@ -61,11 +68,11 @@ class _EmailSlot:
     async def extract_email(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        if not _is_answer(tracker, "email") and tracker.get_slot("requested_slot") is not None:
+        if _intent(tracker) in CONTROL_INTENTS:
             return {}
         text = tracker.latest_message.get("text") or ""
         match = EMAIL.search(text)
-        if match:
+        if match:  # an address is an answer whatever intent NLU guessed
             return {"email": match.group(0)}
         if _is_answer(tracker, "email"):
             return {"email": text.strip()[:200]}  # validated (and refused) below
@@ -99,11 +106,13 @@ class _HetuSlot:
     async def extract_hetu(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        if not _is_answer(tracker, "hetu"):
+        if _intent(tracker) in CONTROL_INTENTS or tracker.get_slot("requested_slot") != "hetu":
             return {}
         text = tracker.latest_message.get("text") or ""
         match = HETU_CANDIDATE.search(text)
-        return {"hetu": match.group(0) if match else text.strip()[:20]}
+        if match:  # a hetu-shaped answer counts whatever intent NLU guessed
+            return {"hetu": match.group(0)}
+        return {"hetu": text.strip()[:20]} if _is_answer(tracker, "hetu") else {}
 
     def validate_hetu(
         self,

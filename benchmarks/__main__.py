@@ -95,11 +95,11 @@ def _ask_api_latency(texts: list[str], index_dir: Path) -> tuple[float, float]:
     """p50/p95 of POST /api/v1/ask against a real backend process on a free port."""
     import httpx
 
-    from launcher.services import Ports, ServiceGroup, assistant_services, free_port
+    from launcher.services import Ports, ServiceGroup, assistant_services
     from tests.helpers import random_secrets
 
     with tempfile.TemporaryDirectory() as tmp:
-        ports = Ports(backend=free_port(), rasa=free_port(), actions=free_port())
+        ports = Ports.free()
         env = {
             "DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.db'}",
             "LOG_DIR": tmp,

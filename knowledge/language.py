@@ -6,7 +6,7 @@ evidence (e.g. "ok", an e-mail address), so the caller can keep the conversation
 
 import re
 
-_WORD = re.compile(r"[a-zåäöéü]+")
+_WORD = re.compile(r"(?<![0-9a-zåäöéü])[a-zåäöéü]+(?![0-9a-zåäöéü])")  # letters not glued to digits
 
 _MARKERS: dict[str, frozenset[str]] = {
     "fi": frozenset(

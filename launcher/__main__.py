@@ -1,6 +1,7 @@
 """`python -m launcher run`: build what is stale, start every service, stop them on Ctrl-C."""
 
 import argparse
+import os
 import signal
 import subprocess
 import sys
@@ -14,17 +15,27 @@ from launcher.services import PortInUse, Ports, ServiceFailed, ServiceGroup, ass
 
 
 def prepare() -> dict[str, str]:
-    """Secrets, FAQ index and Rasa model, each only when missing or stale."""
+    """Secrets, database, FAQ index and Rasa model, each only when missing or stale."""
     secrets = ensure_secrets(VAR_DIR / "secrets.env")
+    os.environ.update(secrets)
+    from backend.demo_data import load_into
+    from backend.settings import Settings
+    from knowledge.faq import load_faq
     from knowledge.index import build_index, is_current
-    from knowledge.settings import KnowledgeSettings
+    from knowledge.nlu_export import export_nlu
+    from knowledge.settings import PROJECT_ROOT, KnowledgeSettings
 
+    if os.environ.get("DEMO_DATA", "1") != "0":
+        loaded = load_into(Settings())  # type: ignore[call-arg]
+        print("Database: demo data loaded" if loaded else "Database: ready")
     settings = KnowledgeSettings()
     if is_current(settings):
         print("FAQ index: current")
     else:
         manifest = build_index(settings)
         print(f"FAQ index: built ({manifest['entries']} entries, {manifest['build_seconds']} s)")
+    if export_nlu(load_faq(settings.faq_dir), PROJECT_ROOT / "bot" / "nlu" / "faq.yml"):
+        print("Rasa NLU: FAQ phrasings updated")
     started = time.monotonic()
     try:
         trained = rasa_model.train_if_stale(LOG_DIR / "rasa-train.log")

@@ -11,7 +11,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from launcher.paths import APP_PYTHON, PROJECT_ROOT, RASA_BIN, RASA_PYTHON
+from launcher.paths import APP_PYTHON, PROJECT_ROOT, RASA_BIN, RASA_PYTHON, VAR_DIR
 from launcher.rasa_model import MODEL_FILE
 
 
@@ -28,6 +28,7 @@ class Ports:
     backend: int = 8000
     rasa: int = 5005
     actions: int = 5055
+    smtp: int = 8025
 
     @classmethod
     def from_env(cls) -> "Ports":
@@ -35,7 +36,12 @@ class Ports:
             backend=int(os.environ.get("BACKEND_PORT", 8000)),
             rasa=int(os.environ.get("RASA_PORT", 5005)),
             actions=int(os.environ.get("ACTION_PORT", 5055)),
+            smtp=int(os.environ.get("SMTP_PORT", 8025)),
         )
+
+    @classmethod
+    def free(cls) -> "Ports":
+        return cls(backend=free_port(), rasa=free_port(), actions=free_port(), smtp=free_port())
 
 
 @dataclass
@@ -44,13 +50,18 @@ class Service:
     port: int
     port_variable: str
     argv: list[str]
-    health_path: str
+    health_path: str | None  # None: healthy once the port accepts connections
     env: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen[bytes] | None = None
 
     @property
     def health_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}{self.health_path}"
+        return f"http://127.0.0.1:{self.port}{self.health_path or ''}"
+
+    def is_healthy(self) -> bool:
+        if self.health_path is None:
+            return not port_is_free(self.port)
+        return is_healthy(self.health_url)
 
 
 def port_is_free(port: int) -> bool:
@@ -74,11 +85,28 @@ def assistant_services(
     secrets: dict[str, str],
     extra_env: dict[str, str] | None = None,
     model_file: Path = MODEL_FILE,
+    mail_dir: Path | None = None,
 ) -> list[Service]:
-    """Backend, action server and Rasa, wired to each other on the given ports."""
+    """Mail catcher, backend, action server and Rasa, wired to each other on the given ports."""
     common = {**secrets, **(extra_env or {}), "PYTHONUNBUFFERED": "1"}
     backend_url = f"http://127.0.0.1:{ports.backend}"
     return [
+        Service(
+            "mail",
+            ports.smtp,
+            "SMTP_PORT",
+            [
+                str(APP_PYTHON),
+                "-m",
+                "launcher.mailcatcher",
+                "--port",
+                str(ports.smtp),
+                "--dir",
+                str(mail_dir or VAR_DIR / "mail"),
+            ],
+            None,
+            common,
+        ),
         Service(
             "backend",
             ports.backend,
@@ -96,7 +124,12 @@ def assistant_services(
                 "--no-access-log",
             ],
             "/healthz",
-            {**common, "RASA_URL": f"http://127.0.0.1:{ports.rasa}"},
+            {
+                **common,
+                "RASA_URL": f"http://127.0.0.1:{ports.rasa}",
+                "SMTP_HOST": "127.0.0.1",
+                "SMTP_PORT": str(ports.smtp),
+            },
         ),
         Service(
             "actions",
@@ -172,7 +205,7 @@ class ServiceGroup:
                     f"{service.name} exited with code {service.process.returncode}; "
                     f"see {self.log_dir / (service.name + '.out')}"
                 )
-            if is_healthy(service.health_url):
+            if service.is_healthy():
                 return
             time.sleep(0.3)
         raise ServiceFailed(f"{service.name} was not healthy at {service.health_url} in time")

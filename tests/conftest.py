@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from backend.demo_data import load_into
+from backend.settings import Settings
 from knowledge.index import build_index
 from knowledge.settings import KnowledgeSettings
 from launcher import rasa_model
-from launcher.services import Ports, ServiceGroup, assistant_services, free_port
+from launcher.services import Ports, ServiceGroup, assistant_services
 from tests.helpers import random_secrets
 
 
@@ -33,31 +35,34 @@ def rasa_model_file() -> Path:
     return rasa_model.MODEL_FILE
 
 
-def free_ports() -> Ports:
-    return Ports(backend=free_port(), rasa=free_port(), actions=free_port())
-
-
 @pytest.fixture(scope="session")
 def stack(
     tmp_path_factory: pytest.TempPathFactory, faq_index_dir: Path, rasa_model_file: Path
 ) -> Iterator[dict[str, str]]:
-    """Backend, action server and Rasa, really running on free ports with a fresh database."""
+    """Mail catcher, backend, action server and Rasa, really running on free ports, with a fresh
+    database holding the demo data (accounts in backend/demo_data.py)."""
     workdir = tmp_path_factory.mktemp("stack")
-    ports = free_ports()
+    ports = Ports.free()
     secrets = random_secrets()
     env = {
         "DATABASE_URL": f"sqlite:///{workdir / 'celia.db'}",
         "INDEX_DIR": str(faq_index_dir),
         "LOG_DIR": str(workdir / "log"),
     }
-    group = ServiceGroup(assistant_services(ports, secrets, env, rasa_model_file), workdir / "log")
+    load_into(Settings(**{k.lower(): v for k, v in {**secrets, **env}.items()}))
+    group = ServiceGroup(
+        assistant_services(ports, secrets, env, rasa_model_file, workdir / "mail"),
+        workdir / "log",
+    )
     try:
         group.start()
         yield {
             "backend": f"http://127.0.0.1:{ports.backend}",
             "rasa": f"http://127.0.0.1:{ports.rasa}",
             "actions": f"http://127.0.0.1:{ports.actions}",
+            "database_url": env["DATABASE_URL"],
             "workdir": str(workdir),
+            "mail_dir": str(workdir / "mail"),
             **secrets,
         }
     finally:

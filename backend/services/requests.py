@@ -86,7 +86,6 @@ def file_reactivation(
     conversation_id: str | None = None,
 ) -> StaffRequest:
     number = customers.canonical_hetu(hetu_text)
-    unit = acting_unit(registrar, unit_id)
     customer = customers.by_hetu(db, security, number)
     if customer is None:
         raise NotFound("No customer has this hetu, so there is nothing to reactivate.")
@@ -95,6 +94,12 @@ def file_reactivation(
             "This customer is not marked for deletion: find them with a hetu search "
             "(and transfer them to your unit if needed)."
         )
+    # From the chat no unit is named: the customer's former unit, when it is one of the
+    # registrar's own, is the natural place to bring them back to.
+    if unit_id is None and customer.unit in registrar.units:
+        unit = customer.unit
+    else:
+        unit = acting_unit(registrar, unit_id)
     return _file(
         db,
         ReactivationRequest(

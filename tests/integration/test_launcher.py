@@ -27,6 +27,7 @@ def _launcher_env(tmp_path: Path, faq_index_dir: Path, ports: dict[str, int]) ->
         "BACKEND_PORT": str(ports["backend"]),
         "RASA_PORT": str(ports["rasa"]),
         "ACTION_PORT": str(ports["actions"]),
+        "SMTP_PORT": str(ports["smtp"]),
     }
 
 
@@ -54,7 +55,12 @@ def _processes_mentioning(port: int) -> list[str]:
 def test_run_serves_a_greeting_and_ctrl_c_stops_everything(
     tmp_path: Path, faq_index_dir: Path, rasa_model_file: Path
 ) -> None:
-    ports = {"backend": free_port(), "rasa": free_port(), "actions": free_port()}
+    ports = {
+        "backend": free_port(),
+        "rasa": free_port(),
+        "actions": free_port(),
+        "smtp": free_port(),
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "launcher", "run"],
         cwd=PROJECT_ROOT,
@@ -82,7 +88,12 @@ def test_run_serves_a_greeting_and_ctrl_c_stops_everything(
 def test_port_in_use_is_named_in_a_clear_message(
     tmp_path: Path, faq_index_dir: Path, rasa_model_file: Path
 ) -> None:
-    ports = {"backend": free_port(), "rasa": free_port(), "actions": free_port()}
+    ports = {
+        "backend": free_port(),
+        "rasa": free_port(),
+        "actions": free_port(),
+        "smtp": free_port(),
+    }
     with socket.socket() as squatter:
         squatter.bind(("127.0.0.1", ports["rasa"]))
         squatter.listen()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from launcher.services import Ports, ServiceGroup, assistant_services, free_port
+from launcher.services import Ports, ServiceGroup, assistant_services
 from tests.helpers import chat, post_json, random_secrets
 
 pytestmark = pytest.mark.integration
@@ -25,7 +25,7 @@ def _group(
 def backend_without_rasa(
     tmp_path: Path, faq_index_dir: Path, rasa_model_file: Path
 ) -> Iterator[str]:
-    ports = Ports(backend=free_port(), rasa=free_port(), actions=free_port())  # nothing on rasa
+    ports = Ports.free()  # nothing on rasa
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", "INDEX_DIR": str(faq_index_dir)}
     group = _group({"backend"}, ports, tmp_path, env, rasa_model_file)
     try:
@@ -43,7 +43,7 @@ def test_rasa_down_gives_503_with_a_message(backend_without_rasa: str) -> None:
 
 @pytest.fixture
 def rasa_without_backend(tmp_path: Path, rasa_model_file: Path) -> Iterator[str]:
-    ports = Ports(backend=free_port(), rasa=free_port(), actions=free_port())  # no backend
+    ports = Ports.free()  # no backend
     group = _group({"actions", "rasa"}, ports, tmp_path, {}, rasa_model_file)
     try:
         group.start()

@@ -19,6 +19,8 @@ def test_detects_the_language_of_typical_questions(text: str, expected: str) -> 
     assert detect_language(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "ok", "123", "anna@example.org", "?!"])
+@pytest.mark.parametrize(
+    "text", ["", "ok", "123", "anna@example.org", "?!", "150162-906A", "010594Y9032"]
+)
 def test_gives_no_answer_without_evidence(text: str) -> None:
     assert detect_language(text) is None

@@ -5,7 +5,7 @@ import pytest
 
 from launcher import rasa_model
 from launcher.secrets_file import SECRET_NAMES, ensure_secrets
-from launcher.services import PortInUse, Ports, ServiceGroup, assistant_services, free_port
+from launcher.services import PortInUse, Ports, ServiceGroup, assistant_services
 
 
 def test_secrets_are_generated_once_and_kept(
@@ -45,7 +45,7 @@ def test_fingerprint_changes_when_training_data_changes(
 
 
 def test_a_busy_port_is_reported_with_its_variable(tmp_path: Path) -> None:
-    ports = Ports(backend=free_port(), rasa=free_port(), actions=free_port())
+    ports = Ports.free()
     group = ServiceGroup(assistant_services(ports, {}), tmp_path)
     with socket.socket() as squatter:
         squatter.bind(("127.0.0.1", ports.actions))
