@@ -19,11 +19,11 @@ _STOP_WORDS = re.compile(
 
 _RELAYED = {
     "fi": "Viestisi on välitetty Celian asiakaspalvelulle. Vastaus näkyy tässä chatissa. "
-    "Voit perua kirjoittamalla \"peruuta\".",
+    'Voit perua kirjoittamalla "peruuta".',
     "sv": "Ditt meddelande har skickats till Celias kundtjänst. Svaret visas i den här chatten. "
-    "Du kan avbryta genom att skriva \"avbryt\".",
+    'Du kan avbryta genom att skriva "avbryt".',
     "en": "Your message has been passed to Celia's customer service. The answer will appear in "
-    "this chat. You can cancel by writing \"cancel\".",
+    'this chat. You can cancel by writing "cancel".',
 }
 _CANCELLED = {
     "fi": "Selvä, peruin välityksen asiakaspalvelulle. Voit taas kysyä minulta.",

@@ -55,9 +55,7 @@ def _to_bot_messages(rasa_messages: list[dict[str, Any]]) -> list[BotMessage]:
 @router.post("/chat", response_model=ChatResponse, response_model_exclude_none=True)
 async def chat(body: ChatRequest, db: SessionDep, request: Request) -> ChatResponse:
     """Forward a message to Rasa (or, while handed off, to Celia's staff)."""
-    conversation = resolve_conversation(
-        db, body.conversation_id, current_registrar_id(request, db)
-    )
+    conversation = resolve_conversation(db, body.conversation_id, current_registrar_id(request, db))
     escalation = open_escalation(db, conversation.id)
     if escalation is not None:
         answer = handle_message_during_handoff(db, escalation, body.message)
