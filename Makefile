@@ -28,13 +28,22 @@ $(RASA_VENV)/.installed: requirements/rasa.in requirements/rasa.lock
 	$(RASA_VENV)/bin/python -m pip install --quiet -c requirements/rasa.lock -r requirements/rasa.in
 	@touch $@
 
+# PostgreSQL and Chromium for the tests (Debian packages; installed when missing).
+system-packages:
+	@scripts/ensure-system-packages.sh
+
+# axe-core for the accessibility tests (npm, dev tooling only; the pages need no build).
+web/node_modules/.installed: web/package.json web/package-lock.json
+	npm ci --prefix web --no-audit --no-fund --silent
+	@touch $@
+
 run: install
 	$(PY) -m launcher run
 
-test: install
+test: install system-packages web/node_modules/.installed
 	$(PY) -m pytest -ra
 
-test-unit: install
+test-unit: $(VENV)/.installed
 	$(PY) -m pytest -ra -m "not integration"
 
 lint: $(VENV)/.installed
