@@ -25,6 +25,7 @@ from backend.email.sender import EmailSender
 from backend.errors import install_error_handlers
 from backend.logging_setup import configure_logging
 from backend.rasa_client import RasaClient
+from backend.retention import RetentionJob
 from backend.settings import Settings, get_settings
 from knowledge.service import FaqService
 from knowledge.settings import KnowledgeSettings
@@ -45,8 +46,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.email_sender = EmailSender(settings, app.state.db.sessions)
         if settings.email_sender_enabled:
             app.state.email_sender.start()
+        app.state.retention = RetentionJob(settings, app.state.db.sessions)
+        app.state.retention.start()
         log.info("backend ready")
         yield
+        await app.state.retention.stop()
         await app.state.email_sender.stop()
         await app.state.rasa.close()
         app.state.db.engine.dispose()

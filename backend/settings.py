@@ -25,7 +25,15 @@ class Settings(BaseSettings):
     hetu_hmac_key: SecretStr = Field(min_length=32)
     session_secret: SecretStr = Field(min_length=32)
 
-    chat_message_max_chars: int = 2000
+    # Retention (backend/retention.py): conversations and Rasa's tracker events (TRACKER_DB,
+    # the same SQLite file endpoints.yml gives Rasa) older than this are deleted hourly.
+    conversation_retention_days: int = Field(default=30, ge=1)
+    retention_interval_seconds: float = Field(default=3600, gt=0)
+    tracker_db: Path = VAR_DIR / "tracker.db"
+
+    @property
+    def tracker_database_url(self) -> str:
+        return f"sqlite:///{self.tracker_db}"
 
     # Registrar accounts (seeds 002 and 003).
     login_max_failures: int = Field(default=5, ge=1)  # consecutive failures before the lock

@@ -156,9 +156,15 @@ def assistant_services(
                 "endpoints.yml",
                 "--credentials",
                 "credentials.yml",
+                "--logging-config-file",
+                "rasa_ext/logging.yml",
             ],
             "/",
-            {**common, "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{ports.actions}/webhook"},
+            {
+                "TRACKER_DB": str(VAR_DIR / "tracker.db"),
+                **common,
+                "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{ports.actions}/webhook",
+            },
         ),
     ]
 

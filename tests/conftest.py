@@ -48,6 +48,7 @@ def stack(
         "DATABASE_URL": f"sqlite:///{workdir / 'celia.db'}",
         "INDEX_DIR": str(faq_index_dir),
         "LOG_DIR": str(workdir / "log"),
+        "TRACKER_DB": str(workdir / "tracker.db"),
     }
     load_into(Settings(**{k.lower(): v for k, v in {**secrets, **env}.items()}))
     group = ServiceGroup(

@@ -24,6 +24,7 @@ def _launcher_env(tmp_path: Path, faq_index_dir: Path, ports: dict[str, int]) ->
         "DATABASE_URL": f"sqlite:///{tmp_path / 'celia.db'}",
         "INDEX_DIR": str(faq_index_dir),
         "LOG_DIR": str(tmp_path / "log"),
+        "TRACKER_DB": str(tmp_path / "tracker.db"),
         "BACKEND_PORT": str(ports["backend"]),
         "RASA_PORT": str(ports["rasa"]),
         "ACTION_PORT": str(ports["actions"]),

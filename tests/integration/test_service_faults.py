@@ -44,7 +44,8 @@ def test_rasa_down_gives_503_with_a_message(backend_without_rasa: str) -> None:
 @pytest.fixture
 def rasa_without_backend(tmp_path: Path, rasa_model_file: Path) -> Iterator[str]:
     ports = Ports.free()  # no backend
-    group = _group({"actions", "rasa"}, ports, tmp_path, {}, rasa_model_file)
+    env = {"TRACKER_DB": str(tmp_path / "tracker.db")}
+    group = _group({"actions", "rasa"}, ports, tmp_path, env, rasa_model_file)
     try:
         group.start()
         yield f"http://127.0.0.1:{ports.rasa}"

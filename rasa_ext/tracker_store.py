@@ -1,0 +1,76 @@
+"""SQL tracker store that never writes a hetu, an e-mail address or a password-like text.
+
+Rasa keeps every user message in its tracker store and has no masking of its own. This store
+wraps Rasa's SQLTrackerStore: on save it writes a redacted copy of each event (user text,
+parse data, entity values, slot values, bot text). The tracker in memory is untouched, so the
+actions of the current turn still get what they need (a form that asks for a hetu completes and
+files its request within the turn that received it); later turns read the redacted history.
+"""
+
+import copy
+from typing import Any
+
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import Event
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from privacy.redaction import redact
+
+# Slots whose whole value is personal data (see domain.yml).
+SENSITIVE_SLOTS = {"email": "[email]", "hetu": "[hetu]"}
+SENSITIVE_ENTITIES = {"email": "[email]", "hetu": "[hetu]"}
+
+
+def _redact_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, list):
+        return [_redact_value(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _redact_value(item) for key, item in value.items()}
+    return value
+
+
+def _redact_entities(entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    cleaned = []
+    for entity in entities:
+        entity = dict(entity)
+        mask = SENSITIVE_ENTITIES.get(entity.get("entity", ""))
+        entity["value"] = mask if mask else _redact_value(entity.get("value"))
+        cleaned.append(entity)
+    return cleaned
+
+
+def redact_event(event: Event) -> Event:
+    data = event.as_dict()
+    kind = data.get("event")
+    if kind in ("user", "bot") and isinstance(data.get("text"), str):
+        data["text"] = redact(data["text"])
+    if kind == "user":
+        parse_data = dict(data.get("parse_data") or {})
+        if isinstance(parse_data.get("text"), str):
+            parse_data["text"] = redact(parse_data["text"])
+        parse_data["entities"] = _redact_entities(parse_data.get("entities") or [])
+        data["parse_data"] = parse_data
+        data["metadata"] = _redact_value(data.get("metadata") or {})
+    if kind == "slot" and data.get("value") is not None:
+        mask = SENSITIVE_SLOTS.get(data.get("name", ""))
+        data["value"] = mask if mask else _redact_value(data["value"])
+    if kind == "bot":
+        data["data"] = _redact_value(data.get("data") or {})
+    redacted = Event.from_parameters(data)
+    return redacted if redacted is not None else event
+
+
+def redacted_tracker(tracker: DialogueStateTracker) -> DialogueStateTracker:
+    return DialogueStateTracker.from_events(
+        tracker.sender_id,
+        [redact_event(event) for event in tracker.events],
+        slots=copy.deepcopy(list(tracker.slots.values())),
+        max_event_history=tracker._max_event_history,
+    )
+
+
+class RedactingSQLTrackerStore(SQLTrackerStore):
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await super().save(redacted_tracker(tracker))
