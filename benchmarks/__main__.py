@@ -118,14 +118,47 @@ def _ask_api_latency(texts: list[str], index_dir: Path) -> tuple[float, float]:
             group.stop()
 
 
+def bench_nlu() -> dict:
+    from benchmarks.nlu import cross_validate
+
+    started = time.perf_counter()
+    report = cross_validate()
+    print(
+        f"\nNLU {report['folds']}-fold cross-validation ({time.perf_counter() - started:.0f} s):"
+        f" intent macro F1 {report['intent_macro_f1']:.3f} (target 0.95), "
+        f"accuracy {report['intent_accuracy']:.3f}"
+    )
+    for intent, f1 in sorted(report["per_intent_f1"].items(), key=lambda item: item[1]):
+        print(f"  {intent:<16} F1 {f1:.3f}")
+    return report
+
+
+def bench_chat() -> dict:
+    from benchmarks.chat_e2e import evaluate
+    from benchmarks.stack import running_stack
+
+    with running_stack(RESULTS_DIR / "index") as (backend_url, _group):
+        report = evaluate(backend_url, load_questions(DEV_SET))
+    accuracy = ", ".join(f"{lang} {value:.3f}" for lang, value in report["accuracy"].items())
+    latency = report["chat_latency_ms"]
+    print(f"\nEnd to end through /api/v1/chat, dev set: {accuracy}")
+    print(f"POST /api/v1/chat latency (one user): p50 {latency['p50']} ms, p95 {latency['p95']} ms")
+    return report
+
+
+SUITES = {"faq": bench_faq, "nlu": bench_nlu, "chat": bench_chat}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
-    parser.add_argument("suites", nargs="*", default=["faq"], choices=["faq"])
+    parser.add_argument("suites", nargs="*", default=list(SUITES), choices=list(SUITES))
     args = parser.parse_args()
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     results = {}
-    if "faq" in args.suites:
-        results["faq"] = bench_faq()
+    if "chat" in args.suites and "faq" not in args.suites:
+        args.suites.insert(0, "faq")  # the chat suite serves the index the faq suite builds
+    for suite in args.suites:
+        results[suite] = SUITES[suite]()
     out = RESULTS_DIR / "results.json"
     out.write_text(json.dumps(results, indent=1))
     print(f"\nFigures saved to {out}")

@@ -1,0 +1,37 @@
+"""Start the whole assistant for a benchmark, on free ports with a throwaway database."""
+
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from launcher import rasa_model
+from launcher.paths import LOG_DIR
+from launcher.secrets_file import SECRET_NAMES
+from launcher.services import Ports, ServiceGroup, assistant_services
+
+
+@contextmanager
+def running_stack(index_dir: Path) -> Iterator[tuple[str, ServiceGroup]]:
+    import secrets
+
+    rasa_model.train_if_stale(LOG_DIR / "rasa-train.log")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        env = {
+            "DATABASE_URL": f"sqlite:///{work / 'bench.db'}",
+            "LOG_DIR": str(work / "log"),
+            "INDEX_DIR": str(index_dir),
+            "TRACKER_DB": str(work / "tracker.db"),
+        }
+        keys = {name: secrets.token_urlsafe(48) for name in SECRET_NAMES}
+        ports = Ports.free()
+        group = ServiceGroup(
+            assistant_services(ports, keys, env, rasa_model.MODEL_FILE, work / "mail"),
+            work / "log",
+        )
+        group.start()
+        try:
+            yield f"http://127.0.0.1:{ports.backend}", group
+        finally:
+            group.stop()
