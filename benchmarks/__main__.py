@@ -7,6 +7,7 @@ import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from benchmarks.eval_sets import DEV_SET, HELDOUT_SET, load_questions
 from benchmarks.faq_quality import (
@@ -17,6 +18,9 @@ from benchmarks.faq_quality import (
     system_predictor,
 )
 from launcher.paths import VAR_DIR
+
+if TYPE_CHECKING:
+    from benchmarks.load import LoadResult
 
 RESULTS_DIR = VAR_DIR / "bench"
 
@@ -146,7 +150,110 @@ def bench_chat() -> dict:
     return report
 
 
-SUITES = {"faq": bench_faq, "nlu": bench_nlu, "chat": bench_chat}
+LOAD_LEVELS = (1, 10, 50)
+
+
+def bench_load() -> dict:
+    import asyncio
+    import os
+
+    from benchmarks.load import (
+        BaselineBot,
+        assistant_conversations,
+        baseline_conversations,
+        peak_memory_mb,
+        run_load,
+        send_to_assistant,
+        send_to_rasa,
+    )
+    from benchmarks.stack import running_stack
+
+    seconds = float(os.environ.get("BENCH_LOAD_SECONDS", "60"))
+    questions = [q.text for q in load_questions(DEV_SET) if q.expected]
+    report: dict = {"seconds_per_level": seconds, "assistant": [], "baseline": []}
+    with running_stack(RESULTS_DIR / "index") as (backend_url, group):
+        pick = assistant_conversations(questions)
+        for users in LOAD_LEVELS:
+            result = asyncio.run(run_load(backend_url, send_to_assistant, pick, users, seconds))
+            report["assistant"].append(_load_row(result))
+        report["assistant_peak_memory_mb"] = peak_memory_mb(group)
+    with BaselineBot() as baseline:
+        for users in LOAD_LEVELS:
+            result = asyncio.run(
+                run_load(baseline.url, send_to_rasa, baseline_conversations, users, seconds)
+            )
+            report["baseline"].append(_load_row(result))
+        report["baseline_peak_memory_mb"] = peak_memory_mb(baseline.group)
+    _print_load(report)
+    _plot_load(report, RESULTS_DIR / "load_latency.png")
+    return report
+
+
+def _load_row(result: "LoadResult") -> dict:
+    return {
+        "users": result.users,
+        "messages_per_s": round(result.per_second, 1),
+        "p50_ms": result.p50_ms,
+        "p95_ms": result.p95_ms,
+        "p99_ms": result.p99_ms,
+        "errors": result.errors,
+        "messages": result.messages,
+    }
+
+
+def _print_load(report: dict) -> None:
+    print(
+        f"\nLoad, {report['seconds_per_level']:.0f} s per level "
+        "(assistant through /api/v1/chat; baseline = `rasa init` bot over REST)"
+    )
+    print(f"{'system':<10}{'users':>6}{'msg/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}{'errors':>8}")
+    for system in ("assistant", "baseline"):
+        for row in report[system]:
+            print(
+                f"{system:<10}{row['users']:>6}{row['messages_per_s']:>8}{row['p50_ms']:>8}"
+                f"{row['p95_ms']:>8}{row['p99_ms']:>8}{row['errors']:>8}"
+            )
+    for system in ("assistant", "baseline"):
+        peaks = ", ".join(f"{k} {v} MB" for k, v in report[f"{system}_peak_memory_mb"].items())
+        print(f"peak memory ({system}): {peaks}")
+
+
+def _plot_load(report: dict, target: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axis = plt.subplots(figsize=(7, 4.5))
+    for system, colour in (("assistant", "#1b5e20"), ("baseline", "#b71c1c")):
+        users = [row["users"] for row in report[system]]
+        axis.plot(
+            users,
+            [row["p50_ms"] for row in report[system]],
+            "o-",
+            color=colour,
+            label=f"{system} p50",
+        )
+        axis.plot(
+            users,
+            [row["p95_ms"] for row in report[system]],
+            "s--",
+            color=colour,
+            label=f"{system} p95",
+        )
+    axis.set_xscale("log")
+    axis.set_yscale("log")
+    axis.set_xticks(list(LOAD_LEVELS), [str(n) for n in LOAD_LEVELS])
+    axis.set_xlabel("concurrent registrars")
+    axis.set_ylabel("latency per message (ms)")
+    axis.set_title("Latency against concurrency")
+    axis.legend()
+    figure.tight_layout()
+    figure.savefig(target, dpi=120)
+    print(f"plot: {target}")
+
+
+SUITES = {"faq": bench_faq, "nlu": bench_nlu, "chat": bench_chat, "load": bench_load}
 
 
 def main() -> int:
@@ -155,8 +262,8 @@ def main() -> int:
     args = parser.parse_args()
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     results = {}
-    if "chat" in args.suites and "faq" not in args.suites:
-        args.suites.insert(0, "faq")  # the chat suite serves the index the faq suite builds
+    if {"chat", "load"} & set(args.suites) and "faq" not in args.suites:
+        args.suites.insert(0, "faq")  # these suites serve the index the faq suite builds
     for suite in args.suites:
         results[suite] = SUITES[suite]()
     out = RESULTS_DIR / "results.json"

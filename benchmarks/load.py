@@ -1,0 +1,203 @@
+"""Load: simulated registrars chatting at once, against this assistant and a `rasa init` bot.
+
+Each simulated registrar runs mixed conversations (FAQ questions, a password-reset flow, small
+talk) one message at a time for a fixed time. Reported per concurrency level: messages/s,
+latency p50/p95/p99, errors (non-200 or no answer), and peak memory of each service process.
+The baseline is the bot `rasa init` creates, trained with its default pipeline and policies and
+talked to directly over its REST channel (no backend in front of it).
+"""
+
+import asyncio
+import random
+import subprocess
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+from launcher.paths import RASA_BIN
+from launcher.services import Service, ServiceGroup, free_port
+
+SendFn = Callable[[httpx.AsyncClient, str, str | None], Awaitable[tuple[bool, str | None]]]
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    users: int
+    seconds: float
+    messages: int
+    errors: int
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+
+    @property
+    def per_second(self) -> float:
+        return self.messages / self.seconds
+
+
+def assistant_conversations(faq_questions: list[str]) -> Callable[[random.Random], list[str]]:
+    def pick(rng: random.Random) -> list[str]:
+        kind = rng.random()
+        if kind < 0.6:
+            return [rng.choice(faq_questions)]
+        if kind < 0.8:
+            return ["unohdin salasanani", f"bench-{rng.randrange(10**6)}@example.invalid"]
+        return [rng.choice(["hei", "hej", "hello"]), rng.choice(["kiitos", "tack", "thanks"])]
+
+    return pick
+
+
+def baseline_conversations(rng: random.Random) -> list[str]:
+    return rng.choice(
+        [
+            ["hello", "I am sad", "yes"],
+            ["hi", "I am great"],
+            ["are you a bot?"],
+            ["good morning", "not good", "no", "bye"],
+        ]
+    )
+
+
+async def send_to_assistant(
+    client: httpx.AsyncClient, text: str, conversation: str | None
+) -> tuple[bool, str | None]:
+    reply = await client.post(
+        "/api/v1/chat", json={"conversation_id": conversation, "message": text}
+    )
+    if reply.status_code != 200:
+        return False, conversation
+    body = reply.json()
+    return bool(body.get("messages")), body.get("conversation_id")
+
+
+async def send_to_rasa(
+    client: httpx.AsyncClient, text: str, conversation: str | None
+) -> tuple[bool, str | None]:
+    conversation = conversation or f"load-{random.randrange(10**12)}"  # noqa: S311
+    reply = await client.post(
+        "/webhooks/rest/webhook", json={"sender": conversation, "message": text}
+    )
+    return reply.status_code == 200 and bool(reply.json()), conversation
+
+
+async def _user(
+    client: httpx.AsyncClient,
+    send: SendFn,
+    pick: Callable[[random.Random], list[str]],
+    seed: int,
+    deadline: float,
+    latencies: list[float],
+    errors: list[int],
+) -> None:
+    rng = random.Random(seed)  # noqa: S311 (load mix, not security)
+    while time.monotonic() < deadline:
+        conversation = None
+        for text in pick(rng):
+            if time.monotonic() >= deadline:
+                return
+            started = time.perf_counter()
+            try:
+                ok, conversation = await send(client, text, conversation)
+            except httpx.HTTPError:
+                ok = False
+            latencies.append((time.perf_counter() - started) * 1000)
+            if not ok:
+                errors.append(1)
+
+
+async def run_load(
+    base_url: str,
+    send: SendFn,
+    pick: Callable[[random.Random], list[str]],
+    users: int,
+    seconds: float,
+) -> LoadResult:
+    latencies: list[float] = []
+    errors: list[int] = []
+    limits = httpx.Limits(max_connections=users + 5, max_keepalive_connections=users + 5)
+    async with httpx.AsyncClient(base_url=base_url, timeout=30, limits=limits) as client:
+        started = time.monotonic()
+        deadline = started + seconds
+        await asyncio.gather(
+            *(_user(client, send, pick, seed, deadline, latencies, errors) for seed in range(users))
+        )
+        elapsed = time.monotonic() - started
+    values = np.array(latencies or [0.0])
+    return LoadResult(
+        users,
+        elapsed,
+        len(latencies),
+        len(errors),
+        *(round(float(np.percentile(values, q)), 1) for q in (50, 95, 99)),
+    )
+
+
+def peak_memory_mb(group: ServiceGroup) -> dict[str, float]:
+    """Peak resident memory (VmHWM) of each service's main process."""
+    peaks = {}
+    for service in group.services:
+        if service.process is None:
+            continue
+        status = Path(f"/proc/{service.process.pid}/status")
+        if status.exists():
+            for line in status.read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peaks[service.name] = round(int(line.split()[1]) / 1024, 1)
+    return peaks
+
+
+class BaselineBot:
+    """`rasa init`'s bot, created, trained and served from a temporary folder."""
+
+    def __init__(self) -> None:
+        self._tmp = tempfile.TemporaryDirectory()
+        self.folder = Path(self._tmp.name)
+        self.port = free_port()
+        self.group: ServiceGroup | None = None
+
+    def __enter__(self) -> "BaselineBot":
+        subprocess.run(
+            [str(RASA_BIN), "init", "--no-prompt", "--init-dir", str(self.folder)],
+            cwd=self.folder,
+            capture_output=True,
+            check=True,
+            timeout=3600,
+        )
+        model = next((self.folder / "models").glob("*.tar.gz"))
+        service = Service(
+            "baseline-rasa",
+            self.port,
+            "-",
+            [
+                str(RASA_BIN),
+                "run",
+                "--model",
+                str(model),
+                "--port",
+                str(self.port),
+                "--interface",
+                "127.0.0.1",
+                "--endpoints",
+                str(self.folder / "endpoints.yml"),
+                "--credentials",
+                str(self.folder / "credentials.yml"),
+            ],
+            "/",
+        )
+        self.group = ServiceGroup([service], self.folder / "log")
+        self.group.start(timeout_seconds=300)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.group:
+            self.group.stop()
+        self._tmp.cleanup()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
