@@ -1,7 +1,7 @@
 """FastAPI application factory: `uvicorn backend.main:create_app --factory`."""
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -33,7 +33,11 @@ from knowledge.settings import KnowledgeSettings
 log = logging.getLogger("backend")
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    load_faq: Callable[[], FaqService] = lambda: FaqService.load(KnowledgeSettings()),
+) -> FastAPI:
+    """The app; `load_faq` lets tests that do not need the FAQ index skip building it."""
     settings = settings or get_settings()
     configure_logging(settings.log_dir / "backend.log")
 
@@ -41,7 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         migrate.upgrade(settings.database_url)
         app.state.db = Database(settings.database_url)
-        app.state.faq = FaqService.load(KnowledgeSettings())
+        app.state.faq = load_faq()
         app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
         app.state.email_sender = EmailSender(settings, app.state.db.sessions)
         if settings.email_sender_enabled:

@@ -20,12 +20,12 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 from stdnum.fi import hetu as stdnum_hetu
 
-import backend.main
 from backend.db import Base
 from backend.main import create_app
 from backend.models import (
@@ -248,11 +248,9 @@ def test_settings(database_url: str, smtp_port: int, log_dir: Path) -> Settings:
 test_settings.__test__ = False  # type: ignore[attr-defined]
 
 
-@pytest.fixture(scope="session")
-def no_faq() -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(backend.main.FaqService, "load", lambda _settings: _FaqStub())
-        yield
+def app_without_faq(settings: Settings) -> FastAPI:
+    """The backend app with a stub in place of the FAQ index (not needed by these tests)."""
+    return create_app(settings, load_faq=_FaqStub)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -260,14 +258,13 @@ def running_app(
     request: pytest.FixtureRequest,
     artifacts: Path,
     smtp_server: tuple[Mailbox, int],
-    no_faq: None,
 ) -> Iterator[TestClient]:
     if request.param == "sqlite":
         url = f"sqlite:///{artifacts / 'celia-test.db'}"
     else:
         url = request.getfixturevalue("postgres_url")
     settings = test_settings(url, smtp_server[1], artifacts / "log")
-    with TestClient(create_app(settings)) as client:
+    with TestClient(app_without_faq(settings)) as client:
         yield client
 
 

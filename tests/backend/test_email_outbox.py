@@ -6,9 +6,15 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from backend.main import create_app
 from backend.models import OutboxEmail
-from tests.backend.conftest import PASSWORD, Mailbox, free_port, start_smtp, test_settings
+from tests.backend.conftest import (
+    PASSWORD,
+    Mailbox,
+    app_without_faq,
+    free_port,
+    start_smtp,
+    test_settings,
+)
 
 
 def outbox(client: TestClient) -> list[OutboxEmail]:
@@ -16,10 +22,10 @@ def outbox(client: TestClient) -> list[OutboxEmail]:
         return list(db.scalars(select(OutboxEmail)))
 
 
-def test_smtp_down_keeps_mail_queued_until_it_is_back(tmp_path: Path, no_faq: None) -> None:
+def test_smtp_down_keeps_mail_queued_until_it_is_back(tmp_path: Path) -> None:
     port = free_port()
     settings = test_settings(f"sqlite:///{tmp_path / 'mail.db'}", port, tmp_path / "log")
-    with TestClient(create_app(settings)) as client:
+    with TestClient(app_without_faq(settings)) as client:
         response = client.post(
             "/api/v1/auth/register",
             json={
@@ -40,7 +46,7 @@ def test_smtp_down_keeps_mail_queued_until_it_is_back(tmp_path: Path, no_faq: No
     mailbox = Mailbox()
     controller = start_smtp(mailbox, port)
     try:
-        with TestClient(create_app(settings)) as restarted:
+        with TestClient(app_without_faq(settings)) as restarted:
             [message] = mailbox.wait_for("a@example.org")
             deadline = time.monotonic() + 5
             while outbox(restarted)[0].sent_at is None:  # recorded just after the SMTP answer

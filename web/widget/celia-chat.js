@@ -10,6 +10,8 @@ const STORE_KEY = "celia-chat";
 const TEXT_SCALES = [0.875, 1, 1.125, 1.25, 1.5, 1.75];
 const POLL_MS = 2000;
 const REQUEST_TIMEOUT_MS = 20000;
+// Any hetu-shaped string (as privacy/redaction.py): masked in the kept copy once it is sent.
+const HETU = /(?<![0-9A-Za-z])\d{6}\s?[-+A-FYXWVUa-fyxwvu]?\s?\d{3}[0-9A-Ya-y](?![0-9A-Za-z])/g;
 
 const ICON_CHAT =
   '<svg aria-hidden="true" focusable="false" viewBox="0 0 24 24" width="24" height="24">' +
@@ -261,7 +263,8 @@ class CeliaChat extends HTMLElement {
     await this.deliver(message);
   }
 
-  /** Post one user message; on failure it stays in the log, marked, with a retry. */
+  /** Post one user message; on failure it stays in the log, marked, with a retry. Once sent,
+   * a hetu in it is masked: the browser keeps no personal identity code. */
   async deliver(message) {
     this.busy = true;
     delete message.failed;
@@ -275,6 +278,8 @@ class CeliaChat extends HTMLElement {
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
       if (!response.ok) throw new Error(response.status >= 500 ? "unreachable" : "failed");
+      message.text = message.text.replace(HETU, "[hetu]");
+      message.payload = message.payload.replace(HETU, "[hetu]");
       this.receive(await response.json());
       return true;
     } catch (error) {
@@ -442,9 +447,9 @@ class CeliaChat extends HTMLElement {
     return group;
   }
 
+  /** Show the newest message: the log scrolls, or on short screens the whole panel. */
   scrollToEnd() {
-    const log = this.$(".log");
-    log.scrollTop = log.scrollHeight;
+    for (const box of [this.$(".log"), this.$(".panel")]) box.scrollTop = box.scrollHeight;
   }
 
   // --- read aloud (Web Speech API) ----------------------------------------------------------

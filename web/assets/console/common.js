@@ -1,0 +1,152 @@
+// Shared by the staff console pages: API calls (session cookie + X-CSRF-Token), the header with
+// navigation and log-out, Finnish labels, and a DOM builder that only ever sets text.
+
+const API = "/api/v1/staff";
+let csrfToken = null;
+
+export const LABELS = {
+  status: {
+    open: "Avoin",
+    in_progress: "Käsittelyssä",
+    resolved: "Ratkaistu",
+    approved: "Hyväksytty",
+    denied: "Hylätty",
+  },
+  reason: {
+    asked_for_human: "Pyysi ihmistä",
+    unanswered_question: "Vastaamaton kysymys",
+    failed_flow: "Keskeytynyt pyyntö",
+  },
+  kind: {
+    reactivation: "Asiakkuuden aktivointi",
+    unlock: "Tunnuksen lukituksen avaus",
+    delivery_change: "CD-lainaajasta verkkokäyttäjäksi",
+    registrar_removal: "Rekisteröijän poisto",
+  },
+};
+
+const NAV = [
+  { href: "/staff", text: "Jono", section: "queue" },
+  { href: "/staff/unanswered", text: "Vastaamattomat kysymykset", section: "unanswered" },
+  { href: "/staff/audit", text: "Tapahtumaloki", section: "audit" },
+];
+
+export class ApiError extends Error {
+  constructor(message, status = 0) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/** `el("a", {href: "/x"}, "text", child)`: properties are set as properties, children as text. */
+export function el(tag, properties = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(properties)) {
+    if (name.startsWith("aria") || name.startsWith("data-") || name === "for") {
+      element.setAttribute(name.replace(/^aria([A-Z])/, (_, c) => `aria-${c.toLowerCase()}`), value);
+    } else {
+      element[name] = value;
+    }
+  }
+  element.append(...children.filter((child) => child !== null && child !== undefined));
+  return element;
+}
+
+export function formatTime(iso) {
+  if (!iso) return "–";
+  return new Intl.DateTimeFormat("fi-FI", { dateStyle: "short", timeStyle: "short" }).format(
+    new Date(iso),
+  );
+}
+
+export function assigneeText(assigneeId, staff) {
+  if (assigneeId === null) return "–";
+  return assigneeId === staff.id ? "Minä" : `#${assigneeId}`;
+}
+
+export function facts(pairs) {
+  const items = pairs.flatMap(([term, value]) => [el("dt", {}, term), el("dd", {}, value)]);
+  return el("dl", { className: "facts" }, ...items);
+}
+
+export function auditList(events) {
+  return el(
+    "ul",
+    { className: "audit" },
+    ...events.map((event) =>
+      el("li", {}, `${formatTime(event.created_at)} · ${event.action}${event.detail ? ` (${event.detail})` : ""}`),
+    ),
+  );
+}
+
+export function loginUrl() {
+  return `/staff/login?next=${encodeURIComponent(location.pathname + location.search)}`;
+}
+
+export async function call(path, { method = "GET", body } = {}) {
+  const headers = {};
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (method !== "GET") headers["X-CSRF-Token"] = csrfToken ?? "";
+  let response;
+  try {
+    response = await fetch(`${API}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError("Palvelimeen ei saatu yhteyttä. Yritä hetken päästä uudelleen.");
+  }
+  if (response.status === 401 && path !== "/auth/login") {
+    location.assign(loginUrl());
+    throw new ApiError("Kirjaudu sisään.");
+  }
+  if (!response.ok) {
+    const detail = await response.json().then((data) => data.detail, () => null);
+    throw new ApiError(detail || `Pyyntö epäonnistui (${response.status}).`, response.status);
+  }
+  return response.status === 204 ? null : response.json();
+}
+
+/** Say something in the page's status (polite) or alert (assertive) region. */
+export function announce(text, { error = false } = {}) {
+  const status = document.getElementById("status");
+  if (status) status.textContent = error ? "" : text;
+  document.getElementById("alert").textContent = error ? text : "";
+}
+
+/** Check the session, draw the header; returns the logged-in staff user. */
+export async function startPage(section) {
+  const session = await call("/auth/me");
+  csrfToken = session.csrf_token;
+  const links = NAV.map((item) =>
+    el(
+      "li",
+      {},
+      el("a", { href: item.href, ...(item.section === section ? { ariaCurrent: "page" } : {}) }, item.text),
+    ),
+  );
+  const logout = el("button", { type: "button", className: "secondary" }, "Kirjaudu ulos");
+  logout.addEventListener("click", async () => {
+    await call("/auth/logout", { method: "POST" }).catch(() => null);
+    location.assign("/staff/login");
+  });
+  document.querySelector(".console-header").replaceChildren(
+    el(
+      "div",
+      { className: "wrap header-row" },
+      el("a", { className: "brand", href: "/staff" }, "Celia · henkilökunnan konsoli"),
+      el("nav", { ariaLabel: "Konsolin osat" }, el("ul", {}, ...links)),
+      el("p", { className: "who" }, el("span", {}, session.staff.name), " ", logout),
+    ),
+  );
+  return session.staff;
+}
+
+/** Run a page's main function, showing any failure in the alert region. */
+export function run(main) {
+  main().catch((error) => {
+    if (error instanceof ApiError) announce(error.message, { error: true });
+    else throw error;
+  });
+}

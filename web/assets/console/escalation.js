@@ -1,0 +1,137 @@
+// One escalation: redacted transcript, replies to the registrar's chat, notes, assign, resolve.
+import { LABELS, announce, assigneeText, auditList, call, el, facts, formatTime, run, startPage } from "./common.js";
+
+const id = Number(location.pathname.split("/").pop());
+const SPEAKERS = { user: "Rekisteröijä", bot: "Avustaja" };
+let staff = null;
+
+function transcript(text) {
+  const turns = [];
+  for (const line of text.split("\n")) {
+    const match = /^(user|bot): (.*)$/.exec(line);
+    if (match) turns.push({ speaker: match[1], text: match[2] });
+    else if (turns.length) turns[turns.length - 1].text += `\n${line}`;
+  }
+  return el(
+    "ol",
+    { className: "transcript" },
+    ...turns.map((turn) =>
+      el("li", { className: turn.speaker }, el("strong", {}, `${SPEAKERS[turn.speaker]}: `), el("span", {}, turn.text)),
+    ),
+  );
+}
+
+function textForm({ label, button, name, onSubmit }) {
+  const input = el("textarea", { id: name, name, rows: 3, maxLength: 4000, required: true });
+  const form = el(
+    "form",
+    { className: "card" },
+    el("div", { className: "field" }, el("label", { for: name }, label), input),
+    el("button", { type: "submit", className: "primary" }, button),
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (!input.value.trim()) {
+      announce(`Kirjoita ensin: ${label.toLowerCase()}.`, { error: true });
+      input.focus();
+      return;
+    }
+    await act(() => onSubmit(input.value.trim()), name);
+  });
+  return form;
+}
+
+async function act(action, focusName) {
+  try {
+    const [detail, message] = await action();
+    render(detail);
+    announce(message);
+    document.getElementById(focusName)?.focus();
+  } catch (error) {
+    announce(error.message, { error: true });
+  }
+}
+
+function render(detail) {
+  const { escalation } = detail;
+  document.title = `${escalation.reference} – Celian henkilökunnan konsoli`;
+  document.getElementById("title").textContent = `Eskalaatio ${escalation.reference}`;
+  const resolved = escalation.status === "resolved";
+  const post = (path, body) => call(`/escalations/${id}/${path}`, { method: "POST", body });
+
+  const actions = el("div", { className: "actions" });
+  if (escalation.assignee_id !== staff.id) {
+    const assign = el("button", { type: "button", id: "assign" }, "Ota itselleni");
+    assign.addEventListener("click", () =>
+      act(async () => [await post("assign", { assignee_id: staff.id }), "Eskalaatio on nyt sinulla."], "assign"),
+    );
+    actions.append(assign);
+  }
+  const toggle = el("button", { type: "button", id: "toggle-status" }, resolved ? "Avaa uudelleen" : "Merkitse ratkaistuksi");
+  toggle.addEventListener("click", () =>
+    act(
+      async () => [
+        await post("status", { status: resolved ? "open" : "resolved" }),
+        resolved ? "Eskalaatio avattiin uudelleen." : "Eskalaatio on ratkaistu.",
+      ],
+      "toggle-status",
+    ),
+  );
+  actions.append(toggle);
+
+  const messages = detail.messages.length
+    ? el(
+        "ol",
+        { className: "messages" },
+        ...detail.messages.map((message) =>
+          el(
+            "li",
+            { className: message.kind },
+            el("strong", {}, message.kind === "reply" ? "Vastaus rekisteröijälle" : "Sisäinen muistiinpano"),
+            ` · ${formatTime(message.created_at)}`,
+            el("p", {}, message.text),
+          ),
+        ),
+      )
+    : el("p", {}, "Ei vielä vastauksia eikä muistiinpanoja.");
+
+  const forms = [
+    resolved
+      ? el("p", {}, "Ratkaistuun eskalaatioon ei voi vastata; avaa se ensin uudelleen.")
+      : textForm({
+          label: "Vastaus rekisteröijälle (näkyy chatissa)",
+          button: "Lähetä vastaus",
+          name: "reply",
+          onSubmit: async (text) => [await post("replies", { text }), "Vastaus lähetetty chattiin."],
+        }),
+    textForm({
+      label: "Sisäinen muistiinpano",
+      button: "Tallenna muistiinpano",
+      name: "note",
+      onSubmit: async (text) => [await post("notes", { text }), "Muistiinpano tallennettu."],
+    }),
+  ];
+
+  document.getElementById("detail").replaceChildren(
+    facts([
+      ["Syy", LABELS.reason[escalation.reason]],
+      ["Tila", LABELS.status[escalation.status]],
+      ["Luotu", formatTime(escalation.created_at)],
+      ["Rekisteröijä", escalation.registrar_id === null ? "Ei kirjautunut" : `#${escalation.registrar_id}`],
+      ["Käsittelijä", assigneeText(escalation.assignee_id, staff)],
+    ]),
+    actions,
+    el("h2", {}, "Keskustelu (henkilötiedot peitetty)"),
+    transcript(detail.transcript),
+    el("h2", {}, "Vastaukset ja muistiinpanot"),
+    messages,
+    ...forms,
+    el("h2", {}, "Tapahtumat"),
+    auditList(detail.audit),
+  );
+}
+
+run(async () => {
+  staff = await startPage("queue");
+  render(await call(`/escalations/${id}`));
+});
