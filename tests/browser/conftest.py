@@ -2,8 +2,8 @@
 (backend + Rasa + action server) with the DEMO data loaded.
 
 Every page is checked for Content-Security-Policy violations and script errors; axe-core comes
-from web/node_modules (`npm install` in web/); screenshots go to test-artifacts/ and, for the
-README, to docs/screenshots/.
+from web/node_modules (`npm install` in web/); screenshots go to test-artifacts/ and, with
+UPDATE_README_SCREENSHOTS=1, to docs/screenshots/ for the README.
 """
 
 from collections.abc import Callable, Iterator

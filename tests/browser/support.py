@@ -1,5 +1,6 @@
 """Helpers of the browser tests: pages with CSP checks, axe-core, screenshots, widget actions."""
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -71,7 +72,8 @@ def screenshot(page: Page, name: str, *, for_readme: bool = False, **options: ob
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), **options)
-    if for_readme:
+    # The README's copies change only on request, so a test run leaves the work tree clean.
+    if for_readme and os.environ.get("UPDATE_README_SCREENSHOTS") == "1":
         README_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, README_SCREENSHOTS / path.name)
     return path
