@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from backend import migrate, web
 from backend.api.routes import (
@@ -20,6 +21,7 @@ from backend.api.routes import (
     staff,
     units,
 )
+from backend.chat_limits import SlidingWindowLimiter
 from backend.db import Database
 from backend.email.sender import EmailSender
 from backend.errors import install_error_handlers
@@ -61,6 +63,18 @@ def create_app(
 
     app = FastAPI(title="Celia registrar assistant backend", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
+    app.state.chat_limits = {
+        "client": SlidingWindowLimiter(settings.chat_per_client_per_minute, 60),
+        "conversation": SlidingWindowLimiter(settings.chat_per_conversation_per_minute, 60),
+    }
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", "X-CSRF-Token"],
+            allow_credentials=True,
+        )
     install_error_handlers(app)
     for module in (
         health,

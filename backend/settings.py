@@ -25,6 +25,11 @@ class Settings(BaseSettings):
     hetu_hmac_key: SecretStr = Field(min_length=32)
     session_secret: SecretStr = Field(min_length=32)
 
+    # Chat proxy limits (backend/chat_limits.py) and browsers allowed to call the API.
+    chat_per_conversation_per_minute: int = Field(default=30, ge=1)
+    chat_per_client_per_minute: int = Field(default=600, ge=1)
+    cors_origins: list[str] = []
+
     # Retention (backend/retention.py): conversations and Rasa's tracker events (TRACKER_DB,
     # the same SQLite file endpoints.yml gives Rasa) older than this are deleted hourly.
     conversation_retention_days: int = Field(default=30, ge=1)

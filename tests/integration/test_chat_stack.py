@@ -94,3 +94,23 @@ def test_service_endpoints_need_the_service_token(stack: dict[str, str]) -> None
     )
     with urllib.request.urlopen(request, timeout=5) as response:
         assert response.status == 200
+
+
+def test_flooding_one_conversation_gets_429_with_retry_after(stack: dict[str, str]) -> None:
+    import httpx
+
+    _, first = chat(stack["backend"], "hei")
+    conversation_id = first["conversation_id"]
+    with httpx.Client(base_url=stack["backend"], timeout=30) as client:
+        statuses = []
+        for _ in range(35):
+            reply = client.post(
+                "/api/v1/chat", json={"conversation_id": conversation_id, "message": "kiitos"}
+            )
+            statuses.append(reply.status_code)
+            if reply.status_code == 429:
+                assert int(reply.headers["retry-after"]) >= 1
+                assert "Too many messages" in reply.json()["detail"]
+                break
+    assert statuses.count(200) == 30  # 30 per minute per conversation
+    assert statuses[-1] == 429

@@ -110,3 +110,14 @@ def test_bad_input_gets_422_with_a_message(client: TestClient, payload: dict) ->
     detail = response.json()["detail"]
     assert isinstance(detail, str) and detail
     assert "x" * 100 not in response.text  # the input is not echoed back
+
+
+def test_security_headers_and_no_cors_for_unknown_origins(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    preflight = client.options(
+        "/api/v1/chat",
+        headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
+    )
+    assert "access-control-allow-origin" not in preflight.headers

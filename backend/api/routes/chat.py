@@ -52,9 +52,25 @@ def _to_bot_messages(rasa_messages: list[dict[str, Any]]) -> list[BotMessage]:
     return messages
 
 
+def _enforce_limits(request: Request, conversation_id: str | None) -> None:
+    limits = request.app.state.chat_limits
+    client = request.client.host if request.client else "unknown"
+    checks = [(limits["client"], f"client:{client}")]
+    if conversation_id:
+        checks.append((limits["conversation"], f"conversation:{conversation_id[:64]}"))
+    for limiter, key in checks:
+        if not limiter.allow(key):
+            raise HTTPException(
+                status_code=status.HTTP_429_TOO_MANY_REQUESTS,
+                detail="Too many messages in a short time. Please wait a moment and try again.",
+                headers={"Retry-After": str(limiter.retry_after(key))},
+            )
+
+
 @router.post("/chat", response_model=ChatResponse, response_model_exclude_none=True)
 async def chat(body: ChatRequest, db: SessionDep, request: Request) -> ChatResponse:
     """Forward a message to Rasa (or, while handed off, to Celia's staff)."""
+    _enforce_limits(request, body.conversation_id)
     conversation = resolve_conversation(db, body.conversation_id, current_registrar_id(request, db))
     escalation = open_escalation(db, conversation.id)
     if escalation is not None:
