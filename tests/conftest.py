@@ -68,3 +68,56 @@ def stack(
         }
     finally:
         group.stop()
+
+
+def make_test_hetu(day: int, month: int, year: int, individual: int) -> str:
+    """A hetu valid by checksum, in the temporary 900-999 range (no real person's)."""
+    sign = "-" if year < 2000 else "A"
+    birth = f"{day:02d}{month:02d}{year % 100:02d}"
+    check = "0123456789ABCDEFHJKLMNPRSTUVWXY"[int(f"{birth}{individual:03d}") % 31]
+    return f"{birth}{sign}{individual:03d}{check}"
+
+
+@pytest.fixture
+def customer_marked_for_deletion(stack: dict[str, str]) -> str:
+    """A fresh DEMO customer marked for deletion in the registrar's library; returns the hetu."""
+    import itertools
+
+    from sqlalchemy import select
+
+    from backend.db import Database
+    from backend.models import Customer, CustomerStatus, Unit
+    from backend.security import Security
+
+    settings = Settings(
+        database_url=stack["database_url"],
+        **{k.lower(): stack[k] for k in ("SERVICE_TOKEN", "HETU_HMAC_KEY", "SESSION_SECRET")},
+    )
+    security = Security(settings)
+    database = Database(settings.database_url)
+    try:
+        with database.sessions() as db:
+            for individual in itertools.count(950):
+                hetu = make_test_hetu(14, 3, 1988, individual)
+                if (
+                    db.scalar(
+                        select(Customer).where(Customer.hetu_hmac == security.hetu_hmac(hetu))
+                    )
+                    is None
+                ):
+                    break
+            library = db.scalar(select(Unit).where(Unit.name.like("DEMO%kirjasto%")))
+            db.add(
+                Customer(
+                    hetu_hmac=security.hetu_hmac(hetu),
+                    hetu_encrypted=security.encrypt_hetu(hetu),
+                    first_name="Testi",
+                    last_name="Poistettava",
+                    unit=library,
+                    status=CustomerStatus.marked_for_deletion,
+                )
+            )
+            db.commit()
+    finally:
+        database.engine.dispose()
+    return hetu

@@ -10,7 +10,6 @@ pytestmark = pytest.mark.integration
 
 REGISTRAR = ("rekisteroija@demo.celia.invalid", "Demo-Rekisteroija-2025")
 STAFF = ("celia@demo.celia.invalid", "Demo-Celia-Staff-2025")
-MARKED_FOR_DELETION = "150162-906P"  # demo customer (temporary 900-999 range, fictional)
 
 
 class Chat:
@@ -44,21 +43,23 @@ def _log_in_registrar(client: httpx.Client) -> None:
 
 
 def test_logged_in_registrar_files_a_reactivation_and_never_sees_the_hetu_echoed(
-    client: httpx.Client,
+    client: httpx.Client, customer_marked_for_deletion: str
 ) -> None:
+    hetu = customer_marked_for_deletion
     _log_in_registrar(client)
     chat = Chat(client)
     assert "kirjautunut rekisteröijänä" in chat.say("hei")
     offer = chat.say("hetu on käytössä mutta asiakasta ei löydy")
     assert "poistettavaksi" in offer and "Tehdäänkö?" in offer
     assert "henkilötunnus" in chat.say("kyllä")
-    retry = chat.say("150162-906A")  # wrong check character
+    wrong = hetu[:-1] + ("A" if hetu[-1] != "A" else "B")  # wrong check character
+    retry = chat.say(wrong)
     assert "ei ole kelvollinen" in retry
-    assert "150162-906A" not in retry
-    done = chat.say(MARKED_FOR_DELETION)
+    assert wrong not in retry
+    done = chat.say(hetu)
     assert "REQ-" in done
-    assert "150162-****" in done
-    assert MARKED_FOR_DELETION not in done
+    assert f"{hetu[:6]}-****" in done
+    assert hetu not in done
 
 
 def test_anonymous_user_is_told_to_log_in_for_reactivation(client: httpx.Client) -> None:
