@@ -27,7 +27,7 @@ from backend.email.sender import EmailSender
 from backend.errors import install_error_handlers
 from backend.logging_setup import configure_logging
 from backend.rasa_client import RasaClient
-from backend.retention import RetentionJob
+from backend.retention import retention_job
 from backend.settings import Settings, get_settings
 from knowledge.service import FaqService
 from knowledge.settings import KnowledgeSettings
@@ -52,7 +52,7 @@ def create_app(
         app.state.email_sender = EmailSender(settings, app.state.db.sessions)
         if settings.email_sender_enabled:
             app.state.email_sender.start()
-        app.state.retention = RetentionJob(settings, app.state.db.sessions)
+        app.state.retention = retention_job(settings, app.state.db.sessions)
         app.state.retention.start()
         log.info("backend ready")
         yield

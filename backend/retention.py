@@ -8,7 +8,6 @@ Runs hourly inside the backend (`make run`), or once with `python -m backend.ret
 """
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -17,6 +16,7 @@ from sqlalchemy import create_engine, delete, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.models import Conversation, Escalation, EscalationStatus
+from backend.periodic import PeriodicTask
 from backend.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -64,36 +64,18 @@ def _purge_tracker(settings: Settings, cutoff: datetime) -> int:
         engine.dispose()
 
 
-class RetentionJob:
-    """Background task of the running backend."""
+def retention_job(settings: Settings, sessions: sessionmaker) -> PeriodicTask:
+    """The hourly purge inside the running backend."""
 
-    def __init__(self, settings: Settings, sessions: sessionmaker) -> None:
-        self._settings = settings
-        self._sessions = sessions
-        self._task: asyncio.Task[None] | None = None
+    def purge_once() -> Purged:
+        with sessions() as db:
+            purged = purge(db, settings)
+        log.info("retention: %s", purged)
+        return purged
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="retention")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                purged = await asyncio.to_thread(self._purge_once)
-                log.info("retention: %s", purged)
-            except Exception as error:  # the job must outlive a busy or missing database
-                log.warning("retention run failed: %s", type(error).__name__)
-            await asyncio.sleep(self._settings.retention_interval_seconds)
-
-    def _purge_once(self) -> Purged:
-        with self._sessions() as db:
-            return purge(db, self._settings)
+    return PeriodicTask(
+        "retention", lambda: asyncio.to_thread(purge_once), settings.retention_interval_seconds
+    )
 
 
 if __name__ == "__main__":

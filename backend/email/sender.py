@@ -5,7 +5,6 @@ mails stay queued and are retried (backoff capped at EMAIL_RETRY_MAX_SECONDS), s
 """
 
 import asyncio
-import contextlib
 import logging
 from datetime import timedelta
 from email.message import EmailMessage
@@ -15,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from backend.models import OutboxEmail, utcnow
+from backend.periodic import PeriodicTask
 from backend.settings import Settings
 
 log = logging.getLogger("backend.email")
@@ -26,25 +26,15 @@ class EmailSender:
     def __init__(self, settings: Settings, sessions: sessionmaker) -> None:
         self._settings = settings
         self._sessions = sessions
-        self._task: asyncio.Task[None] | None = None
+        self._job = PeriodicTask(
+            "email-sender", self.deliver_due, settings.email_send_interval_seconds
+        )
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="email-sender")
+        self._job.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.deliver_due()
-            except Exception as error:  # the loop must survive a database hiccup
-                log.error("outbox delivery round failed: %s", type(error).__name__)
-            await asyncio.sleep(self._settings.email_send_interval_seconds)
+        await self._job.stop()
 
     async def deliver_due(self) -> int:
         """Try every mail whose time has come; return how many were delivered."""
