@@ -1,7 +1,8 @@
-"""While a conversation is handed off to Celia's staff, the bot stays quiet.
+"""Answers the backend gives itself: while a conversation is handed off to Celia's staff the
+bot stays quiet, and when the bot fails to answer the user still hears something.
 
-The user's messages go to the escalation's (redacted) transcript instead of Rasa, until staff
-resolve it or the user cancels with a stop word.
+While handed off, the user's messages go to the escalation's (redacted) transcript instead
+of Rasa, until staff resolve it or the user cancels with a stop word.
 """
 
 import re
@@ -30,6 +31,21 @@ _CANCELLED = {
     "sv": "Okej, jag avbröt överlämningen till kundtjänsten. Du kan fråga mig igen.",
     "en": "All right, I cancelled the hand-off to customer service. You can ask me again.",
 }
+
+
+_NO_ANSWER = {
+    "fi": "Avustajassa on nyt häiriö, enkä saanut vastausta valmiiksi. Yritä hetken päästä "
+    "uudelleen tai kirjoita osoitteeseen palvelut@celia.fi.",
+    "sv": "Assistenten har en störning och jag fick inget svar klart. Försök igen om en stund "
+    "eller skriv till palvelut@celia.fi.",
+    "en": "The assistant is having a problem and could not finish an answer. Please try again "
+    "shortly or write to palvelut@celia.fi.",
+}
+
+
+def no_answer_text(message: str) -> str:
+    """What the user reads when the bot produced nothing, in the message's language."""
+    return _NO_ANSWER[detect_language(message) or "fi"]
 
 
 def open_escalation(db: Session, conversation_id: str) -> Escalation | None:

@@ -70,3 +70,30 @@ def test_backend_down_the_action_answers_helpfully_and_fast(rasa_without_backend
     )
     assert status == 200
     assert "Hei!" in " ".join(m.get("text", "") for m in messages)
+
+
+@pytest.fixture
+def stack_without_actions(
+    tmp_path: Path, faq_index_dir: Path, rasa_model_file: Path
+) -> Iterator[str]:
+    ports = Ports.free()  # nothing listens on ports.actions
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+        "INDEX_DIR": str(faq_index_dir),
+        "TRACKER_DB": str(tmp_path / "tracker.db"),
+    }
+    group = _group({"backend", "rasa"}, ports, tmp_path, env, rasa_model_file)
+    try:
+        group.start()
+        yield f"http://127.0.0.1:{ports.backend}"
+    finally:
+        group.stop()
+
+
+def test_action_server_down_the_user_is_not_left_in_silence(stack_without_actions: str) -> None:
+    status, body = chat(stack_without_actions, "Miten rekisteröin uuden asiakkaan?")
+    assert status == 200
+    assert "palvelut@celia.fi" in " ".join(m["text"] for m in body["messages"])
+    status, body = chat(stack_without_actions, "näkemiin")  # a plain response still works
+    assert status == 200
+    assert "Näkemiin" in body["messages"][0]["text"]

@@ -1,3 +1,4 @@
+import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Request, status
@@ -5,9 +6,11 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from backend.api.deps import SessionDep
 from backend.conversations import resolve_conversation
-from backend.handoff import handle_message_during_handoff, open_escalation
+from backend.handoff import handle_message_during_handoff, no_answer_text, open_escalation
 from backend.rasa_client import RasaClient, RasaUnavailable
 from backend.sessions import current_registrar_id
+
+log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/api/v1", tags=["chat"])
 
@@ -85,4 +88,10 @@ async def chat(body: ChatRequest, db: SessionDep, request: Request) -> ChatRespo
             detail="The assistant is temporarily unavailable. Please try again in a moment, "
             "or write to palvelut@celia.fi.",
         ) from error
-    return ChatResponse(conversation_id=conversation.id, messages=_to_bot_messages(rasa_messages))
+    messages = _to_bot_messages(rasa_messages)
+    if not messages:
+        # Every turn of this bot answers something; silence means a part behind Rasa failed
+        # (e.g. the action server is down). Never leave the user without an answer.
+        log.warning("Rasa answered nothing for a message; told the user to retry")
+        messages = [BotMessage(text=no_answer_text(body.message))]
+    return ChatResponse(conversation_id=conversation.id, messages=messages)
