@@ -2,7 +2,9 @@ import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Request, status
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field, StringConstraints
+from sqlalchemy.orm import Session
 
 from backend.api.deps import SessionDep
 from backend.conversations import resolve_conversation
@@ -70,18 +72,33 @@ def _enforce_limits(request: Request, conversation_id: str | None) -> None:
             )
 
 
+def _prepare_turn(
+    db: Session, request: Request, requested_id: str | None, message: str
+) -> tuple[str, str | None]:
+    """The conversation this message belongs to, and the answer if it is handed off to staff."""
+    conversation = resolve_conversation(db, requested_id, current_registrar_id(request, db))
+    escalation = open_escalation(db, conversation.id)
+    if escalation is None:
+        return conversation.id, None
+    return conversation.id, handle_message_during_handoff(db, escalation, message)
+
+
 @router.post("/chat", response_model=ChatResponse, response_model_exclude_none=True)
 async def chat(body: ChatRequest, db: SessionDep, request: Request) -> ChatResponse:
     """Forward a message to Rasa (or, while handed off, to Celia's staff)."""
     _enforce_limits(request, body.conversation_id)
-    conversation = resolve_conversation(db, body.conversation_id, current_registrar_id(request, db))
-    escalation = open_escalation(db, conversation.id)
-    if escalation is not None:
-        answer = handle_message_during_handoff(db, escalation, body.message)
-        return ChatResponse(conversation_id=conversation.id, messages=[BotMessage(text=answer)])
+    # Database work runs in the thread pool: a SQLite write lock must never stall the event
+    # loop, which carries every other conversation's request to Rasa.
+    conversation_id, handoff_answer = await run_in_threadpool(
+        _prepare_turn, db, request, body.conversation_id, body.message
+    )
+    if handoff_answer is not None:
+        return ChatResponse(
+            conversation_id=conversation_id, messages=[BotMessage(text=handoff_answer)]
+        )
     rasa: RasaClient = request.app.state.rasa
     try:
-        rasa_messages = await rasa.send(conversation.id, body.message)
+        rasa_messages = await rasa.send(conversation_id, body.message)
     except RasaUnavailable as error:
         raise HTTPException(
             status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
@@ -94,4 +111,4 @@ async def chat(body: ChatRequest, db: SessionDep, request: Request) -> ChatRespo
         # (e.g. the action server is down). Never leave the user without an answer.
         log.warning("Rasa answered nothing for a message; told the user to retry")
         messages = [BotMessage(text=no_answer_text(body.message))]
-    return ChatResponse(conversation_id=conversation.id, messages=messages)
+    return ChatResponse(conversation_id=conversation_id, messages=messages)
