@@ -12,6 +12,8 @@ from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from stdnum.fi import hetu as stdnum_hetu
 
+from privacy.redaction import EMAIL_PATTERN, HETU_PATTERN
+
 FAILED = "__failed__"
 MAX_INVALID = 3
 # Intents that are not an answer to the form's question: let the rules handle them.
@@ -29,8 +31,6 @@ NOT_AN_ANSWER = {
     "reactivation",
     "cd_to_online",
 }
-EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
-HETU_CANDIDATE = re.compile(r"\b\d{6}\s?[-+A-Za-z]?\s?\d{3}[0-9A-Za-z]\b")
 
 
 # These always win over a form, even when the message also holds an e-mail or a hetu.
@@ -71,7 +71,7 @@ class _EmailSlot:
         if _intent(tracker) in CONTROL_INTENTS:
             return {}
         text = tracker.latest_message.get("text") or ""
-        match = EMAIL.search(text)
+        match = EMAIL_PATTERN.search(text)
         if match:  # an address is an answer whatever intent NLU guessed
             return {"email": match.group(0)}
         if _is_answer(tracker, "email"):
@@ -85,7 +85,7 @@ class _EmailSlot:
         tracker: Tracker,
         domain: dict[str, Any],
     ) -> dict[str, Any]:
-        if value == FAILED or (isinstance(value, str) and EMAIL.fullmatch(value)):
+        if value == FAILED or (isinstance(value, str) and EMAIL_PATTERN.fullmatch(value)):
             return {"email": value, "invalid_attempts": 0}
         return _invalid(dispatcher, tracker, "email", "utter_invalid_email")
 
@@ -109,7 +109,7 @@ class _HetuSlot:
         if _intent(tracker) in CONTROL_INTENTS or tracker.get_slot("requested_slot") != "hetu":
             return {}
         text = tracker.latest_message.get("text") or ""
-        match = HETU_CANDIDATE.search(text)
+        match = HETU_PATTERN.search(text)
         if match:  # a hetu-shaped answer counts whatever intent NLU guessed
             return {"hetu": match.group(0)}
         return {"hetu": text.strip()[:20]} if _is_answer(tracker, "hetu") else {}

@@ -99,8 +99,8 @@ def _ask_api_latency(texts: list[str], index_dir: Path) -> tuple[float, float]:
     """p50/p95 of POST /api/v1/ask against a real backend process on a free port."""
     import httpx
 
+    from launcher.secrets_file import new_secrets
     from launcher.services import Ports, ServiceGroup, assistant_services
-    from tests.helpers import random_secrets
 
     with tempfile.TemporaryDirectory() as tmp:
         ports = Ports.free()
@@ -109,9 +109,7 @@ def _ask_api_latency(texts: list[str], index_dir: Path) -> tuple[float, float]:
             "LOG_DIR": tmp,
             "INDEX_DIR": str(index_dir),
         }
-        backend = [
-            s for s in assistant_services(ports, random_secrets(), env) if s.name == "backend"
-        ]
+        backend = [s for s in assistant_services(ports, new_secrets(), env) if s.name == "backend"]
         group = ServiceGroup(backend, Path(tmp))
         group.start()
         try:

@@ -7,14 +7,12 @@ from pathlib import Path
 
 from launcher import rasa_model
 from launcher.paths import LOG_DIR
-from launcher.secrets_file import SECRET_NAMES
+from launcher.secrets_file import new_secrets
 from launcher.services import Ports, ServiceGroup, assistant_services
 
 
 @contextmanager
 def running_stack(index_dir: Path) -> Iterator[tuple[str, ServiceGroup]]:
-    import secrets
-
     rasa_model.train_if_stale(LOG_DIR / "rasa-train.log")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -26,7 +24,7 @@ def running_stack(index_dir: Path) -> Iterator[tuple[str, ServiceGroup]]:
             # One load generator speaks for many registrars from one address.
             "CHAT_PER_CLIENT_PER_MINUTE": "1000000",
         }
-        keys = {name: secrets.token_urlsafe(48) for name in SECRET_NAMES}
+        keys = new_secrets()
         ports = Ports.free()
         group = ServiceGroup(
             assistant_services(ports, keys, env, rasa_model.MODEL_FILE, work / "mail"),

@@ -7,6 +7,11 @@ from pathlib import Path
 SECRET_NAMES = ("SERVICE_TOKEN", "HETU_HMAC_KEY", "SESSION_SECRET")
 
 
+def new_secrets() -> dict[str, str]:
+    """A fresh set of every secret the services need."""
+    return {name: secrets.token_urlsafe(48) for name in SECRET_NAMES}
+
+
 def _read(path: Path) -> dict[str, str]:
     values = {}
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -21,8 +26,7 @@ def ensure_secrets(path: Path) -> dict[str, str]:
     stored = _read(path) if path.is_file() else {}
     missing = [name for name in SECRET_NAMES if name not in stored]
     if missing:
-        for name in missing:
-            stored[name] = secrets.token_urlsafe(48)
+        stored = {**new_secrets(), **stored}
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch(mode=0o600, exist_ok=True)
         path.write_text(

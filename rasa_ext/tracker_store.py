@@ -14,11 +14,11 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from privacy.redaction import redact
+from privacy.redaction import EMAIL_MASK, HETU_MASK, redact
 
 # Slots whose whole value is personal data (see domain.yml).
-SENSITIVE_SLOTS = {"email": "[email]", "hetu": "[hetu]"}
-SENSITIVE_ENTITIES = {"email": "[email]", "hetu": "[hetu]"}
+SENSITIVE_SLOTS = {"email": EMAIL_MASK, "hetu": HETU_MASK}
+SENSITIVE_ENTITIES = SENSITIVE_SLOTS
 
 
 def _redact_value(value: Any) -> Any:

@@ -1,17 +1,11 @@
 """Small helpers shared by the tests."""
 
 import json
-import secrets
 import urllib.error
 import urllib.request
 from typing import Any
 
-
-def random_secrets() -> dict[str, str]:
-    return {
-        name: secrets.token_urlsafe(48)
-        for name in ("SERVICE_TOKEN", "HETU_HMAC_KEY", "SESSION_SECRET")
-    }
+from launcher.secrets_file import new_secrets as random_secrets  # noqa: F401
 
 
 def post_json(
