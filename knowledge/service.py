@@ -5,7 +5,6 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import faiss
 import numpy as np
@@ -202,8 +201,3 @@ class FaqService:
             sources=[Source(document=title, section=entry["section"])],
             ranking=ranking,
         )
-
-
-def load_service(index_dir: Path | None = None) -> FaqService:
-    settings = KnowledgeSettings() if index_dir is None else KnowledgeSettings(index_dir=index_dir)
-    return FaqService(settings)

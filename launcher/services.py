@@ -235,14 +235,6 @@ class ServiceGroup:
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait()
 
-    def stop_one(self, name: str) -> Service:
-        """Stop a single service (fault tests)."""
-        service = next(s for s in self.services if s.name == name)
-        if service.process and service.process.poll() is None:
-            os.killpg(service.process.pid, signal.SIGTERM)
-            service.process.wait(timeout=15)
-        return service
-
 
 def is_healthy(url: str) -> bool:
     try:

@@ -27,10 +27,6 @@ def redact(text: str) -> str:
     return PASSWORD_LIKE.sub(SECRET_MASK, text)
 
 
-def contains_personal_data(text: str) -> bool:
-    return redact(text) != text
-
-
 class RedactingFilter(logging.Filter):
     """Logging filter that redacts the formatted message of every record."""
 
