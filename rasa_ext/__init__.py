@@ -1,1 +1,10 @@
-"""Extensions loaded by the Rasa server itself (run in .venv-rasa, Python 3.10)."""
+"""Extensions loaded by the Rasa server itself (run in .venv-rasa, Python 3.10).
+
+Rasa imports this package when it builds the tracker store (endpoints.yml) and the language
+detector (config.yml), so the compiled action-response validator is installed in every Rasa
+process, including `rasa test`.
+"""
+
+from rasa_ext import action_validation
+
+action_validation.install()

@@ -4,9 +4,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field, StringConstraints
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
-from backend.api.deps import SessionDep
 from backend.conversations import resolve_conversation
 from backend.handoff import handle_message_during_handoff, no_answer_text, open_escalation
 from backend.rasa_client import RasaClient, RasaUnavailable
@@ -73,24 +72,31 @@ def _enforce_limits(request: Request, conversation_id: str | None) -> None:
 
 
 def _prepare_turn(
-    db: Session, request: Request, requested_id: str | None, message: str
+    request: Request, requested_id: str | None, message: str
 ) -> tuple[str, str | None]:
-    """The conversation this message belongs to, and the answer if it is handed off to staff."""
-    conversation = resolve_conversation(db, requested_id, current_registrar_id(request, db))
-    escalation = open_escalation(db, conversation.id)
-    if escalation is None:
-        return conversation.id, None
-    return conversation.id, handle_message_during_handoff(db, escalation, message)
+    """The conversation this message belongs to, and the answer if it is handed off to staff.
+
+    The session is closed before the caller waits for Rasa: holding a pooled connection
+    through the Rasa round trip starved the pool (and the action server's own calls back to
+    the backend) at 50 concurrent users.
+    """
+    sessions: sessionmaker[Session] = request.app.state.db.sessions
+    with sessions() as db:
+        conversation = resolve_conversation(db, requested_id, current_registrar_id(request, db))
+        escalation = open_escalation(db, conversation.id)
+        if escalation is None:
+            return conversation.id, None
+        return conversation.id, handle_message_during_handoff(db, escalation, message)
 
 
 @router.post("/chat", response_model=ChatResponse, response_model_exclude_none=True)
-async def chat(body: ChatRequest, db: SessionDep, request: Request) -> ChatResponse:
+async def chat(body: ChatRequest, request: Request) -> ChatResponse:
     """Forward a message to Rasa (or, while handed off, to Celia's staff)."""
     _enforce_limits(request, body.conversation_id)
     # Database work runs in the thread pool: a SQLite write lock must never stall the event
     # loop, which carries every other conversation's request to Rasa.
     conversation_id, handoff_answer = await run_in_threadpool(
-        _prepare_turn, db, request, body.conversation_id, body.message
+        _prepare_turn, request, body.conversation_id, body.message
     )
     if handoff_answer is not None:
         return ChatResponse(
