@@ -149,6 +149,8 @@ def bench_chat() -> dict:
 
 
 LOAD_LEVELS = (1, 10, 50)
+# (users, paced): registrars with think time at each level, then 50 without it (capacity).
+LOAD_SCENARIOS = [(users, True) for users in LOAD_LEVELS] + [(LOAD_LEVELS[-1], False)]
 
 
 def bench_load() -> dict:
@@ -171,14 +173,16 @@ def bench_load() -> dict:
     report: dict = {"seconds_per_level": seconds, "assistant": [], "baseline": []}
     with running_stack(RESULTS_DIR / "index") as (backend_url, group):
         pick = assistant_conversations(questions)
-        for users in LOAD_LEVELS:
-            result = asyncio.run(run_load(backend_url, send_to_assistant, pick, users, seconds))
+        for users, paced in LOAD_SCENARIOS:
+            result = asyncio.run(
+                run_load(backend_url, send_to_assistant, pick, users, seconds, paced)
+            )
             report["assistant"].append(_load_row(result))
         report["assistant_peak_memory_mb"] = peak_memory_mb(group)
     with BaselineBot() as baseline:
-        for users in LOAD_LEVELS:
+        for users, paced in LOAD_SCENARIOS:
             result = asyncio.run(
-                run_load(baseline.url, send_to_rasa, baseline_conversations, users, seconds)
+                run_load(baseline.url, send_to_rasa, baseline_conversations, users, seconds, paced)
             )
             report["baseline"].append(_load_row(result))
         report["baseline_peak_memory_mb"] = peak_memory_mb(baseline.group)
@@ -190,6 +194,7 @@ def bench_load() -> dict:
 def _load_row(result: "LoadResult") -> dict:
     return {
         "users": result.users,
+        "think_time": result.paced,
         "messages_per_s": round(result.per_second, 1),
         "p50_ms": result.p50_ms,
         "p95_ms": result.p95_ms,
@@ -200,16 +205,24 @@ def _load_row(result: "LoadResult") -> dict:
 
 
 def _print_load(report: dict) -> None:
+    from benchmarks.load import THINK_SECONDS
+
     print(
         f"\nLoad, {report['seconds_per_level']:.0f} s per level "
-        "(assistant through /api/v1/chat; baseline = `rasa init` bot over REST)"
+        "(assistant through /api/v1/chat; baseline = `rasa init` bot over REST;\n"
+        f"think = {THINK_SECONDS[0]}-{THINK_SECONDS[1]} s between a user's messages, "
+        "none = send again at once: capacity)"
     )
-    print(f"{'system':<10}{'users':>6}{'msg/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}{'errors':>8}")
+    print(
+        f"{'system':<10}{'users':>6}{'think':>7}{'msg/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}"
+        f"{'errors':>8}"
+    )
     for system in ("assistant", "baseline"):
         for row in report[system]:
+            think = "yes" if row["think_time"] else "none"
             print(
-                f"{system:<10}{row['users']:>6}{row['messages_per_s']:>8}{row['p50_ms']:>8}"
-                f"{row['p95_ms']:>8}{row['p99_ms']:>8}{row['errors']:>8}"
+                f"{system:<10}{row['users']:>6}{think:>7}{row['messages_per_s']:>8}"
+                f"{row['p50_ms']:>8}{row['p95_ms']:>8}{row['p99_ms']:>8}{row['errors']:>8}"
             )
     for system in ("assistant", "baseline"):
         peaks = ", ".join(f"{k} {v} MB" for k, v in report[f"{system}_peak_memory_mb"].items())
@@ -224,17 +237,18 @@ def _plot_load(report: dict, target: Path) -> None:
 
     figure, axis = plt.subplots(figsize=(7, 4.5))
     for system, colour in (("assistant", "#1b5e20"), ("baseline", "#b71c1c")):
-        users = [row["users"] for row in report[system]]
+        rows = [row for row in report[system] if row["think_time"]]
+        users = [row["users"] for row in rows]
         axis.plot(
             users,
-            [row["p50_ms"] for row in report[system]],
+            [row["p50_ms"] for row in rows],
             "o-",
             color=colour,
             label=f"{system} p50",
         )
         axis.plot(
             users,
-            [row["p95_ms"] for row in report[system]],
+            [row["p95_ms"] for row in rows],
             "s--",
             color=colour,
             label=f"{system} p95",
@@ -244,7 +258,7 @@ def _plot_load(report: dict, target: Path) -> None:
     axis.set_xticks(list(LOAD_LEVELS), [str(n) for n in LOAD_LEVELS])
     axis.set_xlabel("concurrent registrars")
     axis.set_ylabel("latency per message (ms)")
-    axis.set_title("Latency against concurrency")
+    axis.set_title("Latency against concurrency (think time 1-2 s)")
     axis.legend()
     figure.tight_layout()
     figure.savefig(target, dpi=120)

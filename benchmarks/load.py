@@ -1,8 +1,11 @@
 """Load: simulated registrars chatting at once, against this assistant and a `rasa init` bot.
 
 Each simulated registrar runs mixed conversations (FAQ questions, a password-reset flow, small
-talk) one message at a time for a fixed time. Reported per concurrency level: messages/s,
-latency p50/p95/p99, errors (non-200 or no answer), and peak memory of each service process.
+talk) one message at a time for a fixed time: it sends, waits for the answer, reads and types
+for a think time (1-2 s, mean 1.5 s), and sends the next. With no think time the run measures
+the most the system can take (a closed loop where queueing sets the latency: by Little's law
+50 users at X messages/s wait 50/X s on average). Reported per scenario: messages/s, latency
+p50/p95/p99, errors (non-200 or no answer), and peak memory of each service process.
 The baseline is the bot `rasa init` creates, trained with its default pipeline and policies and
 talked to directly over its REST channel (no backend in front of it).
 """
@@ -25,9 +28,13 @@ from launcher.services import Service, ServiceGroup, free_port
 SendFn = Callable[[httpx.AsyncClient, str, str | None], Awaitable[tuple[bool, str | None]]]
 
 
+THINK_SECONDS = (1.0, 2.0)
+
+
 @dataclass(frozen=True)
 class LoadResult:
     users: int
+    paced: bool
     seconds: float
     messages: int
     errors: int
@@ -91,10 +98,13 @@ async def _user(
     pick: Callable[[random.Random], list[str]],
     seed: int,
     deadline: float,
+    paced: bool,
     latencies: list[float],
     errors: list[int],
 ) -> None:
     rng = random.Random(seed)  # noqa: S311 (load mix, not security)
+    if paced:  # registrars do not all press enter in the same millisecond
+        await asyncio.sleep(rng.uniform(0, THINK_SECONDS[1]))
     while time.monotonic() < deadline:
         conversation = None
         for text in pick(rng):
@@ -108,6 +118,8 @@ async def _user(
             latencies.append((time.perf_counter() - started) * 1000)
             if not ok:
                 errors.append(1)
+            if paced:
+                await asyncio.sleep(rng.uniform(*THINK_SECONDS))
 
 
 async def run_load(
@@ -116,6 +128,7 @@ async def run_load(
     pick: Callable[[random.Random], list[str]],
     users: int,
     seconds: float,
+    paced: bool = True,
 ) -> LoadResult:
     latencies: list[float] = []
     errors: list[int] = []
@@ -124,12 +137,16 @@ async def run_load(
         started = time.monotonic()
         deadline = started + seconds
         await asyncio.gather(
-            *(_user(client, send, pick, seed, deadline, latencies, errors) for seed in range(users))
+            *(
+                _user(client, send, pick, seed, deadline, paced, latencies, errors)
+                for seed in range(users)
+            )
         )
         elapsed = time.monotonic() - started
     values = np.array(latencies or [0.0])
     return LoadResult(
         users,
+        paced,
         elapsed,
         len(latencies),
         len(errors),
