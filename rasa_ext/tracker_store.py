@@ -1,18 +1,21 @@
 """SQL tracker store that never writes a hetu, an e-mail address or a password-like text.
 
 Rasa keeps every user message in its tracker store and has no masking of its own. This store
-wraps Rasa's SQLTrackerStore: on save it writes a redacted copy of each event (user text,
-parse data, entity values, slot values, bot text). The tracker in memory is untouched, so the
+wraps Rasa's SQLTrackerStore: on save it writes a redacted copy of each new event (user text,
+parse data, entity values, slot values, bot text), and an event broker, if one is configured,
+gets the same redacted copies. The tracker in memory is untouched, so the
 actions of the current turn still get what they need (a form that asks for a hetu completes and
 files its request within the turn that received it); later turns read the redacted history.
 """
 
-import copy
+from collections.abc import Iterator
 from typing import Any
 
+from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.orm import Session
 
 from privacy.redaction import EMAIL_MASK, HETU_MASK, redact
 
@@ -62,15 +65,14 @@ def redact_event(event: Event) -> Event:
     return redacted if redacted is not None else event
 
 
-def redacted_tracker(tracker: DialogueStateTracker) -> DialogueStateTracker:
-    return DialogueStateTracker.from_events(
-        tracker.sender_id,
-        [redact_event(event) for event in tracker.events],
-        slots=copy.deepcopy(list(tracker.slots.values())),
-        max_event_history=tracker._max_event_history,
-    )
-
-
 class RedactingSQLTrackerStore(SQLTrackerStore):
-    async def save(self, tracker: DialogueStateTracker) -> None:
-        await super().save(redacted_tracker(tracker))
+    """Rasa's SQL tracker store, writing (and streaming) only redacted copies of new events."""
+
+    def _additional_events(self, session: Session, tracker: DialogueStateTracker) -> Iterator:
+        return (redact_event(event) for event in super()._additional_events(session, tracker))
+
+    async def _stream_new_events(
+        self, event_broker: EventBroker, new_events: list[Event], sender_id: str
+    ) -> None:
+        redacted = [redact_event(event) for event in new_events]
+        await super()._stream_new_events(event_broker, redacted, sender_id)
