@@ -15,6 +15,7 @@ class Settings(BaseSettings):
 
     backend_host: str = "127.0.0.1"
     backend_port: int = 8000
+    # One Rasa server, or replicas separated by commas (scale-out mode: round robin).
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout_seconds: float = 10.0
     database_url: str = f"sqlite:///{VAR_DIR / 'celia.db'}"
@@ -35,10 +36,15 @@ class Settings(BaseSettings):
     conversation_retention_days: int = Field(default=30, ge=1)
     retention_interval_seconds: float = Field(default=3600, gt=0)
     tracker_db: Path = VAR_DIR / "tracker.db"
+    tracker_db_url: str | None = None  # scale-out mode: the PostgreSQL tracker store instead
 
     @property
     def tracker_database_url(self) -> str:
-        return f"sqlite:///{self.tracker_db}"
+        return self.tracker_db_url or f"sqlite:///{self.tracker_db}"
+
+    @property
+    def rasa_urls(self) -> list[str]:
+        return [url.strip() for url in self.rasa_url.split(",") if url.strip()]
 
     # Registrar accounts (seeds 002 and 003).
     login_max_failures: int = Field(default=5, ge=1)  # consecutive failures before the lock
