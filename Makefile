@@ -6,10 +6,11 @@ VENV      := .venv
 RASA_VENV := .venv-rasa
 PY        := $(VENV)/bin/python
 
-.PHONY: help install system-packages run test test-unit lint bench clean
+.PHONY: help install system-packages run run-scale-out test test-unit lint bench clean
 
 help:
 	@echo "make run    - install what is missing, build the FAQ index and Rasa model if stale, start all services"
+	@echo "make run-scale-out - the same with PostgreSQL, Redis and two Rasa replicas"
 	@echo "make test   - run the whole test suite (unit + integration with real services)"
 	@echo "make bench  - benchmarks (FAQ retrieval quality and latency)"
 	@echo "make lint   - ruff"
@@ -39,6 +40,9 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 
 run: install
 	$(PY) -m launcher run
+
+run-scale-out: install system-packages
+	SCALE_OUT=1 $(PY) -m launcher run
 
 test: install system-packages web/node_modules/.installed
 	$(PY) -m pytest -ra

@@ -8,10 +8,18 @@ import sys
 import threading
 import time
 
-from launcher import rasa_model
+from launcher import rasa_model, scale_out
+from launcher.local_servers import MissingServer
 from launcher.paths import LOG_DIR, VAR_DIR
 from launcher.secrets_file import ensure_secrets
-from launcher.services import PortInUse, Ports, ServiceFailed, ServiceGroup, assistant_services
+from launcher.services import (
+    PortInUse,
+    Ports,
+    ScaleOut,
+    ServiceFailed,
+    ServiceGroup,
+    assistant_services,
+)
 
 
 def prepare() -> dict[str, str]:
@@ -49,38 +57,70 @@ def prepare() -> dict[str, str]:
     return secrets
 
 
-def run() -> int:
+def start_scale_out(ports: Ports) -> tuple[ServiceGroup, ScaleOut]:
+    """PostgreSQL and Redis up, databases made; DATABASE_URL then points at PostgreSQL."""
+    postgres_port, redis_port, rasa_ports = scale_out.ports_from_env(ports)
+    group = ServiceGroup(
+        scale_out.data_services(VAR_DIR / "scale-out", postgres_port, redis_port), LOG_DIR
+    )
+    print(f"Scale-out: starting PostgreSQL ({postgres_port}) and Redis ({redis_port}) ...")
     try:
-        secrets = prepare()
-    except Exception as error:
-        print(f"Preparation failed: {error}", file=sys.stderr)
-        return 1
+        group.start(timeout_seconds=60)
+        wiring = scale_out.create_databases(postgres_port, redis_port, rasa_ports)
+    except BaseException:
+        group.stop()
+        raise
+    os.environ["DATABASE_URL"] = wiring.backend_database_url
+    return group, wiring
+
+
+def run() -> int:
     ports = Ports.from_env()
-    group = ServiceGroup(assistant_services(ports, secrets), LOG_DIR)
+    groups: list[ServiceGroup] = []
+    wiring = None
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     try:
+        if os.environ.get("SCALE_OUT") == "1":
+            data_group, wiring = start_scale_out(ports)
+            groups.append(data_group)
+        secrets = prepare()
+        group = ServiceGroup(assistant_services(ports, secrets, scale_out=wiring), LOG_DIR)
+        groups.insert(0, group)
         print("Starting backend, action server and Rasa ...")
         group.start()
-    except (PortInUse, ServiceFailed) as error:
-        group.stop()
+    except (PortInUse, ServiceFailed, MissingServer) as error:
+        _stop_all(groups)
         print(error, file=sys.stderr)
         return 1
+    except Exception as error:
+        _stop_all(groups)
+        print(f"Preparation failed: {error}", file=sys.stderr)
+        return 1
+    except SystemExit:  # training failed (prepare says where the log is)
+        _stop_all(groups)
+        raise
     print(
         f"\nAll services healthy. Demo page: http://127.0.0.1:{ports.backend}/\n"
         f"Logs: {LOG_DIR}. Press Ctrl-C to stop."
     )
     while not stop.is_set():
-        for service in group.services:
+        for service in (service for running in groups for service in running.services):
             if service.process and service.process.poll() is not None:
                 print(f"{service.name} stopped unexpectedly; shutting down.", file=sys.stderr)
                 stop.set()
         stop.wait(1.0)
     print("Stopping services ...")
-    group.stop()
+    _stop_all(groups)
     print("Stopped.")
     return 0
+
+
+def _stop_all(groups: list[ServiceGroup]) -> None:
+    """The assistant first, then the databases it was using."""
+    for group in groups:
+        group.stop()
 
 
 def main() -> int:

@@ -52,6 +52,8 @@ class Service:
     argv: list[str]
     health_path: str | None  # None: healthy once the port accepts connections
     env: dict[str, str] = field(default_factory=dict)
+    stop_signal: int = signal.SIGTERM
+    user: str | None = None  # run as this system user (PostgreSQL as root's child)
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -86,16 +88,39 @@ def free_port() -> int:
 ONE_MATH_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
+@dataclass(frozen=True)
+class ScaleOut:
+    """Rasa replicas sharing a PostgreSQL tracker store and a Redis lock store."""
+
+    rasa_ports: tuple[int, ...]
+    postgres_port: int
+    redis_port: int
+    backend_database_url: str
+    tracker_database_url: str
+    tracker_database: str
+
+
 def assistant_services(
     ports: Ports,
     secrets: dict[str, str],
     extra_env: dict[str, str] | None = None,
     model_file: Path = MODEL_FILE,
     mail_dir: Path | None = None,
+    scale_out: ScaleOut | None = None,
 ) -> list[Service]:
-    """Mail catcher, backend, action server and Rasa, wired to each other on the given ports."""
+    """Mail catcher, backend, action server and Rasa (or Rasa replicas), wired together."""
     common = {**ONE_MATH_THREAD, **secrets, **(extra_env or {}), "PYTHONUNBUFFERED": "1"}
     backend_url = f"http://127.0.0.1:{ports.backend}"
+    rasa_ports = scale_out.rasa_ports if scale_out else (ports.rasa,)
+    backend_env = {
+        **common,
+        "RASA_URL": ",".join(f"http://127.0.0.1:{port}" for port in rasa_ports),
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(ports.smtp),
+    }
+    if scale_out:
+        backend_env["DATABASE_URL"] = scale_out.backend_database_url
+        backend_env["TRACKER_DB_URL"] = scale_out.tracker_database_url
     return [
         Service(
             "mail",
@@ -130,12 +155,7 @@ def assistant_services(
                 "--no-access-log",
             ],
             "/healthz",
-            {
-                **common,
-                "RASA_URL": f"http://127.0.0.1:{ports.rasa}",
-                "SMTP_HOST": "127.0.0.1",
-                "SMTP_PORT": str(ports.smtp),
-            },
+            backend_env,
         ),
         Service(
             "actions",
@@ -145,34 +165,52 @@ def assistant_services(
             "/health",
             {**common, "ACTION_PORT": str(ports.actions), "BACKEND_URL": backend_url},
         ),
-        Service(
-            "rasa",
-            ports.rasa,
-            "RASA_PORT",
-            [
-                str(RASA_BIN),
-                "run",
-                "--model",
-                str(model_file),
-                "--port",
-                str(ports.rasa),
-                "--interface",
-                "127.0.0.1",
-                "--endpoints",
-                "endpoints.yml",
-                "--credentials",
-                "credentials.yml",
-                "--logging-config-file",
-                "rasa_ext/logging.yml",
-            ],
-            "/",
-            {
-                "TRACKER_DB": str(VAR_DIR / "tracker.db"),
-                **common,
-                "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{ports.actions}/webhook",
-            },
+        *(
+            _rasa_service(
+                f"rasa-{number}" if scale_out else "rasa",
+                port,
+                model_file,
+                {**common, "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{ports.actions}/webhook"},
+                scale_out,
+            )
+            for number, port in enumerate(rasa_ports, start=1)
         ),
     ]
+
+
+def _rasa_service(
+    name: str, port: int, model_file: Path, env: dict[str, str], scale_out: ScaleOut | None
+) -> Service:
+    if scale_out:
+        endpoints = "endpoints.scale-out.yml"
+        store = {
+            "TRACKER_DB_HOST": "127.0.0.1",
+            "TRACKER_DB_PORT": str(scale_out.postgres_port),
+            "TRACKER_DB_NAME": scale_out.tracker_database,
+            "TRACKER_DB_USER": "postgres",
+            "REDIS_HOST": "127.0.0.1",
+            "REDIS_PORT": str(scale_out.redis_port),
+        }
+    else:
+        endpoints = "endpoints.yml"
+        store = {"TRACKER_DB": str(VAR_DIR / "tracker.db")}
+    argv = [
+        str(RASA_BIN),
+        "run",
+        "--model",
+        str(model_file),
+        "--port",
+        str(port),
+        "--interface",
+        "127.0.0.1",
+        "--endpoints",
+        endpoints,
+        "--credentials",
+        "credentials.yml",
+        "--logging-config-file",
+        "rasa_ext/logging.yml",
+    ]
+    return Service(name, port, "RASA_PORT", argv, "/", {**store, **env})
 
 
 class ServiceGroup:
@@ -203,6 +241,9 @@ class ServiceGroup:
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,  # own process group: stopping it stops its children
+                user=service.user,
+                group=service.user,
+                extra_groups=[] if service.user else None,
             )
             log.close()
         deadline = time.monotonic() + timeout_seconds
@@ -228,7 +269,7 @@ class ServiceGroup:
             if process is None or process.poll() is not None:
                 continue
             try:
-                os.killpg(process.pid, signal.SIGTERM)
+                os.killpg(process.pid, service.stop_signal)
             except ProcessLookupError:
                 continue
         for service in self.services:

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Debian packages the test suite needs: PostgreSQL (database tests run against a real server)
-# and Chromium (browser tests). Installs what is missing; as non-root, says what to install.
+# Debian packages the test suite needs: PostgreSQL (database tests run against a real server),
+# Redis (scale-out mode) and Chromium (browser tests). Installs what is missing; as non-root,
+# says what to install.
 set -euo pipefail
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

@@ -1,0 +1,92 @@
+"""Local PostgreSQL and Redis servers (Debian's packages) run as services of our own.
+
+The scale-out mode of `make run` and the test suite both use them: a PostgreSQL cluster in a
+folder of ours (created once with initdb) and a Redis server that keeps nothing on disk (it
+only holds Rasa's conversation locks).
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+from launcher.services import Service
+
+POSTGRES_USER = "postgres"
+
+
+class MissingServer(RuntimeError):
+    """A Debian package the chosen mode needs is not installed."""
+
+
+def postgres_bin_dir() -> Path:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    if found:
+        return found[-1].parent
+    initdb = shutil.which("initdb")
+    if initdb is None:
+        raise MissingServer("PostgreSQL is not installed: apt-get install postgresql")
+    return Path(initdb).parent
+
+
+def _run_as() -> str | None:
+    """PostgreSQL refuses to run as root; as root, run it as Debian's postgres user."""
+    return POSTGRES_USER if os.geteuid() == 0 else None
+
+
+def postgres_service(root: Path, port: int) -> Service:
+    """A PostgreSQL server on 127.0.0.1:port with its cluster in root/data (made if missing)."""
+    bin_dir = postgres_bin_dir()
+    data, sockets = root / "data", root / "sockets"
+    sockets.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() == 0:
+        for folder in (root, sockets):
+            shutil.chown(folder, POSTGRES_USER)
+    if not (data / "PG_VERSION").exists():
+        subprocess.run(
+            [str(bin_dir / "initdb"), "-D", str(data), "-U", POSTGRES_USER, "-A", "trust"],
+            check=True,
+            capture_output=True,
+            cwd=root,
+            user=_run_as(),
+        )
+    argv = [
+        str(bin_dir / "postgres"),
+        "-D",
+        str(data),
+        "-p",
+        str(port),
+        "-k",
+        str(sockets),
+        "-c",
+        "listen_addresses=127.0.0.1",
+    ]
+    # SIGINT is PostgreSQL's fast shutdown: clients are disconnected, the cluster closed cleanly.
+    return Service(
+        "postgres", port, "POSTGRES_PORT", argv, None, stop_signal=signal.SIGINT, user=_run_as()
+    )
+
+
+def create_database(port: int, name: str) -> str:
+    """Create database `name` if missing; return its SQLAlchemy URL."""
+    with psycopg.connect(
+        host="127.0.0.1", port=port, user=POSTGRES_USER, dbname="postgres", autocommit=True
+    ) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
+        ).fetchone()
+        if not exists:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return f"postgresql+psycopg://{POSTGRES_USER}@127.0.0.1:{port}/{name}"
+
+
+def redis_service(port: int) -> Service:
+    redis = shutil.which("redis-server")
+    if redis is None:
+        raise MissingServer("Redis is not installed: apt-get install redis-server")
+    argv = [redis, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    return Service("redis", port, "REDIS_PORT", argv, None)
