@@ -47,13 +47,15 @@ def postgres_service(root: Path, port: int) -> Service:
         for folder in (root, sockets):
             shutil.chown(folder, POSTGRES_USER)
     if not (data / "PG_VERSION").exists():
-        subprocess.run(
+        made = subprocess.run(
             [str(bin_dir / "initdb"), "-D", str(data), "-U", POSTGRES_USER, "-A", "trust"],
-            check=True,
             capture_output=True,
+            text=True,
             cwd=root,
             user=_run_as(),
         )
+        if made.returncode != 0:
+            raise RuntimeError(f"initdb failed for {data}: {made.stderr.strip()[-500:]}")
     argv = [
         str(bin_dir / "postgres"),
         "-D",

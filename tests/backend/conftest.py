@@ -5,8 +5,6 @@ import email
 import os
 import re
 import shutil
-import socket
-import subprocess
 import tempfile
 import threading
 import time
@@ -43,6 +41,8 @@ from backend.models import (
 from backend.security import app_security
 from backend.services.staff_accounts import create_staff_user
 from backend.settings import Settings
+from launcher.local_servers import MissingServer, create_database, postgres_service
+from launcher.services import ServiceGroup, free_port
 from privacy.redaction import HETU_PATTERN
 from tests.helpers import random_secrets
 
@@ -67,12 +67,6 @@ def years_ago(years: int, days: int = 0) -> date:
     except ValueError:  # 29 February
         born = today.replace(year=today.year - years, day=28)
     return date.fromordinal(born.toordinal() - days)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 # --- SMTP ------------------------------------------------------------------------------------
@@ -135,70 +129,24 @@ def mailbox(smtp_server: tuple[Mailbox, int]) -> Mailbox:
 # --- PostgreSQL --------------------------------------------------------------------------------
 
 
-def _pg_bin() -> Path | None:
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
-    if found:
-        return found[-1].parent
-    initdb = shutil.which("initdb")
-    return Path(initdb).parent if initdb else None
-
-
-def _as_postgres(command: list[str]) -> list[str]:
-    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
-
-
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    """A throwaway PostgreSQL cluster on a free port, for the whole session."""
-    bin_dir = _pg_bin()
-    if bin_dir is None:
+    """A throwaway PostgreSQL server on a free port, for the whole session."""
+    # Not under pytest's tmp_path: its root-only parent folders shut out the postgres user.
+    root = Path(tempfile.mkdtemp(prefix="celia-pg-"))
+    try:
+        server = postgres_service(root, free_port())
+    except MissingServer:
         pytest.skip(
             "POSTGRESQL NOT INSTALLED: the PostgreSQL half of the backend tests did not run. "
             "Install Debian's `postgresql` package (the Makefile's set-up does)."
         )
-    root = Path(tempfile.mkdtemp(prefix="celia-pg-"))
-    data, sockets = root / "data", root / "sockets"
-    sockets.mkdir()
-    if os.geteuid() == 0:
-        shutil.chown(root, "postgres")
-        shutil.chown(sockets, "postgres")
-    port = free_port()
-    run = {"check": True, "capture_output": True}
-    subprocess.run(
-        _as_postgres([str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust"]),
-        **run,
-    )
-    options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off"
-    pg_ctl = str(bin_dir / "pg_ctl")
-    subprocess.run(
-        _as_postgres(
-            [pg_ctl, "-D", str(data), "-o", options, "-l", str(root / "pg.log"), "-w", "start"]
-        ),
-        **run,
-    )
+    group = ServiceGroup([server], root)
+    group.start(timeout_seconds=60)
     try:
-        subprocess.run(
-            _as_postgres(
-                [
-                    str(bin_dir / "createdb"),
-                    "-h",
-                    str(sockets),
-                    "-p",
-                    str(port),
-                    "-U",
-                    "postgres",
-                    "celia",
-                ]
-            ),
-            **run,
-        )
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/celia"
+        yield create_database(server.port, "celia")
     finally:
-        subprocess.run(
-            _as_postgres([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]),
-            check=False,
-            capture_output=True,
-        )
+        group.stop()
         shutil.rmtree(root, ignore_errors=True)
 
 
