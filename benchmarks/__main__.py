@@ -151,6 +151,8 @@ def bench_chat() -> dict:
 LOAD_LEVELS = (1, 10, 50)
 # (users, paced): registrars with think time at each level, then 50 without it (capacity).
 LOAD_SCENARIOS = [(users, True) for users in LOAD_LEVELS] + [(LOAD_LEVELS[-1], False)]
+# The assistant as `make run` starts it, as `make run-scale-out` does, and `rasa init`'s bot.
+LOAD_SYSTEMS = ("assistant", "scale-out", "baseline")
 
 
 def bench_load() -> dict:
@@ -170,15 +172,16 @@ def bench_load() -> dict:
 
     seconds = float(os.environ.get("BENCH_LOAD_SECONDS", "60"))
     questions = [q.text for q in load_questions(DEV_SET) if q.expected]
-    report: dict = {"seconds_per_level": seconds, "assistant": [], "baseline": []}
-    with running_stack(RESULTS_DIR / "index") as (backend_url, group):
-        pick = assistant_conversations(questions)
-        for users, paced in LOAD_SCENARIOS:
-            result = asyncio.run(
-                run_load(backend_url, send_to_assistant, pick, users, seconds, paced)
-            )
-            report["assistant"].append(_load_row(result))
-        report["assistant_peak_memory_mb"] = peak_memory_mb(group)
+    report: dict = {"seconds_per_level": seconds, **{system: [] for system in LOAD_SYSTEMS}}
+    pick = assistant_conversations(questions)
+    for system, replicas in (("assistant", 0), ("scale-out", 2)):
+        with running_stack(RESULTS_DIR / "index", replicas) as (backend_url, group):
+            for users, paced in LOAD_SCENARIOS:
+                result = asyncio.run(
+                    run_load(backend_url, send_to_assistant, pick, users, seconds, paced)
+                )
+                report[system].append(_load_row(result))
+            report[f"{system}_peak_memory_mb"] = peak_memory_mb(group)
     with BaselineBot() as baseline:
         for users, paced in LOAD_SCENARIOS:
             result = asyncio.run(
@@ -209,7 +212,8 @@ def _print_load(report: dict) -> None:
 
     print(
         f"\nLoad, {report['seconds_per_level']:.0f} s per level "
-        "(assistant through /api/v1/chat; baseline = `rasa init` bot over REST;\n"
+        "(assistant through /api/v1/chat; scale-out = the same with PostgreSQL, Redis and two\n"
+        "Rasa replicas; baseline = `rasa init` bot over REST;\n"
         f"think = {THINK_SECONDS[0]}-{THINK_SECONDS[1]} s between a user's messages, "
         "none = send again at once: capacity)"
     )
@@ -217,14 +221,14 @@ def _print_load(report: dict) -> None:
         f"{'system':<10}{'users':>6}{'think':>7}{'msg/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}"
         f"{'errors':>8}"
     )
-    for system in ("assistant", "baseline"):
+    for system in LOAD_SYSTEMS:
         for row in report[system]:
             think = "yes" if row["think_time"] else "none"
             print(
                 f"{system:<10}{row['users']:>6}{think:>7}{row['messages_per_s']:>8}"
                 f"{row['p50_ms']:>8}{row['p95_ms']:>8}{row['p99_ms']:>8}{row['errors']:>8}"
             )
-    for system in ("assistant", "baseline"):
+    for system in LOAD_SYSTEMS:
         peaks = ", ".join(f"{k} {v} MB" for k, v in report[f"{system}_peak_memory_mb"].items())
         print(f"peak memory ({system}): {peaks}")
 
@@ -236,7 +240,8 @@ def _plot_load(report: dict, target: Path) -> None:
     import matplotlib.pyplot as plt
 
     figure, axis = plt.subplots(figsize=(7, 4.5))
-    for system, colour in (("assistant", "#1b5e20"), ("baseline", "#b71c1c")):
+    colours = {"assistant": "#1b5e20", "scale-out": "#0d47a1", "baseline": "#b71c1c"}
+    for system, colour in colours.items():
         rows = [row for row in report[system] if row["think_time"]]
         users = [row["users"] for row in rows]
         axis.plot(
