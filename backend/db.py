@@ -11,13 +11,16 @@ class Base(DeclarativeBase):
     pass
 
 
-def make_engine(database_url: str) -> Engine:
+def make_engine(database_url: str, busy_timeout_seconds: float = 15.0) -> Engine:
+    """SQLite waits up to `busy_timeout_seconds` for another writer's lock; PostgreSQL
+    connections are checked before use, so a restarted server costs no failed request."""
     if database_url.startswith("sqlite"):
         path = database_url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            database_url, connect_args={"check_same_thread": False, "timeout": 15}
+            database_url,
+            connect_args={"check_same_thread": False, "timeout": busy_timeout_seconds},
         )
 
         @event.listens_for(engine, "connect")
@@ -27,18 +30,23 @@ def make_engine(database_url: str) -> Engine:
             # WAL + NORMAL: no fsync per commit, still never a corrupt or half-written file.
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=15000")
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_seconds * 1000)}")
             cursor.close()
 
         return engine
-    return create_engine(database_url, pool_pre_ping=True)
+    return create_engine(
+        database_url,
+        pool_pre_ping=True,
+        pool_timeout=busy_timeout_seconds,
+        connect_args={"connect_timeout": max(1, round(busy_timeout_seconds))},
+    )
 
 
 class Database:
     """Holds the engine and the session factory of one running app."""
 
-    def __init__(self, database_url: str) -> None:
-        self.engine = make_engine(database_url)
+    def __init__(self, database_url: str, busy_timeout_seconds: float = 15.0) -> None:
+        self.engine = make_engine(database_url, busy_timeout_seconds)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def session(self) -> Iterator[Session]:

@@ -5,6 +5,8 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 log = logging.getLogger("backend.errors")
 
@@ -24,6 +26,23 @@ async def validation_error(_request: Request, exc: RequestValidationError) -> JS
     )
 
 
+BUSY = "The service is busy for a moment. Nothing was saved: please try again."
+
+
+async def database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    """The database is locked, full of clients or down: the transaction was rolled back, so
+    the client may send the same request again (with the same Idempotency-Key)."""
+    # The exception's text holds the SQL statement and its parameters: never log it.
+    log.warning(
+        "database unavailable (%s) on %s %s", type(exc).__name__, request.method, request.url.path
+    )
+    return JSONResponse(
+        status_code=503,
+        content={"detail": BUSY},
+        headers={"Retry-After": "2"},
+    )
+
+
 async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
     return JSONResponse(
@@ -34,4 +53,6 @@ async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
+    for database_error in (OperationalError, PoolTimeout):
+        app.add_exception_handler(database_error, database_unavailable)
     app.add_exception_handler(Exception, unexpected_error)

@@ -46,7 +46,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         migrate.upgrade(settings.database_url)
-        app.state.db = Database(settings.database_url)
+        app.state.db = Database(settings.database_url, settings.database_busy_timeout_seconds)
         app.state.faq = load_faq()
         app.state.rasa = RasaClient(settings.rasa_urls, settings.rasa_timeout_seconds)
         app.state.email_sender = EmailSender(settings, app.state.db.sessions)

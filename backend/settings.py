@@ -19,6 +19,9 @@ class Settings(BaseSettings):
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout_seconds: float = 10.0
     database_url: str = f"sqlite:///{VAR_DIR / 'celia.db'}"
+    # How long a request waits for a busy database (a SQLite write lock, a free pooled
+    # connection, a PostgreSQL connection) before it answers 503 and writes nothing.
+    database_busy_timeout_seconds: float = Field(default=15, gt=0)
     log_dir: Path = VAR_DIR / "log"
 
     # Secrets: never defaults. `make run` generates them once into var/secrets.env.
