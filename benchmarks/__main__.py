@@ -270,7 +270,38 @@ def _plot_load(report: dict, target: Path) -> None:
     print(f"plot: {target}")
 
 
-SUITES = {"faq": bench_faq, "nlu": bench_nlu, "chat": bench_chat, "load": bench_load}
+def bench_audit() -> dict:
+    from benchmarks.audit import audit_all
+
+    report = audit_all(RESULTS_DIR)
+    print("\nDependency audit (pip-audit)")
+    for name, result in report.items():
+        if "error" in result:
+            print(f"  {name}: {result['error']}")
+            continue
+        vulnerable = ", ".join(
+            f"{v['name']} {v['version']} ({', '.join(v['ids'])})" for v in result["vulnerable"]
+        )
+        print(
+            f"  {name}: {result['packages']} packages, {result['audited']} audited, "
+            f"{len(result['vulnerable'])} with known vulnerabilities{': ' if vulnerable else ''}"
+            f"{vulnerable}; report {result['report']}"
+        )
+        if result["unresolved"]:
+            print(
+                f"    NOT AUDITED: {result['unresolved']} packages; vulnerability data out of "
+                f"reach ({result['unresolved_example']})"
+            )
+    return report
+
+
+SUITES = {
+    "faq": bench_faq,
+    "nlu": bench_nlu,
+    "chat": bench_chat,
+    "load": bench_load,
+    "audit": bench_audit,
+}
 
 
 def main() -> int:
@@ -290,7 +321,9 @@ def main() -> int:
     for suite in args.suites:
         results[suite] = SUITES[suite]()
     out = RESULTS_DIR / "results.json"
-    out.write_text(json.dumps(results, indent=1))
+    # A run of some suites keeps the figures of the others from earlier runs.
+    earlier = json.loads(out.read_text()) if out.exists() else {}
+    out.write_text(json.dumps({**earlier, **results}, indent=1))
     print(f"\nFigures saved to {out}")
     return 0
 
