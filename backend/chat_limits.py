@@ -1,4 +1,5 @@
-"""In-memory sliding-window limits for the chat proxy (per conversation and per client address).
+"""In-memory sliding-window limits: the chat proxy (per conversation and per client address)
+and log-ins (per client address, before any password is hashed).
 
 Chat is the hot path, so these live in process memory rather than in the database like the
 account limits (backend/rate_limit.py): exact per backend process, which is what one chat

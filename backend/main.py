@@ -67,6 +67,7 @@ def create_app(
         "client": SlidingWindowLimiter(settings.chat_per_client_per_minute, 60),
         "conversation": SlidingWindowLimiter(settings.chat_per_conversation_per_minute, 60),
     }
+    app.state.login_limiter = SlidingWindowLimiter(settings.login_per_client_per_minute, 60)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

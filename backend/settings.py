@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     # Chat proxy limits (backend/chat_limits.py) and browsers allowed to call the API.
     chat_per_conversation_per_minute: int = Field(default=30, ge=1)
     chat_per_client_per_minute: int = Field(default=600, ge=1)
+    # Log-in attempts (registrar and staff) per client address: each costs an Argon2 hash.
+    login_per_client_per_minute: int = Field(default=20, ge=1)
     cors_origins: list[str] = []
 
     # Retention (backend/retention.py): conversations and Rasa's tracker events (TRACKER_DB,

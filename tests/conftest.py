@@ -49,6 +49,7 @@ def stack(
         "INDEX_DIR": str(faq_index_dir),
         "LOG_DIR": str(workdir / "log"),
         "TRACKER_DB": str(workdir / "tracker.db"),
+        "LOGIN_PER_CLIENT_PER_MINUTE": "1000",  # every test logs in from the same address
     }
     load_into(Settings(**{k.lower(): v for k, v in {**secrets, **env}.items()}))
     group = ServiceGroup(

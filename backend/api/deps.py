@@ -36,3 +36,19 @@ def require_service_token(
 
 
 ServiceAuth = Depends(require_service_token)
+
+
+def limit_logins_per_client(request: Request) -> None:
+    """Before any password is hashed: a client guessing across many accounts is slowed down
+    (the per-account lock stops guessing one account)."""
+    limiter = request.app.state.login_limiter
+    key = request.client.host if request.client else "unknown"
+    if not limiter.allow(key):
+        raise HTTPException(
+            status_code=status.HTTP_429_TOO_MANY_REQUESTS,
+            detail="Too many log-in attempts. Please wait a minute and try again.",
+            headers={"Retry-After": str(limiter.retry_after(key))},
+        )
+
+
+LoginLimit = Depends(limit_logins_per_client)

@@ -6,6 +6,7 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from backend.chat_limits import SlidingWindowLimiter
 from backend.models import AccountToken, Registrar, RegistrarRole, utcnow
 from tests.backend.conftest import PASSWORD, Mailbox, Seed, login, staff_login
 
@@ -303,3 +304,31 @@ def test_ordinary_registrars_cannot_manage_the_unit(client: TestClient, seed: Se
         client.delete(f"/api/v1/units/{unit}/registrars/{other}", headers=headers).status_code
         == 403
     )
+
+
+def test_one_client_guessing_across_accounts_is_slowed_down(client: TestClient, seed: Seed) -> None:
+    """The per-account lock stops guessing one password; this stops spraying many accounts
+    (and the Argon2 work each attempt costs) from one address."""
+    registrar_id = seed.registrar()
+    app = client.app
+    saved = app.state.login_limiter  # type: ignore[attr-defined]
+    app.state.login_limiter = SlidingWindowLimiter(3, 60)  # type: ignore[attr-defined]
+    try:
+        for number in range(3):
+            wrong = client.post(
+                "/api/v1/auth/login",
+                json={"email": f"guess{number}@example.org", "password": "Wrong-pass-1"},
+            )
+            assert wrong.status_code == 401
+        limited = client.post(
+            "/api/v1/auth/login", json={"email": "reija@example.org", "password": PASSWORD}
+        )
+        assert limited.status_code == 429
+        assert int(limited.headers["Retry-After"]) >= 1
+        staff = client.post(
+            "/api/v1/staff/auth/login", json={"email": "sirpa@celia.fi", "password": PASSWORD}
+        )
+        assert staff.status_code == 429
+        assert seed.get(Registrar, registrar_id).failed_logins == 0  # refused before any password check
+    finally:
+        app.state.login_limiter = saved  # type: ignore[attr-defined]

@@ -11,7 +11,7 @@ from pydantic import BaseModel, StringConstraints
 from sqlalchemy.orm import Session
 
 from backend.api.auth import CurrentRegistrar, RegistrarAny, SecurityDep
-from backend.api.deps import SessionDep, SettingsDep
+from backend.api.deps import LoginLimit, SessionDep, SettingsDep
 from backend.api.fields import Email, Language, Password, PersonName
 from backend.models import Registrar
 from backend.services import accounts
@@ -136,7 +136,7 @@ def verify(body: VerifyIn, db: SessionDep):
     return Message(detail="Your e-mail address is verified. You can log in now.")
 
 
-@router.post("/login", response_model=SessionOut)
+@router.post("/login", response_model=SessionOut, dependencies=[LoginLimit])
 def login(
     body: LoginIn,
     request: Request,

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from backend import audit
 from backend.api.auth import CurrentStaff, SecurityDep
-from backend.api.deps import SessionDep, SettingsDep
+from backend.api.deps import LoginLimit, SessionDep, SettingsDep
 from backend.api.fields import Email, Note, Password
 from backend.api.schemas import (
     EscalationOut,
@@ -141,7 +141,7 @@ def _assignee(db: Session, assignee_id: int | None) -> StaffUser | None:
     return assignee
 
 
-@router.post("/auth/login", response_model=StaffSessionOut)
+@router.post("/auth/login", response_model=StaffSessionOut, dependencies=[LoginLimit])
 def login(
     body: LoginIn,
     request: Request,
