@@ -5,7 +5,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 log = logging.getLogger("backend.errors")
@@ -27,6 +27,10 @@ async def validation_error(_request: Request, exc: RequestValidationError) -> JS
 
 
 BUSY = "The service is busy for a moment. Nothing was saved: please try again."
+CONFLICT = (
+    "Another request changed the same record at the same moment. Nothing was saved: "
+    "check the current state and try again."
+)
 
 
 async def database_unavailable(request: Request, exc: Exception) -> JSONResponse:
@@ -43,6 +47,15 @@ async def database_unavailable(request: Request, exc: Exception) -> JSONResponse
     )
 
 
+async def conflicting_write(request: Request, exc: Exception) -> JSONResponse:
+    """Two requests created the same thing at the same moment (e.g. one hetu twice): the
+    database's unique constraint stopped the second, and its transaction was rolled back."""
+    log.warning(
+        "conflicting write (%s) on %s %s", type(exc).__name__, request.method, request.url.path
+    )
+    return JSONResponse(status_code=409, content={"detail": CONFLICT})
+
+
 async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
     return JSONResponse(
@@ -55,4 +68,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
     for database_error in (OperationalError, PoolTimeout):
         app.add_exception_handler(database_error, database_unavailable)
+    app.add_exception_handler(IntegrityError, conflicting_write)
     app.add_exception_handler(Exception, unexpected_error)

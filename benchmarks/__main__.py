@@ -264,7 +264,7 @@ def _plot_load(report: dict, target: Path) -> None:
     axis.set_xlabel("concurrent registrars")
     axis.set_ylabel("latency per message (ms)")
     axis.set_title("Latency against concurrency (think time 1-2 s)")
-    axis.legend()
+    axis.legend(loc="center left", fontsize="small")
     figure.tight_layout()
     figure.savefig(target, dpi=120)
     print(f"plot: {target}")

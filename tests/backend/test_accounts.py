@@ -329,6 +329,7 @@ def test_one_client_guessing_across_accounts_is_slowed_down(client: TestClient, 
             "/api/v1/staff/auth/login", json={"email": "sirpa@celia.fi", "password": PASSWORD}
         )
         assert staff.status_code == 429
-        assert seed.get(Registrar, registrar_id).failed_logins == 0  # refused before any password check
+        # refused before any password was checked
+        assert seed.get(Registrar, registrar_id).failed_logins == 0
     finally:
         app.state.login_limiter = saved  # type: ignore[attr-defined]

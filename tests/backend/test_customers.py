@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from backend.models import Customer, CustomerStatus, UnitKind
+from backend.services import customers
 from tests.backend.conftest import Seed, login, make_hetu, years_ago
 
 ADULT = make_hetu(date(1980, 3, 4), 234)
@@ -190,3 +191,17 @@ def test_oversized_input_is_refused_cleanly(
     assert response.status_code == 422
     assert "Traceback" not in response.text and "1" * 50 not in response.text
     assert client.get("/api/v1/customers").json() == []
+
+
+def test_two_simultaneous_creates_of_one_hetu_make_one_customer_and_a_409(
+    client: TestClient, registrar: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race: both requests look the hetu up before either has written it. The second
+    write hits the unique constraint; it must answer 409, not 500, and save nothing."""
+    headers = login(client, "reija@example.org")
+    assert create(client, headers, hetu=ADULT).status_code == 201
+    monkeypatch.setattr(customers, "by_hetu", lambda *_args: None)  # the look-up saw nothing
+    second = create(client, headers, hetu=ADULT, first_name="Toinen")
+    assert second.status_code == 409
+    assert ADULT not in second.text and "INSERT" not in second.text
+    assert [c["first_name"] for c in client.get("/api/v1/customers").json()] == ["Aino"]
