@@ -48,7 +48,11 @@ def create_app(
         migrate.upgrade(settings.database_url)
         app.state.db = Database(settings.database_url, settings.database_busy_timeout_seconds)
         app.state.faq = load_faq()
-        app.state.rasa = RasaClient(settings.rasa_urls, settings.rasa_timeout_seconds)
+        app.state.rasa = RasaClient(
+            settings.rasa_urls,
+            settings.rasa_timeout_seconds,
+            settings.service_token.get_secret_value(),
+        )
         app.state.email_sender = EmailSender(settings, app.state.db.sessions)
         if settings.email_sender_enabled:
             app.state.email_sender.start()

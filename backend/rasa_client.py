@@ -20,6 +20,7 @@ class RasaClient:
         self,
         base_urls: list[str],
         timeout_seconds: float,
+        token: str,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         if not base_urls:
@@ -30,6 +31,7 @@ class RasaClient:
             timeout=httpx.Timeout(timeout_seconds, connect=2.0),
             limits=httpx.Limits(max_connections=100, max_keepalive_connections=50),
             transport=transport,
+            headers={"Authorization": f"Bearer {token}"},  # Rasa's channel wants the token
         )
 
     async def send(self, conversation_id: str, message: str) -> list[dict[str, Any]]:

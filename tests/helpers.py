@@ -32,3 +32,12 @@ def chat(backend_url: str, message: str, conversation_id: str | None = None) -> 
 
 def texts(reply: dict[str, Any]) -> str:
     return "\n".join(m["text"] for m in reply["messages"])
+
+
+def say_to_rasa(rasa_url: str, token: str, sender: str, message: str) -> tuple[int, Any]:
+    """A turn straight to a Rasa server's REST channel, as the backend sends it."""
+    return post_json(
+        f"{rasa_url}/webhooks/rest/webhook",
+        {"sender": sender, "message": message},
+        headers={"Authorization": f"Bearer {token}"},
+    )

@@ -1,8 +1,10 @@
 """Every hop with real processes: backend -> Rasa -> action server -> backend."""
 
+import urllib.request
+
 import pytest
 
-from tests.helpers import chat, post_json, texts
+from tests.helpers import chat, post_json, say_to_rasa, texts
 
 pytestmark = pytest.mark.integration
 
@@ -79,6 +81,23 @@ def test_action_server_refuses_calls_without_the_token(stack: dict[str, str]) ->
         f"{stack['actions']}/webhook", call, {"Authorization": "Bearer wrong-token"}
     )
     assert status == 401
+
+
+def test_rasa_takes_turns_only_from_the_backend(stack: dict[str, str]) -> None:
+    """Rasa's channel needs the service token: nobody can post a turn under someone else's
+    conversation id past the backend's session binding and limits."""
+    for token in (None, "x" * 40):
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        status, body = post_json(
+            f"{stack['rasa']}/webhooks/rest/webhook",
+            {"sender": "someone-elses-conversation", "message": "hei"},
+            headers,
+        )
+        assert status == 401 and body == {"error": "A valid service token is required."}
+    status, reply = say_to_rasa(stack["rasa"], stack["SERVICE_TOKEN"], "token-holder", "hei")
+    assert status == 200 and reply
+    with urllib.request.urlopen(f"{stack['rasa']}/webhooks/rest/", timeout=5) as health:
+        assert health.status == 200
 
 
 def test_service_endpoints_need_the_service_token(stack: dict[str, str]) -> None:

@@ -15,12 +15,13 @@ from backend.settings import Settings
 from launcher import scale_out
 from launcher.local_servers import MissingServer
 from launcher.services import Ports, ServiceGroup, assistant_services, free_port
-from tests.helpers import chat, post_json, random_secrets, texts
+from tests.helpers import chat, random_secrets, say_to_rasa, texts
 
 pytestmark = pytest.mark.integration
 
 ASKS_EMAIL = "sähköpostiosoite"
 RESET_SENT = "celianet.fi/palauta-salasana"
+TOKEN = random_secrets()["SERVICE_TOKEN"]
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +37,7 @@ def scaled(faq_index_dir: Path, rasa_model_file: Path) -> Iterator[dict]:
     postgres, redis = data.services
     ports = Ports.free()
     wiring = scale_out.create_databases(postgres.port, redis.port, (free_port(), free_port()))
-    secrets = random_secrets()
+    secrets = {**random_secrets(), "SERVICE_TOKEN": TOKEN}
     env = {"INDEX_DIR": str(faq_index_dir), "LOG_DIR": str(root / "log")}
     load_into(
         Settings(
@@ -64,9 +65,7 @@ def scaled(faq_index_dir: Path, rasa_model_file: Path) -> Iterator[dict]:
 
 
 def say_to(replica: str, sender: str, message: str) -> str:
-    status, reply = post_json(
-        f"{replica}/webhooks/rest/webhook", {"sender": sender, "message": message}
-    )
+    status, reply = say_to_rasa(replica, TOKEN, sender, message)
     assert status == 200, reply
     return "\n".join(m.get("text", "") for m in reply)
 

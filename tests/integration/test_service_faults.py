@@ -7,17 +7,21 @@ from pathlib import Path
 import pytest
 
 from launcher.services import Ports, ServiceGroup, assistant_services
-from tests.helpers import chat, post_json, random_secrets
+from tests.helpers import chat, random_secrets, say_to_rasa
 
 pytestmark = pytest.mark.integration
 
 
 def _group(
-    names: set[str], ports: Ports, workdir: Path, env: dict[str, str], model_file: Path
+    names: set[str],
+    ports: Ports,
+    workdir: Path,
+    env: dict[str, str],
+    model_file: Path,
+    secrets: dict[str, str] | None = None,
 ) -> ServiceGroup:
-    services = [
-        s for s in assistant_services(ports, random_secrets(), env, model_file) if s.name in names
-    ]
+    secrets = secrets or random_secrets()
+    services = [s for s in assistant_services(ports, secrets, env, model_file) if s.name in names]
     return ServiceGroup(services, workdir / "log")
 
 
@@ -42,32 +46,32 @@ def test_rasa_down_gives_503_with_a_message(backend_without_rasa: str) -> None:
 
 
 @pytest.fixture
-def rasa_without_backend(tmp_path: Path, rasa_model_file: Path) -> Iterator[str]:
+def rasa_without_backend(tmp_path: Path, rasa_model_file: Path) -> Iterator[tuple[str, str]]:
+    """Rasa's URL and the service token its channel wants."""
     ports = Ports.free()  # no backend
     env = {"TRACKER_DB": str(tmp_path / "tracker.db")}
-    group = _group({"actions", "rasa"}, ports, tmp_path, env, rasa_model_file)
+    secrets = random_secrets()
+    group = _group({"actions", "rasa"}, ports, tmp_path, env, rasa_model_file, secrets)
     try:
         group.start()
-        yield f"http://127.0.0.1:{ports.rasa}"
+        yield f"http://127.0.0.1:{ports.rasa}", secrets["SERVICE_TOKEN"]
     finally:
         group.stop()
 
 
-def test_backend_down_the_action_answers_helpfully_and_fast(rasa_without_backend: str) -> None:
+def test_backend_down_the_action_answers_helpfully_and_fast(
+    rasa_without_backend: tuple[str, str],
+) -> None:
+    rasa, token = rasa_without_backend
     started = time.monotonic()
-    status, messages = post_json(
-        f"{rasa_without_backend}/webhooks/rest/webhook",
-        {"sender": "fault-test", "message": "Miten rekisteröin uuden asiakkaan?"},
-    )
+    status, messages = say_to_rasa(rasa, token, "fault-test", "Miten rekisteröin uuden asiakkaan?")
     elapsed = time.monotonic() - started
     assert status == 200
     text = " ".join(m.get("text", "") for m in messages)
     assert "palvelut@celia.fi" in text
     assert elapsed < 4.0
     # The conversation goes on: a greeting still gets its answer.
-    status, messages = post_json(
-        f"{rasa_without_backend}/webhooks/rest/webhook", {"sender": "fault-test", "message": "hei"}
-    )
+    status, messages = say_to_rasa(rasa, token, "fault-test", "hei")
     assert status == 200
     assert "Hei!" in " ".join(m.get("text", "") for m in messages)
 

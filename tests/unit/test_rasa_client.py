@@ -8,6 +8,7 @@ import pytest
 from backend.rasa_client import RasaClient, RasaUnavailable
 
 A, B = "http://rasa-a:5005", "http://rasa-b:5006"
+TOKEN = "t" * 32
 
 
 def replicas(behaviour: dict[str, str]) -> tuple[httpx.MockTransport, list[str]]:
@@ -17,6 +18,7 @@ def replicas(behaviour: dict[str, str]) -> tuple[httpx.MockTransport, list[str]]
     def handle(request: httpx.Request) -> httpx.Response:
         host = request.url.host
         seen.append(host)
+        assert request.headers["Authorization"] == f"Bearer {TOKEN}"
         if behaviour[host] == "refuse":
             raise httpx.ConnectError("refused", request=request)
         if behaviour[host] == "timeout":
@@ -38,28 +40,28 @@ def send_all(client: RasaClient, count: int) -> list[str]:
 
 def test_turns_alternate_between_replicas() -> None:
     transport, seen = replicas({"rasa-a": "ok", "rasa-b": "ok"})
-    answers = send_all(RasaClient([A, B], 5, transport), 4)
+    answers = send_all(RasaClient([A, B], 5, TOKEN, transport), 4)
     assert answers == ["from rasa-a", "from rasa-b", "from rasa-a", "from rasa-b"]
     assert seen == ["rasa-a", "rasa-b", "rasa-a", "rasa-b"]
 
 
 def test_a_replica_that_refuses_connections_is_skipped() -> None:
     transport, _ = replicas({"rasa-a": "refuse", "rasa-b": "ok"})
-    assert send_all(RasaClient([A, B], 5, transport), 3) == ["from rasa-b"] * 3
+    assert send_all(RasaClient([A, B], 5, TOKEN, transport), 3) == ["from rasa-b"] * 3
 
 
 def test_a_timed_out_turn_is_not_sent_again() -> None:
     """The slow replica may still be handling it; a second copy would run the turn twice."""
     transport, seen = replicas({"rasa-a": "timeout", "rasa-b": "ok"})
     with pytest.raises(RasaUnavailable):
-        send_all(RasaClient([A, B], 5, transport), 1)
+        send_all(RasaClient([A, B], 5, TOKEN, transport), 1)
     assert seen == ["rasa-a"]
 
 
 def test_all_replicas_down_is_unavailable() -> None:
     transport, seen = replicas({"rasa-a": "refuse", "rasa-b": "refuse"})
     with pytest.raises(RasaUnavailable):
-        send_all(RasaClient([A, B], 5, transport), 1)
+        send_all(RasaClient([A, B], 5, TOKEN, transport), 1)
     assert sorted(seen) == ["rasa-a", "rasa-b"]
 
 
