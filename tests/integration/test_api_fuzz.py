@@ -23,7 +23,8 @@ def fuzz_backend(
 ) -> Iterator[dict[str, str]]:
     workdir = tmp_path_factory.mktemp("fuzz")
     ports = Ports.free()
-    secrets = random_secrets()
+    # The shared Rasa takes turns only with the stack's service token.
+    secrets = {**random_secrets(), "SERVICE_TOKEN": stack["SERVICE_TOKEN"]}
     env = {
         "DATABASE_URL": f"sqlite:///{workdir / 'fuzz.db'}",
         "INDEX_DIR": str(faq_index_dir),

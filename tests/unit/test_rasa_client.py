@@ -1,6 +1,7 @@
 """Round robin over Rasa replicas, and what counts as a replica being down."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -35,7 +36,9 @@ def send_all(client: RasaClient, count: int) -> list[str]:
         finally:
             await client.close()
 
-    return asyncio.run(run())
+    # In a thread of its own: the session's browser tests keep an event loop running here.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, run()).result()
 
 
 def test_turns_alternate_between_replicas() -> None:
