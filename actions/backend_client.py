@@ -4,6 +4,7 @@ Every call carries the service token and gives up after BACKEND_TIMEOUT_SECONDS 
 action can still answer the user within Rasa's patience when the backend is slow or down.
 """
 
+import asyncio
 import os
 import uuid
 from dataclasses import dataclass
@@ -78,7 +79,8 @@ class BackendClient:
                 if reply.status >= 500:
                     raise BackendError(f"{method} {path} answered {reply.status}")
                 return await reply.json()
-        except (aiohttp.ClientError, TimeoutError) as error:
+        # asyncio.TimeoutError: on Python 3.10 (the action server's) it is not TimeoutError.
+        except (aiohttp.ClientError, asyncio.TimeoutError, TimeoutError) as error:
             raise BackendError(f"{method} {path} failed: {type(error).__name__}") from error
 
     async def _create(self, path: str, body: dict[str, Any], idempotency_key: str) -> dict:

@@ -1,7 +1,11 @@
 """Services really down: the user still gets a clear answer, never silence or a stack trace."""
 
+import contextlib
+import socket
+import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -46,34 +50,63 @@ def test_rasa_down_gives_503_with_a_message(backend_without_rasa: str) -> None:
 
 
 @pytest.fixture
-def rasa_without_backend(tmp_path: Path, rasa_model_file: Path) -> Iterator[tuple[str, str]]:
-    """Rasa's URL and the service token its channel wants."""
+def rasa_without_backend(tmp_path: Path, rasa_model_file: Path) -> Iterator[tuple[str, str, int]]:
+    """Rasa's URL, the service token its channel wants, and the backend port nobody serves."""
     ports = Ports.free()  # no backend
     env = {"TRACKER_DB": str(tmp_path / "tracker.db")}
     secrets = random_secrets()
     group = _group({"actions", "rasa"}, ports, tmp_path, env, rasa_model_file, secrets)
     try:
         group.start()
-        yield f"http://127.0.0.1:{ports.rasa}", secrets["SERVICE_TOKEN"]
+        yield f"http://127.0.0.1:{ports.rasa}", secrets["SERVICE_TOKEN"], ports.backend
     finally:
         group.stop()
 
 
-def test_backend_down_the_action_answers_helpfully_and_fast(
-    rasa_without_backend: tuple[str, str],
-) -> None:
-    rasa, token = rasa_without_backend
+@contextmanager
+def silent_server(port: int) -> Iterator[None]:
+    """A backend that accepts connections and never answers: slower than any timeout."""
+    listener = socket.create_server(("127.0.0.1", port))
+    listener.settimeout(0.2)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                held.append(listener.accept()[0])
+
+    thread = threading.Thread(target=accept)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+        for connection in [*held, listener]:
+            connection.close()
+
+
+def assert_helpful_answer_in_time(rasa: str, token: str, sender: str) -> None:
     started = time.monotonic()
-    status, messages = say_to_rasa(rasa, token, "fault-test", "Miten rekisteröin uuden asiakkaan?")
+    status, messages = say_to_rasa(rasa, token, sender, "Miten rekisteröin uuden asiakkaan?")
     elapsed = time.monotonic() - started
     assert status == 200
-    text = " ".join(m.get("text", "") for m in messages)
-    assert "palvelut@celia.fi" in text
+    assert "palvelut@celia.fi" in " ".join(m.get("text", "") for m in messages)
     assert elapsed < 4.0
     # The conversation goes on: a greeting still gets its answer.
-    status, messages = say_to_rasa(rasa, token, "fault-test", "hei")
+    status, messages = say_to_rasa(rasa, token, sender, "hei")
     assert status == 200
     assert "Hei!" in " ".join(m.get("text", "") for m in messages)
+
+
+def test_backend_down_or_hanging_the_action_answers_helpfully_within_4_s(
+    rasa_without_backend: tuple[str, str, int],
+) -> None:
+    rasa, token, backend_port = rasa_without_backend
+    assert_helpful_answer_in_time(rasa, token, "backend-down")  # nothing listens
+    with silent_server(backend_port):  # listens, never answers
+        assert_helpful_answer_in_time(rasa, token, "backend-hangs")
 
 
 @pytest.fixture
