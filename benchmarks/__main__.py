@@ -110,14 +110,9 @@ def _ask_api_latency(texts: list[str], index_dir: Path) -> tuple[float, float]:
             "INDEX_DIR": str(index_dir),
         }
         backend = [s for s in assistant_services(ports, new_secrets(), env) if s.name == "backend"]
-        group = ServiceGroup(backend, Path(tmp))
-        group.start()
-        try:
+        with ServiceGroup(backend, Path(tmp)), httpx.Client(timeout=10) as client:
             url = f"http://127.0.0.1:{ports.backend}/api/v1/ask"
-            with httpx.Client(timeout=10) as client:
-                return latency_ms(lambda t: client.post(url, json={"question": t}), texts)
-        finally:
-            group.stop()
+            return latency_ms(lambda t: client.post(url, json={"question": t}), texts)
 
 
 def bench_nlu() -> dict:
@@ -244,20 +239,14 @@ def _plot_load(report: dict, target: Path) -> None:
     for system, colour in colours.items():
         rows = [row for row in report[system] if row["think_time"]]
         users = [row["users"] for row in rows]
-        axis.plot(
-            users,
-            [row["p50_ms"] for row in rows],
-            "o-",
-            color=colour,
-            label=f"{system} p50",
-        )
-        axis.plot(
-            users,
-            [row["p95_ms"] for row in rows],
-            "s--",
-            color=colour,
-            label=f"{system} p95",
-        )
+        for figure_key, style in (("p50", "o-"), ("p95", "s--")):
+            axis.plot(
+                users,
+                [row[f"{figure_key}_ms"] for row in rows],
+                style,
+                color=colour,
+                label=f"{system} {figure_key}",
+            )
     axis.set_xscale("log")
     axis.set_yscale("log")
     axis.set_xticks(list(LOAD_LEVELS), [str(n) for n in LOAD_LEVELS])

@@ -33,8 +33,7 @@ def running_stack(index_dir: Path, replicas: int = 0) -> Iterator[tuple[str, Ser
             data = ServiceGroup(
                 scale_out.data_services(work, free_port(), free_port()), work / "log"
             )
-            cleanup.callback(data.stop)
-            data.start(timeout_seconds=60)
+            cleanup.enter_context(data)
             postgres, redis = data.services
             rasa_ports = tuple(free_port() for _ in range(replicas))
             wiring = scale_out.create_databases(postgres.port, redis.port, rasa_ports)
@@ -45,6 +44,5 @@ def running_stack(index_dir: Path, replicas: int = 0) -> Iterator[tuple[str, Ser
             ),
             work / "log",
         )
-        cleanup.callback(group.stop)
-        group.start()
+        cleanup.enter_context(group)
         yield f"http://127.0.0.1:{ports.backend}", group

@@ -263,6 +263,17 @@ class ServiceGroup:
             time.sleep(0.3)
         raise ServiceFailed(f"{service.name} was not healthy at {service.health_url} in time")
 
+    def __enter__(self) -> "ServiceGroup":
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
     def stop(self, grace_seconds: float = 10.0) -> None:
         for service in reversed(self.services):
             process = service.process

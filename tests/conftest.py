@@ -52,12 +52,10 @@ def stack(
         "LOGIN_PER_CLIENT_PER_MINUTE": "1000",  # every test logs in from the same address
     }
     load_into(Settings(**{k.lower(): v for k, v in {**secrets, **env}.items()}))
-    group = ServiceGroup(
+    with ServiceGroup(
         assistant_services(ports, secrets, env, rasa_model_file, workdir / "mail"),
         workdir / "log",
-    )
-    try:
-        group.start()
+    ):
         yield {
             "backend": f"http://127.0.0.1:{ports.backend}",
             "rasa": f"http://127.0.0.1:{ports.rasa}",
@@ -67,8 +65,6 @@ def stack(
             "mail_dir": str(workdir / "mail"),
             **secrets,
         }
-    finally:
-        group.stop()
 
 
 def make_test_hetu(day: int, month: int, year: int, individual: int) -> str:

@@ -141,12 +141,10 @@ def postgres_url() -> Iterator[str]:
             "POSTGRESQL NOT INSTALLED: the PostgreSQL half of the backend tests did not run. "
             "Install Debian's `postgresql` package (the Makefile's set-up does)."
         )
-    group = ServiceGroup([server], root)
-    group.start(timeout_seconds=60)
     try:
-        yield create_database(server.port, "celia")
+        with ServiceGroup([server], root):
+            yield create_database(server.port, "celia")
     finally:
-        group.stop()
         shutil.rmtree(root, ignore_errors=True)
 
 

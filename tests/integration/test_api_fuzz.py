@@ -33,12 +33,8 @@ def fuzz_backend(
     }
     backend = next(s for s in assistant_services(ports, secrets, env) if s.name == "backend")
     backend.env["RASA_URL"] = stack["rasa"]
-    group = ServiceGroup([backend], workdir / "log")
-    try:
-        group.start()
+    with ServiceGroup([backend], workdir / "log"):
         yield {"url": f"http://127.0.0.1:{ports.backend}", **secrets}
-    finally:
-        group.stop()
 
 
 def test_no_input_causes_a_server_error(fuzz_backend: dict[str, str]) -> None:

@@ -33,34 +33,33 @@ def scaled(faq_index_dir: Path, rasa_model_file: Path) -> Iterator[dict]:
         data = ServiceGroup(scale_out.data_services(root, free_port(), free_port()), root / "log")
     except MissingServer as error:
         pytest.fail(f"{error} (the Makefile's system-packages step installs it)")
-    data.start(timeout_seconds=60)
-    postgres, redis = data.services
-    ports = Ports.free()
-    wiring = scale_out.create_databases(postgres.port, redis.port, (free_port(), free_port()))
-    secrets = {**random_secrets(), "SERVICE_TOKEN": TOKEN}
-    env = {"INDEX_DIR": str(faq_index_dir), "LOG_DIR": str(root / "log")}
-    load_into(
-        Settings(
-            database_url=wiring.backend_database_url,
-            **{k.lower(): v for k, v in secrets.items()},
-        )
-    )
-    group = ServiceGroup(
-        assistant_services(ports, secrets, env, rasa_model_file, root / "mail", wiring),
-        root / "log",
-    )
     try:
-        group.start()
-        yield {
-            "backend": f"http://127.0.0.1:{ports.backend}",
-            "replicas": [f"http://127.0.0.1:{port}" for port in wiring.rasa_ports],
-            "group": group,
-            "tracker_port": postgres.port,
-            "tracker_db": wiring.tracker_database,
-        }
+        with data:
+            postgres, redis = data.services
+            ports = Ports.free()
+            wiring = scale_out.create_databases(
+                postgres.port, redis.port, (free_port(), free_port())
+            )
+            secrets = {**random_secrets(), "SERVICE_TOKEN": TOKEN}
+            env = {"INDEX_DIR": str(faq_index_dir), "LOG_DIR": str(root / "log")}
+            load_into(
+                Settings(
+                    database_url=wiring.backend_database_url,
+                    **{k.lower(): v for k, v in secrets.items()},
+                )
+            )
+            with ServiceGroup(
+                assistant_services(ports, secrets, env, rasa_model_file, root / "mail", wiring),
+                root / "log",
+            ) as group:
+                yield {
+                    "backend": f"http://127.0.0.1:{ports.backend}",
+                    "replicas": [f"http://127.0.0.1:{port}" for port in wiring.rasa_ports],
+                    "group": group,
+                    "tracker_port": postgres.port,
+                    "tracker_db": wiring.tracker_database,
+                }
     finally:
-        group.stop()
-        data.stop()
         shutil.rmtree(root, ignore_errors=True)
 
 

@@ -35,12 +35,8 @@ def backend_without_rasa(
 ) -> Iterator[str]:
     ports = Ports.free()  # nothing on rasa
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", "INDEX_DIR": str(faq_index_dir)}
-    group = _group({"backend"}, ports, tmp_path, env, rasa_model_file)
-    try:
-        group.start()
+    with _group({"backend"}, ports, tmp_path, env, rasa_model_file):
         yield f"http://127.0.0.1:{ports.backend}"
-    finally:
-        group.stop()
 
 
 def test_rasa_down_gives_503_with_a_message(backend_without_rasa: str) -> None:
@@ -55,12 +51,8 @@ def rasa_without_backend(tmp_path: Path, rasa_model_file: Path) -> Iterator[tupl
     ports = Ports.free()  # no backend
     env = {"TRACKER_DB": str(tmp_path / "tracker.db")}
     secrets = random_secrets()
-    group = _group({"actions", "rasa"}, ports, tmp_path, env, rasa_model_file, secrets)
-    try:
-        group.start()
+    with _group({"actions", "rasa"}, ports, tmp_path, env, rasa_model_file, secrets):
         yield f"http://127.0.0.1:{ports.rasa}", secrets["SERVICE_TOKEN"], ports.backend
-    finally:
-        group.stop()
 
 
 @contextmanager
@@ -119,12 +111,8 @@ def stack_without_actions(
         "INDEX_DIR": str(faq_index_dir),
         "TRACKER_DB": str(tmp_path / "tracker.db"),
     }
-    group = _group({"backend", "rasa"}, ports, tmp_path, env, rasa_model_file)
-    try:
-        group.start()
+    with _group({"backend", "rasa"}, ports, tmp_path, env, rasa_model_file):
         yield f"http://127.0.0.1:{ports.backend}"
-    finally:
-        group.stop()
 
 
 def test_action_server_down_the_user_is_not_left_in_silence(stack_without_actions: str) -> None:
