@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Header, HTTPException, Request, status
 from sqlalchemy.orm import Session
 
+from backend.chat_limits import SlidingWindowLimiter
 from backend.settings import Settings
 
 
@@ -38,17 +39,28 @@ def require_service_token(
 ServiceAuth = Depends(require_service_token)
 
 
-def limit_logins_per_client(request: Request) -> None:
-    """Before any password is hashed: a client guessing across many accounts is slowed down
-    (the per-account lock stops guessing one account)."""
-    limiter = request.app.state.login_limiter
-    key = request.client.host if request.client else "unknown"
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def enforce_limit(limiter: SlidingWindowLimiter, key: str, detail: str) -> None:
+    """Count one hit; beyond the limit answer 429 with the seconds to wait."""
     if not limiter.allow(key):
         raise HTTPException(
             status_code=status.HTTP_429_TOO_MANY_REQUESTS,
-            detail="Too many log-in attempts. Please wait a minute and try again.",
+            detail=detail,
             headers={"Retry-After": str(limiter.retry_after(key))},
         )
+
+
+def limit_logins_per_client(request: Request) -> None:
+    """Before any password is hashed: a client guessing across many accounts is slowed down
+    (the per-account lock stops guessing one account)."""
+    enforce_limit(
+        request.app.state.login_limiter,
+        client_address(request),
+        "Too many log-in attempts. Please wait a minute and try again.",
+    )
 
 
 LoginLimit = Depends(limit_logins_per_client)

@@ -6,6 +6,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field, StringConstraints
 from sqlalchemy.orm import Session, sessionmaker
 
+from backend.api.deps import client_address, enforce_limit
 from backend.conversations import resolve_conversation
 from backend.handoff import handle_message_during_handoff, no_answer_text, open_escalation
 from backend.rasa_client import RasaClient, RasaUnavailable
@@ -58,17 +59,13 @@ def _to_bot_messages(rasa_messages: list[dict[str, Any]]) -> list[BotMessage]:
 
 def _enforce_limits(request: Request, conversation_id: str | None) -> None:
     limits = request.app.state.chat_limits
-    client = request.client.host if request.client else "unknown"
-    checks = [(limits["client"], f"client:{client}")]
+    checks = [(limits["client"], f"client:{client_address(request)}")]
     if conversation_id:
         checks.append((limits["conversation"], f"conversation:{conversation_id[:64]}"))
     for limiter, key in checks:
-        if not limiter.allow(key):
-            raise HTTPException(
-                status_code=status.HTTP_429_TOO_MANY_REQUESTS,
-                detail="Too many messages in a short time. Please wait a moment and try again.",
-                headers={"Retry-After": str(limiter.retry_after(key))},
-            )
+        enforce_limit(
+            limiter, key, "Too many messages in a short time. Please wait a moment and try again."
+        )
 
 
 def _prepare_turn(
