@@ -27,6 +27,7 @@ from backend.email.sender import EmailSender
 from backend.errors import install_error_handlers
 from backend.logging_setup import configure_logging
 from backend.rasa_client import RasaClient
+from backend.reset_worker import ResetWorker
 from backend.retention import retention_job
 from backend.settings import Settings, get_settings
 from knowledge.service import FaqService
@@ -56,11 +57,14 @@ def create_app(
         app.state.email_sender = EmailSender(settings, app.state.db.sessions)
         if settings.email_sender_enabled:
             app.state.email_sender.start()
+        app.state.reset_worker = ResetWorker(settings, app.state.db.sessions)
+        app.state.reset_worker.start()
         app.state.retention = retention_job(settings, app.state.db.sessions)
         app.state.retention.start()
         log.info("backend ready")
         yield
         await app.state.retention.stop()
+        await app.state.reset_worker.stop()
         await app.state.email_sender.stop()
         await app.state.rasa.close()
         app.state.db.engine.dispose()

@@ -58,9 +58,6 @@ class Settings(BaseSettings):
     password_reset_token_minutes: int = Field(default=60, ge=1)
     password_reset_per_account_per_hour: int = Field(default=3, ge=1)
     password_reset_per_client_per_hour: int = Field(default=20, ge=1)
-    # Every reset request answers after this long, so timing does not tell whether an account
-    # exists; keep it above the slowest real handling time.
-    password_reset_answer_seconds: float = Field(default=0.25, ge=0)
     session_hours: float = Field(default=12, gt=0)
     session_cookie_secure: bool = False  # Secure is also set on every HTTPS request
     # Argon2id cost; production keeps the defaults, tests lower them.

@@ -221,9 +221,11 @@ def change_password(
     session.password_change_required = False
 
 
-def request_password_reset(db: Session, settings: Settings, email: str, client: str) -> None:
-    """Mail a single-use reset token if the account exists. Callers answer the same either way;
-    the per-client limit is the only visible refusal and does not depend on the account."""
+def admit_reset_request(db: Session, settings: Settings, client: str) -> None:
+    """Count a reset request against the client's hourly limit, the only visible refusal.
+
+    It does not look at the address, so the answer's work and time are the same whether or
+    not an account uses it; `send_password_reset` runs later, off the request path."""
     if not rate_limit.allow(
         db,
         f"reset-client:{client}",
@@ -231,6 +233,10 @@ def request_password_reset(db: Session, settings: Settings, email: str, client: 
         timedelta(hours=1),
     ):
         raise TooManyRequests("Too many password reset requests. Please try again in an hour.")
+
+
+def send_password_reset(db: Session, settings: Settings, email: str) -> None:
+    """Mail a single-use reset token if an active account uses the address and its limit allows."""
     registrar = find_registrar(db, email)
     if registrar is None or registrar.status != RegistrarStatus.active:
         return

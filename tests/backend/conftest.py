@@ -8,7 +8,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from email.message import EmailMessage
@@ -186,7 +186,6 @@ def test_settings(database_url: str, smtp_port: int, log_dir: Path) -> Settings:
         argon2_time_cost=1,
         argon2_memory_kib=256,
         argon2_parallelism=1,
-        password_reset_answer_seconds=0.2,
         login_per_client_per_minute=10_000,  # every test logs in from the same address
         **{name.lower(): value for name, value in random_secrets().items()},
     )
@@ -215,8 +214,17 @@ def running_app(
         yield client
 
 
+def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the condition did not come true in time"
+        time.sleep(0.02)
+
+
 def _drain_outbox(client: TestClient) -> None:
-    """Wait until every queued mail is delivered, so none reaches the next test's mailbox."""
+    """Wait until every reset request is handled and every queued mail delivered, so none
+    reaches the next test's mailbox."""
+    wait_until(lambda: client.app.state.reset_worker.pending == 0)  # type: ignore[attr-defined]
     deadline = time.monotonic() + 10
     with client.app.state.db.sessions() as db:  # type: ignore[attr-defined]
         while db.scalar(select(func.count()).where(OutboxEmail.sent_at.is_(None))):

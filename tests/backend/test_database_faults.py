@@ -17,10 +17,16 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from backend.models import AuditEvent, IdempotencyRecord, Registrar, StaffRequest
+from backend.models import AuditEvent, IdempotencyRecord, OutboxEmail, Registrar, StaffRequest
 from launcher.local_servers import create_database, postgres_service
 from launcher.services import ServiceGroup, free_port
-from tests.backend.conftest import Seed, app_without_faq, service_headers, test_settings
+from tests.backend.conftest import (
+    Seed,
+    app_without_faq,
+    service_headers,
+    test_settings,
+    wait_until,
+)
 
 EMAIL = "lukittu@example.org"
 
@@ -114,6 +120,42 @@ def test_a_database_locked_too_long_answers_503_and_writes_nothing(
         requests, audits, keys = rows_written(client)
         assert requests == before[0] + 1
         assert audits > before[1] and keys == before[2] + 1
+
+
+def mails_to(client: TestClient, address: str) -> int:
+    with client.app.state.db.sessions() as db:  # type: ignore[attr-defined]
+        return db.scalar(
+            select(func.count()).select_from(OutboxEmail).where(OutboxEmail.to_address == address)
+        )
+
+
+def test_the_reset_worker_retries_a_briefly_busy_database(
+    sqlite_path: Path, smtp_server: tuple, tmp_path: Path
+) -> None:
+    with app_on(f"sqlite:///{sqlite_path}", smtp_server[1], tmp_path, 0.2) as client:
+        Seed(client).registrar(email=EMAIL)
+        worker = client.app.state.reset_worker  # type: ignore[attr-defined]
+        holder = hold_write_lock(sqlite_path, 1.5)  # longer than the busy timeout
+        client.portal.call(worker.submit, EMAIL)  # type: ignore[union-attr]
+        holder.join()
+        wait_until(lambda: worker.pending == 0)
+        assert mails_to(client, EMAIL) == 1
+
+
+def test_a_reset_the_worker_cannot_write_is_logged_without_the_address(
+    sqlite_path: Path, smtp_server: tuple, tmp_path: Path
+) -> None:
+    with app_on(f"sqlite:///{sqlite_path}", smtp_server[1], tmp_path, 0.2) as client:
+        Seed(client).registrar(email=EMAIL)
+        worker = client.app.state.reset_worker  # type: ignore[attr-defined]
+        holder = hold_write_lock(sqlite_path, 4.0)  # outlasts every attempt
+        client.portal.call(worker.submit, EMAIL)  # type: ignore[union-attr]
+        wait_until(lambda: worker.pending == 0)
+        holder.join()
+        assert mails_to(client, EMAIL) == 0
+    log = (tmp_path / "backend.log").read_text()
+    assert "password reset request not handled: OperationalError" in log
+    assert EMAIL not in log
 
 
 @pytest.fixture

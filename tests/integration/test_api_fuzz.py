@@ -29,7 +29,6 @@ def fuzz_backend(
         "DATABASE_URL": f"sqlite:///{workdir / 'fuzz.db'}",
         "INDEX_DIR": str(faq_index_dir),
         "LOG_DIR": str(workdir / "log"),
-        "PASSWORD_RESET_ANSWER_SECONDS": "0.05",
     }
     backend = next(s for s in assistant_services(ports, secrets, env) if s.name == "backend")
     backend.env["RASA_URL"] = stack["rasa"]

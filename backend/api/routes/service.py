@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, StringConstraints
 from sqlalchemy.orm import Session
@@ -124,11 +124,11 @@ def _filed(security: Security, request: StaffRequest) -> dict:
 
 @router.post("/password-reset", status_code=status.HTTP_202_ACCEPTED)
 async def password_reset(
-    body: ServiceResetIn, db: SessionDep, settings: SettingsDep
+    body: ServiceResetIn, request: Request, db: SessionDep, settings: SettingsDep
 ) -> JSONResponse:
-    """Same answer (status, body, time) whether or not the address has an account."""
+    """Same answer (status, body, work) whether or not the address has an account."""
     client = f"conversation:{body.conversation_id or 'none'}"
-    return await answer_reset_request(db, settings, body.email, client)
+    return await answer_reset_request(request, db, settings, body.email, client)
 
 
 @router.post("/unlock-requests", status_code=status.HTTP_202_ACCEPTED)
