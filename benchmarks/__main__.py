@@ -144,8 +144,6 @@ def bench_chat() -> dict:
 
 
 LOAD_LEVELS = (1, 10, 50)
-# (users, paced): registrars with think time at each level, then 50 without it (capacity).
-LOAD_SCENARIOS = [(users, True) for users in LOAD_LEVELS] + [(LOAD_LEVELS[-1], False)]
 # The assistant as `make run` starts it, as `make run-scale-out` does, and `rasa init`'s bot.
 LOAD_SYSTEMS = ("assistant", "scale-out", "baseline")
 
@@ -155,6 +153,9 @@ def bench_load() -> dict:
     import os
 
     from benchmarks.load import (
+        NO_PAUSE,
+        RATE,
+        THINK,
         BaselineBot,
         assistant_conversations,
         baseline_conversations,
@@ -166,21 +167,25 @@ def bench_load() -> dict:
     from benchmarks.stack import running_stack
 
     seconds = float(os.environ.get("BENCH_LOAD_SECONDS", "60"))
+    # Registrars with think time at each level; then 50 at a steady 40 messages/s (the target
+    # rate) and 50 with no pause at all (capacity).
+    scenarios = [(users, THINK) for users in LOAD_LEVELS]
+    scenarios += [(LOAD_LEVELS[-1], RATE), (LOAD_LEVELS[-1], NO_PAUSE)]
     questions = [q.text for q in load_questions(DEV_SET) if q.expected]
     report: dict = {"seconds_per_level": seconds, **{system: [] for system in LOAD_SYSTEMS}}
     pick = assistant_conversations(questions)
     for system, replicas in (("assistant", 0), ("scale-out", 2)):
         with running_stack(RESULTS_DIR / "index", replicas) as (backend_url, group):
-            for users, paced in LOAD_SCENARIOS:
+            for users, pace in scenarios:
                 result = asyncio.run(
-                    run_load(backend_url, send_to_assistant, pick, users, seconds, paced)
+                    run_load(backend_url, send_to_assistant, pick, users, seconds, pace)
                 )
                 report[system].append(_load_row(result))
             report[f"{system}_peak_memory_mb"] = peak_memory_mb(group)
     with BaselineBot() as baseline:
-        for users, paced in LOAD_SCENARIOS:
+        for users, pace in scenarios:
             result = asyncio.run(
-                run_load(baseline.url, send_to_rasa, baseline_conversations, users, seconds, paced)
+                run_load(baseline.url, send_to_rasa, baseline_conversations, users, seconds, pace)
             )
             report["baseline"].append(_load_row(result))
         report["baseline_peak_memory_mb"] = peak_memory_mb(baseline.group)
@@ -192,7 +197,7 @@ def bench_load() -> dict:
 def _load_row(result: "LoadResult") -> dict:
     return {
         "users": result.users,
-        "think_time": result.paced,
+        "pace": result.pace.label,
         "messages_per_s": round(result.per_second, 1),
         "p50_ms": result.p50_ms,
         "p95_ms": result.p95_ms,
@@ -203,24 +208,20 @@ def _load_row(result: "LoadResult") -> dict:
 
 
 def _print_load(report: dict) -> None:
-    from benchmarks.load import THINK_SECONDS
-
     print(
         f"\nLoad, {report['seconds_per_level']:.0f} s per level "
         "(assistant through /api/v1/chat; scale-out = the same with PostgreSQL, Redis and two\n"
-        "Rasa replicas; baseline = `rasa init` bot over REST;\n"
-        f"think = {THINK_SECONDS[0]}-{THINK_SECONDS[1]} s between a user's messages, "
-        "none = send again at once: capacity)"
+        "Rasa replicas; baseline = `rasa init` bot over REST; pace = the pause after an answer\n"
+        "(think), a steady rate counted from each message sent (every), or none: capacity)"
     )
     print(
-        f"{'system':<10}{'users':>6}{'think':>7}{'msg/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}"
+        f"{'system':<10}{'users':>6}  {'pace':<18}{'msg/s':>7}{'p50':>8}{'p95':>8}{'p99':>8}"
         f"{'errors':>8}"
     )
     for system in LOAD_SYSTEMS:
         for row in report[system]:
-            think = "yes" if row["think_time"] else "none"
             print(
-                f"{system:<10}{row['users']:>6}{think:>7}{row['messages_per_s']:>8}"
+                f"{system:<10}{row['users']:>6}  {row['pace']:<18}{row['messages_per_s']:>7}"
                 f"{row['p50_ms']:>8}{row['p95_ms']:>8}{row['p99_ms']:>8}{row['errors']:>8}"
             )
     for system in LOAD_SYSTEMS:
@@ -231,13 +232,15 @@ def _print_load(report: dict) -> None:
 def _plot_load(report: dict, target: Path) -> None:
     import matplotlib
 
+    from benchmarks.load import THINK
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     figure, axis = plt.subplots(figsize=(7, 4.5))
     colours = {"assistant": "#1b5e20", "scale-out": "#0d47a1", "baseline": "#b71c1c"}
     for system, colour in colours.items():
-        rows = [row for row in report[system] if row["think_time"]]
+        rows = [row for row in report[system] if row["pace"] == THINK.label]
         users = [row["users"] for row in rows]
         for figure_key, style in (("p50", "o-"), ("p95", "s--")):
             axis.plot(

@@ -1,11 +1,13 @@
 """Load: simulated registrars chatting at once, against this assistant and a `rasa init` bot.
 
 Each simulated registrar runs mixed conversations (FAQ questions, a password-reset flow, small
-talk) one message at a time for a fixed time: it sends, waits for the answer, reads and types
-for a think time (1-2 s, mean 1.5 s), and sends the next. With no think time the run measures
-the most the system can take (a closed loop where queueing sets the latency: by Little's law
-50 users at X messages/s wait 50/X s on average). Reported per scenario: messages/s, latency
-p50/p95/p99, errors (non-200 or no answer), and peak memory of each service process.
+talk) one message at a time for a fixed time: it sends, waits for the answer, and paces the next
+message (`Pace`): a think time after the answer (reading and typing, 1-2 s), or a steady rate
+(a message every 0.75-1.75 s counted from the last one sent: 50 users offer 40 messages/s), or
+none. With no pause the run measures the most the system can take (a closed loop where queueing
+sets the latency: by Little's law 50 users at X messages/s wait 50/X s on average). Reported
+per scenario: messages/s, latency p50/p95/p99, errors (non-200 or no answer), and peak memory
+of each service process.
 The baseline is the bot `rasa init` creates, trained with its default pipeline and policies and
 talked to directly over its REST channel (no backend in front of it).
 """
@@ -28,13 +30,24 @@ from launcher.services import Service, ServiceGroup, free_port
 SendFn = Callable[[httpx.AsyncClient, str, str | None], Awaitable[tuple[bool, str | None]]]
 
 
-THINK_SECONDS = (1.0, 2.0)
+@dataclass(frozen=True)
+class Pace:
+    """How a simulated registrar spaces its messages."""
+
+    label: str
+    seconds: tuple[float, float] | None  # uniform range; None: send again at once
+    from_sent: bool = False  # count the pause from the sending (a rate), not from the answer
+
+
+THINK = Pace("think 1-2 s", (1.0, 2.0))
+RATE = Pace("every 0.75-1.75 s", (0.75, 1.75), from_sent=True)
+NO_PAUSE = Pace("none", None)
 
 
 @dataclass(frozen=True)
 class LoadResult:
     users: int
-    paced: bool
+    pace: Pace
     seconds: float
     messages: int
     errors: int
@@ -98,13 +111,13 @@ async def _user(
     pick: Callable[[random.Random], list[str]],
     seed: int,
     deadline: float,
-    paced: bool,
+    pace: Pace,
     latencies: list[float],
     errors: list[int],
 ) -> None:
     rng = random.Random(seed)  # noqa: S311 (load mix, not security)
-    if paced:  # registrars do not all press enter in the same millisecond
-        await asyncio.sleep(rng.uniform(0, THINK_SECONDS[1]))
+    if pace.seconds:  # registrars do not all press enter in the same millisecond
+        await asyncio.sleep(rng.uniform(0, pace.seconds[1]))
     while time.monotonic() < deadline:
         conversation = None
         for text in pick(rng):
@@ -115,11 +128,13 @@ async def _user(
                 ok, conversation = await send(client, text, conversation)
             except httpx.HTTPError:
                 ok = False
-            latencies.append((time.perf_counter() - started) * 1000)
+            taken = time.perf_counter() - started
+            latencies.append(taken * 1000)
             if not ok:
                 errors.append(1)
-            if paced:
-                await asyncio.sleep(rng.uniform(*THINK_SECONDS))
+            if pace.seconds:
+                pause = rng.uniform(*pace.seconds) - (taken if pace.from_sent else 0)
+                await asyncio.sleep(max(pause, 0))
 
 
 async def run_load(
@@ -128,7 +143,7 @@ async def run_load(
     pick: Callable[[random.Random], list[str]],
     users: int,
     seconds: float,
-    paced: bool = True,
+    pace: Pace = THINK,
 ) -> LoadResult:
     latencies: list[float] = []
     errors: list[int] = []
@@ -138,7 +153,7 @@ async def run_load(
         deadline = started + seconds
         await asyncio.gather(
             *(
-                _user(client, send, pick, seed, deadline, paced, latencies, errors)
+                _user(client, send, pick, seed, deadline, pace, latencies, errors)
                 for seed in range(users)
             )
         )
@@ -146,7 +161,7 @@ async def run_load(
     values = np.array(latencies or [0.0])
     return LoadResult(
         users,
-        paced,
+        pace,
         elapsed,
         len(latencies),
         len(errors),

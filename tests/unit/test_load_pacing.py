@@ -1,0 +1,42 @@
+"""The load benchmark's pacing: the figures it reports are only as true as its message rate."""
+
+import asyncio
+import random
+
+import httpx
+
+from benchmarks.load import NO_PAUSE, Pace, run_load
+
+ANSWER_SECONDS = 0.05
+
+
+async def slow_answer(
+    _client: httpx.AsyncClient, _text: str, conversation: str | None
+) -> tuple[bool, str | None]:
+    await asyncio.sleep(ANSWER_SECONDS)
+    return True, conversation or "c"
+
+
+def one_message(_rng: random.Random) -> list[str]:
+    return ["hei"]
+
+
+def messages_sent(pace: Pace, users: int = 5, seconds: float = 2.0) -> int:
+    result = asyncio.run(
+        run_load("http://127.0.0.1:9", slow_answer, one_message, users, seconds, pace)
+    )
+    assert result.errors == 0
+    return result.messages
+
+
+def test_a_rate_pace_counts_from_the_sending_a_think_pace_from_the_answer() -> None:
+    # 5 users for 2 s, a message every 0.1 s: about 100; with 0.1 s after each 0.05 s answer
+    # (0.15 s a round): about 67.
+    rate = messages_sent(Pace("rate", (0.1, 0.1), from_sent=True))
+    think = messages_sent(Pace("think", (0.1, 0.1)))
+    assert 85 <= rate <= 105
+    assert 55 <= think <= 72
+
+
+def test_no_pause_sends_again_at_once() -> None:
+    assert 180 <= messages_sent(NO_PAUSE) <= 205  # 5 users x 2 s / 0.05 s
