@@ -1,11 +1,23 @@
 """Small helpers shared by the tests."""
 
+import asyncio
 import json
 import urllib.error
 import urllib.request
-from typing import Any
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from launcher.secrets_file import new_secrets as random_secrets  # noqa: F401
+
+T = TypeVar("T")
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to the end on a loop of its own, in a thread of its own: the session's
+    browser tests keep an event loop running in the main thread."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
 
 
 def post_json(

@@ -6,6 +6,7 @@ import random
 import httpx
 
 from benchmarks.load import NO_PAUSE, Pace, run_load
+from tests.helpers import run_async
 
 ANSWER_SECONDS = 0.05
 
@@ -22,7 +23,7 @@ def one_message(_rng: random.Random) -> list[str]:
 
 
 def messages_sent(pace: Pace, users: int = 5, seconds: float = 2.0) -> int:
-    result = asyncio.run(
+    result = run_async(
         run_load("http://127.0.0.1:9", slow_answer, one_message, users, seconds, pace)
     )
     assert result.errors == 0

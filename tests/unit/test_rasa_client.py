@@ -1,12 +1,10 @@
 """Round robin over Rasa replicas, and what counts as a replica being down."""
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
-
 import httpx
 import pytest
 
 from backend.rasa_client import RasaClient, RasaUnavailable
+from tests.helpers import run_async
 
 A, B = "http://rasa-a:5005", "http://rasa-b:5006"
 TOKEN = "t" * 32
@@ -36,9 +34,7 @@ def send_all(client: RasaClient, count: int) -> list[str]:
         finally:
             await client.close()
 
-    # In a thread of its own: the session's browser tests keep an event loop running here.
-    with ThreadPoolExecutor(max_workers=1) as thread:
-        return thread.submit(asyncio.run, run()).result()
+    return run_async(run())
 
 
 def test_turns_alternate_between_replicas() -> None:
