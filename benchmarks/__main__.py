@@ -287,10 +287,32 @@ def bench_audit() -> dict:
     return report
 
 
+def bench_tracker() -> dict:
+    import subprocess
+
+    from launcher.paths import PROJECT_ROOT, RASA_PYTHON
+
+    result = subprocess.run(
+        [str(RASA_PYTHON), "-m", "benchmarks.tracker_count"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    print(
+        f"\nTracker store: counting a conversation's stored events ({report['conversations']} "
+        f"conversations in SQLite): Rasa's ORM query {report['rasa_orm_query_us']} us, "
+        f"the redacting store's compiled statement {report['compiled_statement_us']} us"
+    )
+    return report
+
+
 SUITES = {
     "faq": bench_faq,
     "nlu": bench_nlu,
     "chat": bench_chat,
+    "tracker": bench_tracker,
     "load": bench_load,
     "audit": bench_audit,
 }

@@ -8,13 +8,14 @@ actions of the current turn still get what they need (a form that asks for a het
 files its request within the turn that received it); later turns read the redacted history.
 """
 
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
 import sqlalchemy
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import Event
+from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
@@ -76,6 +77,25 @@ def _sqlite_connection_settings(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _stored_since_session_start(events: sqlalchemy.Table) -> sqlalchemy.sql.Select:
+    """Rasa's `_event_query(..., fetch_events_from_all_sessions=False).count()`: a conversation's
+    events from its latest SessionStarted on, or all of them if it has none."""
+    sender = sqlalchemy.bindparam("sender_id")
+    session_start = (
+        sqlalchemy.select(sqlalchemy.func.max(events.c.timestamp))
+        .where(events.c.sender_id == sender, events.c.type_name == SessionStarted.type_name)
+        .scalar_subquery()
+    )
+    return (
+        sqlalchemy.select(sqlalchemy.func.count())
+        .select_from(events)
+        .where(
+            events.c.sender_id == sender,
+            sqlalchemy.or_(events.c.timestamp >= session_start, session_start.is_(None)),
+        )
+    )
+
+
 class RedactingSQLTrackerStore(SQLTrackerStore):
     """Rasa's SQL tracker store, writing (and streaming) only redacted copies of new events."""
 
@@ -83,6 +103,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite":
             self._pool_sqlite_connections()
+        self._count_stored = _stored_since_session_start(self.SQLEvent.__table__)
 
     def _pool_sqlite_connections(self) -> None:
         """SQLAlchemy 1.4 opens a new SQLite connection for every session (NullPool): a
@@ -102,7 +123,12 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         self.sessionmaker = sessionmaker(bind=self.engine)
 
     def _additional_events(self, session: Session, tracker: DialogueStateTracker) -> Iterator:
-        return (redact_event(event) for event in super()._additional_events(session, tracker))
+        """Redacted copies of the events not stored yet. Rasa counts the stored ones with an ORM
+        query built anew on every save (and on every new conversation): a tenth of Rasa's CPU
+        under load. The same count as one Core statement, compiled once, costs a fraction."""
+        stored = session.execute(self._count_stored, {"sender_id": tracker.sender_id}).scalar()
+        new_events = itertools.islice(tracker.events, stored, len(tracker.events))
+        return (redact_event(event) for event in new_events)
 
     async def _stream_new_events(
         self, event_broker: EventBroker, new_events: list[Event], sender_id: str
