@@ -9,13 +9,13 @@ promised nothing, and the registrar can ask again. A normal stop handles the que
 """
 
 import asyncio
-import contextlib
 import logging
 
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import sessionmaker
 
+from backend.periodic import cancel
 from backend.services.accounts import send_password_reset
 from backend.settings import Settings
 
@@ -56,9 +56,7 @@ class ResetWorker:
             await asyncio.wait_for(self._queue.join(), STOP_GRACE_SECONDS)
         except asyncio.TimeoutError:
             log.warning("stopping with %s password reset requests unhandled", self.pending)
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
+        await cancel(self._task)
         self._task = None
 
     async def _run(self) -> None:

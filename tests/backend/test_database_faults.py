@@ -129,16 +129,21 @@ def mails_to(client: TestClient, address: str) -> int:
         )
 
 
+def reset_while_locked(client: TestClient, sqlite_path: Path, lock_seconds: float) -> None:
+    """Hand the reset worker a request while another writer holds the database; wait for both."""
+    Seed(client).registrar(email=EMAIL)
+    worker = client.app.state.reset_worker  # type: ignore[attr-defined]
+    holder = hold_write_lock(sqlite_path, lock_seconds)
+    client.portal.call(worker.submit, EMAIL)  # type: ignore[union-attr]
+    wait_until(lambda: worker.pending == 0)
+    holder.join()
+
+
 def test_the_reset_worker_retries_a_briefly_busy_database(
     sqlite_path: Path, smtp_server: tuple, tmp_path: Path
 ) -> None:
     with app_on(f"sqlite:///{sqlite_path}", smtp_server[1], tmp_path, 0.2) as client:
-        Seed(client).registrar(email=EMAIL)
-        worker = client.app.state.reset_worker  # type: ignore[attr-defined]
-        holder = hold_write_lock(sqlite_path, 1.5)  # longer than the busy timeout
-        client.portal.call(worker.submit, EMAIL)  # type: ignore[union-attr]
-        holder.join()
-        wait_until(lambda: worker.pending == 0)
+        reset_while_locked(client, sqlite_path, 1.5)  # longer than the busy timeout
         assert mails_to(client, EMAIL) == 1
 
 
@@ -146,12 +151,7 @@ def test_a_reset_the_worker_cannot_write_is_logged_without_the_address(
     sqlite_path: Path, smtp_server: tuple, tmp_path: Path
 ) -> None:
     with app_on(f"sqlite:///{sqlite_path}", smtp_server[1], tmp_path, 0.2) as client:
-        Seed(client).registrar(email=EMAIL)
-        worker = client.app.state.reset_worker  # type: ignore[attr-defined]
-        holder = hold_write_lock(sqlite_path, 4.0)  # outlasts every attempt
-        client.portal.call(worker.submit, EMAIL)  # type: ignore[union-attr]
-        wait_until(lambda: worker.pending == 0)
-        holder.join()
+        reset_while_locked(client, sqlite_path, 4.0)  # outlasts every attempt
         assert mails_to(client, EMAIL) == 0
     log = (tmp_path / "backend.log").read_text()
     assert "password reset request not handled: OperationalError" in log
