@@ -34,7 +34,6 @@ class ResetWorker:
         self._queue: asyncio.Queue[str] = asyncio.Queue(CAPACITY)
         self._task: asyncio.Task[None] | None = None
         self.pending = 0  # requests not yet handled, queued or in hand
-        self.dropped = 0
 
     def submit(self, email: str) -> None:
         """Queue an address; called on the event loop by the reset endpoints."""
@@ -42,7 +41,6 @@ class ResetWorker:
             self._queue.put_nowait(email)
             self.pending += 1
         except asyncio.QueueFull:
-            self.dropped += 1
             log.warning("password reset queue full; a request was dropped")
 
     def start(self) -> None:

@@ -9,12 +9,14 @@ import asyncio
 import json
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.orm import Session
 
 from rasa_ext.tracker_store import RedactingSQLTrackerStore
 
@@ -39,7 +41,9 @@ async def filled_store(db: str) -> tuple[RedactingSQLTrackerStore, DialogueState
     return store, tracker
 
 
-def microseconds_per_count(store: RedactingSQLTrackerStore, count_with) -> float:  # type: ignore[no-untyped-def]
+def microseconds_per_count(
+    store: RedactingSQLTrackerStore, count_with: Callable[[Session], Iterator]
+) -> float:
     with store.session_scope() as session:
         list(count_with(session))  # warm
         started = time.perf_counter()
@@ -49,8 +53,13 @@ def microseconds_per_count(store: RedactingSQLTrackerStore, count_with) -> float
 
 
 def main() -> None:
-    store, tracker = asyncio.run(filled_store(str(Path(tempfile.mkdtemp()) / "tracker.db")))
-    figures = {
+    with tempfile.TemporaryDirectory() as folder:
+        print(json.dumps(figures_in(str(Path(folder) / "tracker.db"))))
+
+
+def figures_in(db: str) -> dict:
+    store, tracker = asyncio.run(filled_store(db))
+    return {
         "rasa_orm_query_us": microseconds_per_count(
             store, lambda s: SQLTrackerStore._additional_events(store, s, tracker)
         ),
@@ -59,7 +68,6 @@ def main() -> None:
         ),
         "conversations": CONVERSATIONS,
     }
-    print(json.dumps(figures))
 
 
 if __name__ == "__main__":

@@ -124,8 +124,8 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
 
     def _additional_events(self, session: Session, tracker: DialogueStateTracker) -> Iterator:
         """Redacted copies of the events not stored yet. Rasa counts the stored ones with an ORM
-        query built anew on every save (and on every new conversation): a tenth of Rasa's CPU
-        under load. The same count as one Core statement, compiled once, costs a fraction."""
+        query built anew on every save and every new conversation (0.5 ms); the same count as
+        one Core statement compiled once takes 0.07 ms (`python -m benchmarks tracker`)."""
         stored = session.execute(self._count_stored, {"sender_id": tracker.sender_id}).scalar()
         new_events = itertools.islice(tracker.events, stored, len(tracker.events))
         return (redact_event(event) for event in new_events)

@@ -43,7 +43,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa_ext.tracker_store import RedactingSQLTrackerStore
 
 domain = Domain.load("domain.yml")
-db = str(Path(tempfile.mkdtemp()) / "tracker.db")
+folder = tempfile.TemporaryDirectory()
+db = str(Path(folder.name) / "tracker.db")
 store = RedactingSQLTrackerStore(domain, dialect="sqlite", db=db)
 rasa_store = SQLTrackerStore(domain, dialect="sqlite", db=db)
 
@@ -96,6 +97,7 @@ async def main():
     print("checked")
 
 asyncio.run(main())
+folder.cleanup()
 """
 
 

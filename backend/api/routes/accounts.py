@@ -9,7 +9,7 @@ from pydantic import BaseModel, StringConstraints
 from sqlalchemy.orm import Session
 
 from backend.api.auth import CurrentRegistrar, RegistrarAny, SecurityDep
-from backend.api.deps import LoginLimit, SessionDep, SettingsDep
+from backend.api.deps import LoginLimit, SessionDep, SettingsDep, client_address
 from backend.api.fields import Email, Language, Password, PersonName
 from backend.models import Registrar
 from backend.services import accounts
@@ -210,8 +210,8 @@ async def request_password_reset(
     body: EmailIn, request: Request, db: SessionDep, settings: SettingsDep
 ) -> JSONResponse:
     """Same status, body and work whether or not the address has an account."""
-    client = request.client.host if request.client else "unknown"
-    return await answer_reset_request(request, db, settings, body.email, f"ip:{client}")
+    client = f"ip:{client_address(request)}"
+    return await answer_reset_request(request, db, settings, body.email, client)
 
 
 async def answer_reset_request(
