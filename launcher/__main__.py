@@ -34,7 +34,7 @@ def prepare() -> dict[str, str]:
     from knowledge.settings import PROJECT_ROOT, KnowledgeSettings
 
     if os.environ.get("DEMO_DATA", "1") != "0":
-        loaded = load_into(Settings())  # type: ignore[call-arg]
+        loaded = load_into(Settings())
         print("Database: demo data loaded" if loaded else "Database: ready")
     settings = KnowledgeSettings()
     if is_current(settings):
