@@ -43,11 +43,16 @@ def build_app(token: str) -> Sanic:
     return app
 
 
-def main() -> None:
+def configure_logging() -> None:
+    """Everything to stderr (the launcher keeps it in actions.out), through the redacting filter."""
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     install_redacting_filter()
+
+
+def main() -> None:
+    configure_logging()
     port = int(os.environ.get("ACTION_PORT", "5055"))
     app = build_app(os.environ["SERVICE_TOKEN"])
     app.run(host="127.0.0.1", port=port, workers=1, access_log=False)
