@@ -19,13 +19,13 @@ log = logging.getLogger("actions.server")
 
 def build_app(token: str) -> Sanic:
     app = create_app("actions", cors_origins=[])
-    expected = f"Bearer {token}"
+    expected = f"Bearer {token}".encode()
 
     @app.middleware("request")
     async def require_token(request: Request):  # type: ignore[no-untyped-def]
         if request.path == "/health":
             return None
-        given = request.headers.get("authorization", "")
+        given = request.headers.get("authorization", "").encode()  # bytes: any character
         if not hmac.compare_digest(given, expected):
             return response.json({"error": "a valid service token is required"}, status=401)
         return None

@@ -92,7 +92,7 @@ def find_session(request: Request, db: Session, audience: Audience) -> WebSessio
     if not token or len(value) > 200:
         return None
     security = app_security(request.app.state)
-    if not hmac.compare_digest(security.sign(token), signature):
+    if not hmac.compare_digest(security.sign(token).encode(), signature.encode()):
         return None
     row = db.scalar(select(WebSession).where(WebSession.token_hash == token_digest(token)))
     if row is None or row.expires_at <= utcnow():

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from backend.api.auth import SecurityDep
 from backend.api.deps import ServiceAuth, SessionDep, SettingsDep
-from backend.api.fields import ConversationId, Email, HetuText
+from backend.api.fields import ConversationId, Email, HetuText, Id
 from backend.api.routes.accounts import answer_reset_request
 from backend.api.routes.escalations import ConversationPath, RepliesOut, replies_payload
 from backend.api.schemas import EscalationOut, escalation_out
@@ -62,7 +62,7 @@ class UnlockIn(BaseModel):
 class ReactivationIn(BaseModel):
     conversation_id: ConversationId
     hetu: HetuText
-    unit_id: int | None = None
+    unit_id: Id | None = None
 
 
 class DeliveryChangeIn(BaseModel):
