@@ -44,11 +44,15 @@ KIND_NAMES = {
 
 
 def _open_duplicate(db: Session, request: StaffRequest) -> StaffRequest | None:
-    """An open request of the same kind for the same thing: filing twice files once."""
+    """An open request of the same kind for the same thing from the same unit: filing twice
+    files once. Another unit's request is never matched (nor shown): that unit files its own."""
     return db.scalar(
         select(StaffRequest).where(
             StaffRequest.kind == request.kind,
             StaffRequest.status == RequestStatus.open,
+            StaffRequest.unit_id.is_(None)
+            if request.unit_id is None
+            else StaffRequest.unit_id == request.unit_id,
             StaffRequest.customer_id.is_(None)
             if request.customer_id is None
             else StaffRequest.customer_id == request.customer_id,

@@ -261,3 +261,26 @@ def test_a_failed_approval_changes_nothing(
     assert [e["action"] for e in detail["audit"]] == ["request.filed"]
     with client.app.state.db.sessions() as db:  # type: ignore[attr-defined]
         assert db.scalar(select(func.count()).select_from(OutboxEmail)) == 0
+
+
+def test_a_duplicate_in_another_unit_is_filed_for_that_unit(
+    client: TestClient, seed: Seed, world: dict
+) -> None:
+    """An open request of another unit is neither returned nor revealed: each unit gets its
+    own, and staff see both."""
+    seed.customer(HETU, world["unit"], status=CustomerStatus.marked_for_deletion)
+    body = {"conversation_id": world["conversation"], "hetu": HETU}
+    ours = service_post(client, "reactivation-requests", body).json()
+    assert service_post(client, "reactivation-requests", body).json() == ours  # same unit: once
+    other_unit = seed.unit("Toinen kirjasto")
+    other = seed.registrar("toinen@example.org", units=(other_unit,))
+    headers = login(client, "toinen@example.org")
+    theirs = client.post("/api/v1/requests/reactivation", json={"hetu": HETU}, headers=headers)
+    assert theirs.status_code == 201, theirs.text
+    filed = theirs.json()
+    assert filed["reference"] != ours["reference"]
+    assert (filed["registrar_id"], filed["unit_id"]) == (other, other_unit)
+    staff_login(client)
+    listed = client.get("/api/v1/staff/requests").json()
+    assert listed["total"] == 2
+    assert {item["unit_id"] for item in listed["items"]} == {world["unit"], other_unit}
