@@ -6,11 +6,12 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from backend import audit, hetu
+from backend import audit
 from backend.models import Customer, CustomerStatus, Delivery, Registrar
 from backend.security import Security
 from backend.services.access import acting_unit, own_unit_ids
 from backend.services.errors import Conflict, Invalid, NotFound
+from privacy import hetu
 
 NO_HETU = (
     "A customer without a Finnish personal identity code cannot be registered here. Fill in "
