@@ -57,6 +57,7 @@ def test_reactivation_needs_a_bound_registrar(client: TestClient, seed: Seed, wo
         client, "reactivation-requests", {"conversation_id": world["anonymous"], "hetu": HETU}
     )
     assert response.status_code == 403 and "logged-in" in response.json()["detail"]
+    assert response.json()["code"] == "login_required"
 
 
 def test_reactivation_validates_the_hetu(client: TestClient, world: dict) -> None:
@@ -107,9 +108,11 @@ def test_reactivation_of_an_active_or_unknown_customer(
     client: TestClient, seed: Seed, world: dict
 ) -> None:
     body = {"conversation_id": world["conversation"], "hetu": HETU}
-    assert service_post(client, "reactivation-requests", body).status_code == 404
+    unknown = service_post(client, "reactivation-requests", body)
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "unknown_customer")
     seed.customer(HETU, world["unit"])
-    assert service_post(client, "reactivation-requests", body).status_code == 409
+    active = service_post(client, "reactivation-requests", body)
+    assert (active.status_code, active.json()["code"]) == (409, "not_marked_for_deletion")
 
 
 def test_idempotent_retries(client: TestClient, seed: Seed, world: dict) -> None:

@@ -27,7 +27,7 @@ from backend.security import Security
 from backend.services import escalations, requests
 from backend.services.accounts import find_registrar
 from backend.services.customers import masked_hetu
-from backend.services.errors import Forbidden, NotFound
+from backend.services.errors import Forbidden, NotFound, RefusalCode
 
 router = APIRouter(prefix="/api/v1/service", tags=["service"], dependencies=[ServiceAuth])
 
@@ -108,7 +108,10 @@ def _bound_registrar(db: Session, conversation_id: str) -> Registrar:
         else None
     )
     if registrar is None or registrar.status != RegistrarStatus.active or registrar.locked:
-        raise Forbidden("This needs a logged-in registrar: log in and open the chat again.")
+        raise Forbidden(
+            "This needs a logged-in registrar: log in and open the chat again.",
+            RefusalCode.login_required,
+        )
     return registrar
 
 
