@@ -20,12 +20,14 @@ class BackendError(Exception):
 
 
 class BackendRefusal(Exception):
-    """The backend refused the request (4xx) with a message a person can act on."""
+    """The backend refused the request (4xx) with a message a person can act on and, where the
+    chat may meet it, a reason code (backend/services/errors.py: RefusalCode)."""
 
-    def __init__(self, status: int, detail: str) -> None:
+    def __init__(self, status: int, detail: str, code: str | None = None) -> None:
         super().__init__(f"{status}: {detail}")
         self.status = status
         self.detail = detail
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -74,8 +76,13 @@ class BackendClient:
             async with self._client().request(method, self.base_url + path, **kwargs) as reply:
                 if 400 <= reply.status < 500:
                     body = await reply.json(content_type=None)
-                    detail = body.get("detail") if isinstance(body, dict) else None
-                    raise BackendRefusal(reply.status, str(detail or "request refused"))
+                    body = body if isinstance(body, dict) else {}
+                    code = body.get("code")
+                    raise BackendRefusal(
+                        reply.status,
+                        str(body.get("detail") or "request refused"),
+                        code if isinstance(code, str) else None,
+                    )
                 if reply.status >= 500:
                     raise BackendError(f"{method} {path} answered {reply.status}")
                 return await reply.json()

@@ -1,17 +1,17 @@
 """Slot extraction and validation for the forms (e-mail, hetu), with a limit on bad tries.
 
-The hetu is checked here with python-stdnum (checksum, date, temporary 900-999 range, the 2023
-century signs); NLU's regex only finds candidates. After three invalid answers the slot gets
-FAILED, the form ends, and the submit action offers a hand-off instead of asking forever.
+The hetu is checked by the backend's own rule (privacy/hetu.py: checksum, date, no future birth
+date, temporary 900-999 range, the 2023 century signs); NLU's regex only finds candidates. After
+three invalid answers the slot gets FAILED, the form ends, and the submit action offers a
+hand-off instead of asking forever.
 """
 
-import re
 from typing import Any
 
 from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
-from stdnum.fi import hetu as stdnum_hetu
 
+from privacy import hetu as hetu_rule
 from privacy.redaction import EMAIL_PATTERN, HETU_PATTERN
 
 FAILED = "__failed__"
@@ -43,11 +43,7 @@ def _invalid(
     return {slot: None, "invalid_attempts": attempts}
 
 
-def valid_hetu(text: str) -> str | None:
-    candidate = re.sub(r"\s+", "", text).upper()
-    if stdnum_hetu.is_valid(candidate, allow_temporary=True):
-        return stdnum_hetu.compact(candidate)
-    return None
+valid_hetu = hetu_rule.valid
 
 
 class _EmailSlot:

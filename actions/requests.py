@@ -13,6 +13,30 @@ from actions.forms import FAILED
 
 log = logging.getLogger(__name__)
 
+# The backend's reason codes for refusing a filed request (backend/services/errors.py:
+# RefusalCode) and the response that says it in the conversation's language.
+REFUSALS = {
+    "login_required": "utter_login_first",
+    **{
+        code: f"utter_refused_{code}"
+        for code in (
+            "invalid_hetu",
+            "unknown_customer",
+            "not_marked_for_deletion",
+            "already_online",
+            "no_unit",
+            "choose_unit",
+            "not_your_unit",
+        )
+    },
+}
+
+
+def refusal_response(code: str | None) -> str:
+    """The response for a refusal; a code unknown here gets a general one (never the detail,
+    which is in English)."""
+    return REFUSALS.get(code or "", "utter_refused_other")
+
 
 def _forget(slot: str) -> list[dict[str, Any]]:
     """Personal data is needed only for the call: clear it from the conversation at once."""
@@ -94,12 +118,8 @@ class _FileCustomerRequest:
         try:
             filed = await self.file(tracker, hetu)
         except BackendRefusal as error:
-            if error.status in (401, 403):
-                dispatcher.utter_message(response="utter_login_first")
-            elif error.status == 404:
-                dispatcher.utter_message(response="utter_customer_not_found")
-            else:
-                dispatcher.utter_message(response="utter_request_refused", reason=error.detail)
+            log.info("%s request refused: %s %s", self.purpose, error.status, error.code)
+            dispatcher.utter_message(response=refusal_response(error.code))
             return [*_forget("hetu"), *offer(None)]
         except BackendError as error:
             log.warning("%s request failed: %s", self.purpose, error)

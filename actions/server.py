@@ -20,13 +20,13 @@ log = logging.getLogger("actions.server")
 
 def build_app(token: str) -> Sanic:
     app = create_app("actions", cors_origins=[])
-    expected = f"Bearer {token}"
+    expected = f"Bearer {token}".encode()
 
     @app.middleware("request")
     async def require_token(request: Request) -> HTTPResponse | None:
         if request.path == "/health":
             return None
-        given = request.headers.get("authorization", "")
+        given = request.headers.get("authorization", "").encode()  # bytes: any character
         if not hmac.compare_digest(given, expected):
             return response.json({"error": "a valid service token is required"}, status=401)
         return None
@@ -44,11 +44,16 @@ def build_app(token: str) -> Sanic:
     return app
 
 
-def main() -> None:
+def configure_logging() -> None:
+    """Everything to stderr (the launcher keeps it in actions.out), through the redacting filter."""
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     install_redacting_filter()
+
+
+def main() -> None:
+    configure_logging()
     port = int(os.environ.get("ACTION_PORT", "5055"))
     app = build_app(os.environ["SERVICE_TOKEN"])
     app.run(host="127.0.0.1", port=port, workers=1, access_log=False)

@@ -16,19 +16,31 @@ def new_conversation_id() -> str:
 
 
 def resolve_conversation(
-    db: Session, requested_id: str | None, registrar_id: int | None = None
+    db: Session,
+    requested_id: str | None,
+    registrar_id: int | None = None,
+    held_by_browser: bool = False,
 ) -> Conversation:
     """Return the conversation the client names if the backend issued it, else a new one.
 
     A client cannot choose its own id: an unknown or malformed id silently starts a
     fresh conversation, so nobody can attach to someone else's chat by guessing. A
     conversation bound to a registrar continues only with that registrar's session, so a
-    leaked id does not let anyone act as them.
+    leaked id does not let anyone act as them. An anonymous conversation is bound at log-in
+    only when the browser holds it (`held_by_browser`: its signed conversation cookie);
+    a registrar naming someone else's gets a new conversation, and the old one stays as it was.
     """
     conversation = None
     if requested_id and _ID_SHAPE.match(requested_id):
         conversation = db.get(Conversation, requested_id)
     if conversation is not None and conversation.registrar_id not in (None, registrar_id):
+        conversation = None
+    if (
+        conversation is not None
+        and conversation.registrar_id is None
+        and registrar_id is not None
+        and not held_by_browser
+    ):
         conversation = None
     if conversation is None:
         conversation = Conversation(id=new_conversation_id(), registrar_id=registrar_id)

@@ -8,6 +8,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from backend.services.errors import Refusal
+
 log = logging.getLogger("backend.errors")
 
 
@@ -24,6 +26,13 @@ async def validation_error(_request: Request, exc: RequestValidationError) -> JS
         status_code=422,
         content={"detail": "; ".join(problems), "errors": problems},
     )
+
+
+async def refusal(_request: Request, exc: Refusal) -> JSONResponse:
+    content: dict[str, str] = {"detail": str(exc.detail)}
+    if exc.code is not None:
+        content["code"] = exc.code.value
+    return JSONResponse(status_code=exc.status_code, content=content, headers=exc.headers)
 
 
 BUSY = "The service is busy for a moment. Nothing was saved: please try again."
@@ -66,6 +75,7 @@ async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]  # Starlette types handlers for Exception
+    app.add_exception_handler(Refusal, refusal)  # type: ignore[arg-type]  # as above
     for database_error in (OperationalError, PoolTimeout):
         app.add_exception_handler(database_error, database_unavailable)
     app.add_exception_handler(IntegrityError, conflicting_write)

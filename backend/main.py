@@ -69,7 +69,14 @@ def create_app(
         await app.state.rasa.close()
         app.state.db.engine.dispose()
 
-    app = FastAPI(title="Celia registrar assistant backend", version="0.1.0", lifespan=lifespan)
+    app = FastAPI(
+        title="Celia registrar assistant backend",
+        version="0.1.0",
+        lifespan=lifespan,
+        # Starlette's limit: a larger Content-Length is refused before the body is read, and
+        # a body without one is counted as it streams in (413 once over).
+        max_body_size=settings.max_request_bytes,
+    )
     app.state.settings = settings
     app.state.chat_limits = {
         "client": SlidingWindowLimiter(settings.chat_per_client_per_minute, 60),

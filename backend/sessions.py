@@ -23,6 +23,8 @@ from backend.settings import Settings
 
 Audience = Literal["registrar", "staff"]
 CSRF_HEADER = "X-CSRF-Token"
+# Issued with each conversation id: proves this browser holds the conversation (binding at log-in).
+CONVERSATION_COOKIE = "celia_conversation"
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,34 @@ def set_cookies(
     )
 
 
+def _conversation_signature(security: Security, conversation_id: str) -> str:
+    return security.sign(f"conversation:{conversation_id}")
+
+
+def set_conversation_cookie(
+    response: Response, request: Request, settings: Settings, conversation_id: str
+) -> None:
+    """HttpOnly and signed: script cannot read it and a client cannot forge it for an id."""
+    signature = _conversation_signature(app_security(request.app.state), conversation_id)
+    response.set_cookie(
+        CONVERSATION_COOKIE,
+        f"{conversation_id}.{signature}",
+        httponly=True,
+        samesite="lax",
+        secure=settings.session_cookie_secure or request.url.scheme == "https",
+    )
+
+
+def held_conversation(request: Request) -> str | None:
+    """The conversation id this browser was issued, if its cookie's signature holds."""
+    value = request.cookies.get(CONVERSATION_COOKIE, "")
+    conversation_id, _, signature = value.partition(".")
+    if not conversation_id or len(value) > 200:
+        return None
+    expected = _conversation_signature(app_security(request.app.state), conversation_id)
+    return conversation_id if hmac.compare_digest(expected.encode(), signature.encode()) else None
+
+
 def clear_cookies(response: Response, audience: Audience) -> None:
     names = COOKIES[audience]
     response.delete_cookie(names.session)
@@ -92,7 +122,7 @@ def find_session(request: Request, db: Session, audience: Audience) -> WebSessio
     if not token or len(value) > 200:
         return None
     security = app_security(request.app.state)
-    if not hmac.compare_digest(security.sign(token), signature):
+    if not hmac.compare_digest(security.sign(token).encode(), signature.encode()):
         return None
     row = db.scalar(select(WebSession).where(WebSession.token_hash == token_digest(token)))
     if row is None or row.expires_at <= utcnow():

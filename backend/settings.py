@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     # Log-in attempts (registrar and staff) per client address: each costs an Argon2 hash.
     login_per_client_per_minute: int = Field(default=20, ge=1)
     cors_origins: list[str] = []
+    # Request bodies larger than this are refused with 413 before they are read or parsed.
+    max_request_bytes: int = Field(default=64 * 1024, ge=1024)
 
     # Retention (backend/retention.py): conversations and Rasa's tracker events (TRACKER_DB,
     # the same SQLite file endpoints.yml gives Rasa) older than this are deleted hourly.

@@ -11,6 +11,8 @@ from pathlib import Path
 from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import FileResponse, RedirectResponse
 
+from backend.api.fields import Id
+
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 PAGES_DIR = WEB_DIR / "pages"
 
@@ -88,12 +90,12 @@ def staff_login() -> FileResponse:
 
 
 @router.get("/staff/escalations/{escalation_id}")
-def staff_escalation(escalation_id: int) -> FileResponse:
+def staff_escalation(escalation_id: Id) -> FileResponse:
     return _page("staff/escalation.html")
 
 
 @router.get("/staff/requests/{request_id}")
-def staff_request(request_id: int) -> FileResponse:
+def staff_request(request_id: Id) -> FileResponse:
     return _page("staff/request.html")
 
 

@@ -28,7 +28,13 @@ def redact(text: str) -> str:
 
 
 class RedactingFilter(logging.Filter):
-    """Logging filter that redacts the formatted message of every record."""
+    """Logging filter that redacts the message, the traceback and the stack of every record.
+
+    A filter runs before the formatter fills `record.exc_text`, so the traceback is formatted
+    here (the formatter then reuses the redacted text instead of formatting it again).
+    """
+
+    _traceback_formatter = logging.Formatter()
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
@@ -38,8 +44,12 @@ class RedactingFilter(logging.Filter):
         redacted = redact(message)
         if redacted != message or record.args:
             record.msg, record.args = redacted, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self._traceback_formatter.formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True
 
 

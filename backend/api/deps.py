@@ -28,7 +28,7 @@ def require_service_token(
 ) -> None:
     """Only the action server, holding the shared token, may call service endpoints."""
     expected = f"Bearer {settings.service_token.get_secret_value()}"
-    if authorization is None or not hmac.compare_digest(authorization, expected):
+    if authorization is None or not hmac.compare_digest(authorization.encode(), expected.encode()):
         raise HTTPException(
             status_code=status.HTTP_401_UNAUTHORIZED,
             detail="A valid service token is required.",

@@ -2,6 +2,7 @@
 
 from typing import Annotated, Literal
 
+from annotated_types import Interval
 from pydantic import AfterValidator, StringConstraints
 
 from backend.conversations import CONVERSATION_ID_PATTERN
@@ -29,6 +30,9 @@ Password = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
 HetuText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 Language = Literal["fi", "sv", "en"]
+# Database ids (and offsets) are 64-bit: a larger number is refused (422) before any query.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Interval(ge=1, le=MAX_ID)]
 ConversationId = Annotated[str, StringConstraints(pattern=CONVERSATION_ID_PATTERN)]
 # Where a missing hetu deserves its own explanation (the customer information form process).
 MaybeHetuText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)] | None

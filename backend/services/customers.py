@@ -6,11 +6,12 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from backend import audit, hetu
+from backend import audit
 from backend.models import Customer, CustomerStatus, Delivery, Registrar
 from backend.security import Security
 from backend.services.access import acting_unit, own_unit_ids
-from backend.services.errors import Conflict, Invalid, NotFound
+from backend.services.errors import Conflict, Invalid, NotFound, RefusalCode
+from privacy import hetu
 
 NO_HETU = (
     "A customer without a Finnish personal identity code cannot be registered here. Fill in "
@@ -30,11 +31,11 @@ GUARDIAN_CONSENT_NEEDED = (
 
 def canonical_hetu(text: str | None) -> str:
     if text is None or not text.strip():
-        raise Invalid(NO_HETU)
+        raise Invalid(NO_HETU, RefusalCode.invalid_hetu)
     try:
         return hetu.canonical(text)
     except hetu.InvalidHetu as error:
-        raise Invalid(str(error)) from error
+        raise Invalid(str(error), RefusalCode.invalid_hetu) from error
 
 
 def by_hetu(db: Session, security: Security, number: str) -> Customer | None:

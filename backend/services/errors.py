@@ -1,33 +1,55 @@
-"""Domain refusals, raised as HTTP errors with a message a person can act on."""
+"""Domain refusals, raised as HTTP errors with a message a person can act on.
+
+A refusal the chat may meet carries a `code` too (answered as `{"detail", "code"}`): the actions
+answer it in the conversation's language instead of showing the English detail.
+"""
+
+from enum import StrEnum
 
 from fastapi import HTTPException, status
 
 
-class Invalid(HTTPException):
-    def __init__(self, detail: str) -> None:
-        super().__init__(status.HTTP_422_UNPROCESSABLE_CONTENT, detail)
+class RefusalCode(StrEnum):
+    """Why a filed request was refused; each has a response `utter_refused_<code>` in
+    domain.yml, in fi, sv and en."""
+
+    login_required = "login_required"
+    invalid_hetu = "invalid_hetu"
+    unknown_customer = "unknown_customer"
+    not_marked_for_deletion = "not_marked_for_deletion"
+    already_online = "already_online"
+    no_unit = "no_unit"
+    choose_unit = "choose_unit"
+    not_your_unit = "not_your_unit"
 
 
-class Conflict(HTTPException):
-    def __init__(self, detail: str) -> None:
-        super().__init__(status.HTTP_409_CONFLICT, detail)
+class Refusal(HTTPException):
+    status_code_default = status.HTTP_400_BAD_REQUEST
+
+    def __init__(self, detail: str, code: RefusalCode | None = None) -> None:
+        super().__init__(self.status_code_default, detail)
+        self.code = code
 
 
-class NotFound(HTTPException):
-    def __init__(self, detail: str) -> None:
-        super().__init__(status.HTTP_404_NOT_FOUND, detail)
+class Invalid(Refusal):
+    status_code_default = status.HTTP_422_UNPROCESSABLE_CONTENT
 
 
-class Forbidden(HTTPException):
-    def __init__(self, detail: str) -> None:
-        super().__init__(status.HTTP_403_FORBIDDEN, detail)
+class Conflict(Refusal):
+    status_code_default = status.HTTP_409_CONFLICT
 
 
-class Unauthorized(HTTPException):
-    def __init__(self, detail: str) -> None:
-        super().__init__(status.HTTP_401_UNAUTHORIZED, detail)
+class NotFound(Refusal):
+    status_code_default = status.HTTP_404_NOT_FOUND
 
 
-class TooManyRequests(HTTPException):
-    def __init__(self, detail: str) -> None:
-        super().__init__(status.HTTP_429_TOO_MANY_REQUESTS, detail)
+class Forbidden(Refusal):
+    status_code_default = status.HTTP_403_FORBIDDEN
+
+
+class Unauthorized(Refusal):
+    status_code_default = status.HTTP_401_UNAUTHORIZED
+
+
+class TooManyRequests(Refusal):
+    status_code_default = status.HTTP_429_TOO_MANY_REQUESTS

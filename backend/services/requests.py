@@ -25,7 +25,7 @@ from backend.models import (
 from backend.security import Security
 from backend.services import customers
 from backend.services.access import acting_unit
-from backend.services.errors import Conflict, Forbidden, NotFound
+from backend.services.errors import Conflict, Forbidden, NotFound, RefusalCode
 
 KIND_NAMES = {
     RequestKind.reactivation: ("asiakkuuden aktivointi", "återaktivering", "reactivation"),
@@ -44,11 +44,15 @@ KIND_NAMES = {
 
 
 def _open_duplicate(db: Session, request: StaffRequest) -> StaffRequest | None:
-    """An open request of the same kind for the same thing: filing twice files once."""
+    """An open request of the same kind for the same thing from the same unit: filing twice
+    files once. Another unit's request is never matched (nor shown): that unit files its own."""
     return db.scalar(
         select(StaffRequest).where(
             StaffRequest.kind == request.kind,
             StaffRequest.status == RequestStatus.open,
+            StaffRequest.unit_id.is_(None)
+            if request.unit_id is None
+            else StaffRequest.unit_id == request.unit_id,
             StaffRequest.customer_id.is_(None)
             if request.customer_id is None
             else StaffRequest.customer_id == request.customer_id,
@@ -88,11 +92,15 @@ def file_reactivation(
     number = customers.canonical_hetu(hetu_text)
     customer = customers.by_hetu(db, security, number)
     if customer is None:
-        raise NotFound("No customer has this hetu, so there is nothing to reactivate.")
+        raise NotFound(
+            "No customer has this hetu, so there is nothing to reactivate.",
+            RefusalCode.unknown_customer,
+        )
     if customer.status != CustomerStatus.marked_for_deletion:
         raise Conflict(
             "This customer is not marked for deletion: find them with a hetu search "
-            "(and transfer them to your unit if needed)."
+            "(and transfer them to your unit if needed).",
+            RefusalCode.not_marked_for_deletion,
         )
     # From the chat no unit is named: the customer's former unit, when it is one of the
     # registrar's own, is the natural place to bring them back to.
@@ -121,9 +129,11 @@ def file_delivery_change(
 ) -> StaffRequest:
     customer = customers.look_up(db, security, hetu_text)
     if customer is None or customer.unit not in registrar.units:
-        raise NotFound("None of your units has a customer with this hetu.")
+        raise NotFound(
+            "None of your units has a customer with this hetu.", RefusalCode.unknown_customer
+        )
     if customer.delivery != Delivery.cd:
-        raise Conflict("This customer already uses the online service.")
+        raise Conflict("This customer already uses the online service.", RefusalCode.already_online)
     return _file(
         db,
         DeliveryChangeRequest(

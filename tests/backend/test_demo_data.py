@@ -4,9 +4,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from backend import demo_data
-from backend.hetu import canonical
 from backend.models import Customer, CustomerStatus, Unit
 from backend.security import app_security
+from privacy.hetu import canonical
 from tests.backend.conftest import login
 
 

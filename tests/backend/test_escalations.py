@@ -3,7 +3,7 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.backend.conftest import Seed, service_headers, staff_login
+from tests.backend.conftest import Seed, login, service_headers, staff_login
 
 TRANSCRIPT = (
     "user: asiakkaan hetu on 131052-308T ja s-posti aino@example.org\nbot: En osaa vastata."
@@ -88,6 +88,8 @@ def test_staff_handle_and_reply(client: TestClient, conversation: str) -> None:
         headers=headers,
     )
     replies_url = f"/api/v1/conversations/{conversation}/replies"
+    assert client.get(replies_url).status_code == 403  # bound: only its registrar's session
+    login(client, "reija@example.org")
     assert client.get(replies_url).json()["replies"] == []  # notes stay internal
     first = client.post(
         f"/api/v1/staff/escalations/{escalation_id}/replies",

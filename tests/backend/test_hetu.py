@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from backend.hetu import InvalidHetu, age_on, birth_date, canonical, mask
+from privacy.hetu import InvalidHetu, age_on, birth_date, canonical, mask
 from tests.backend.conftest import make_hetu
 
 VALID = [

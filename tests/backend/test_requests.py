@@ -57,6 +57,7 @@ def test_reactivation_needs_a_bound_registrar(client: TestClient, seed: Seed, wo
         client, "reactivation-requests", {"conversation_id": world["anonymous"], "hetu": HETU}
     )
     assert response.status_code == 403 and "logged-in" in response.json()["detail"]
+    assert response.json()["code"] == "login_required"
 
 
 def test_reactivation_validates_the_hetu(client: TestClient, world: dict) -> None:
@@ -107,9 +108,11 @@ def test_reactivation_of_an_active_or_unknown_customer(
     client: TestClient, seed: Seed, world: dict
 ) -> None:
     body = {"conversation_id": world["conversation"], "hetu": HETU}
-    assert service_post(client, "reactivation-requests", body).status_code == 404
+    unknown = service_post(client, "reactivation-requests", body)
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "unknown_customer")
     seed.customer(HETU, world["unit"])
-    assert service_post(client, "reactivation-requests", body).status_code == 409
+    active = service_post(client, "reactivation-requests", body)
+    assert (active.status_code, active.json()["code"]) == (409, "not_marked_for_deletion")
 
 
 def test_idempotent_retries(client: TestClient, seed: Seed, world: dict) -> None:
@@ -261,3 +264,26 @@ def test_a_failed_approval_changes_nothing(
     assert [e["action"] for e in detail["audit"]] == ["request.filed"]
     with client.app.state.db.sessions() as db:  # type: ignore[attr-defined]
         assert db.scalar(select(func.count()).select_from(OutboxEmail)) == 0
+
+
+def test_a_duplicate_in_another_unit_is_filed_for_that_unit(
+    client: TestClient, seed: Seed, world: dict
+) -> None:
+    """An open request of another unit is neither returned nor revealed: each unit gets its
+    own, and staff see both."""
+    seed.customer(HETU, world["unit"], status=CustomerStatus.marked_for_deletion)
+    body = {"conversation_id": world["conversation"], "hetu": HETU}
+    ours = service_post(client, "reactivation-requests", body).json()
+    assert service_post(client, "reactivation-requests", body).json() == ours  # same unit: once
+    other_unit = seed.unit("Toinen kirjasto")
+    other = seed.registrar("toinen@example.org", units=(other_unit,))
+    headers = login(client, "toinen@example.org")
+    theirs = client.post("/api/v1/requests/reactivation", json={"hetu": HETU}, headers=headers)
+    assert theirs.status_code == 201, theirs.text
+    filed = theirs.json()
+    assert filed["reference"] != ours["reference"]
+    assert (filed["registrar_id"], filed["unit_id"]) == (other, other_unit)
+    staff_login(client)
+    listed = client.get("/api/v1/staff/requests").json()
+    assert listed["total"] == 2
+    assert {item["unit_id"] for item in listed["items"]} == {world["unit"], other_unit}

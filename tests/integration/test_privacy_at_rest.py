@@ -5,6 +5,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from launcher.paths import APP_PYTHON
+from launcher.services import Service, ServiceGroup, free_port
+from tests.helpers import random_secrets
 from tests.integration.test_conversation_flows import REGISTRAR, Chat
 
 pytestmark = pytest.mark.integration
@@ -17,6 +20,15 @@ PASSWORD_LIKE = "Salainen#Sana2024"
 
 def _files_written(workdir: Path) -> list[Path]:
     return [path for path in workdir.rglob("*") if path.is_file()]
+
+
+def _leaks(workdir: Path, secrets: list[str]) -> list[str]:
+    return [
+        f"{path.relative_to(workdir)}: {secret}"
+        for path in _files_written(workdir)
+        for secret in secrets
+        if secret.encode() in path.read_bytes() or secret.lower().encode() in path.read_bytes()
+    ]
 
 
 def test_conversations_with_personal_data_leave_none_at_rest(stack: dict[str, str]) -> None:
@@ -36,13 +48,34 @@ def test_conversations_with_personal_data_leave_none_at_rest(stack: dict[str, st
         chat.say(f"kollegan osoite on {TYPED_EMAILS[1]} ja toinen hetu {HETUS[3]}")
 
     secrets = [*HETUS, *(h.replace("-", "") for h in HETUS), *TYPED_EMAILS, PASSWORD_LIKE]
-    files = _files_written(Path(stack["workdir"]))
-    names = {path.name for path in files}
+    names = {path.name for path in _files_written(Path(stack["workdir"]))}
     assert {"celia.db", "tracker.db", "backend.log", "rasa.out", "actions.out"} <= names
-    leaks = [
-        f"{path.relative_to(stack['workdir'])}: {secret}"
-        for path in files
-        for secret in secrets
-        if secret.encode() in path.read_bytes() or secret.lower().encode() in path.read_bytes()
-    ]
-    assert leaks == []
+    assert _leaks(Path(stack["workdir"]), secrets) == []
+
+
+def test_an_exception_inside_a_request_leaves_no_personal_data(
+    tmp_path: Path, faq_index_dir: Path
+) -> None:
+    """A bug whose exception holds the request body (hetu, address) is logged redacted by
+    uvicorn and the backend alike, in backend.log and in the process's own output."""
+    port = free_port()
+    env = {
+        **random_secrets(),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'celia.db'}",
+        "INDEX_DIR": str(faq_index_dir),
+        "LOG_DIR": str(tmp_path / "log"),
+        "PYTHONUNBUFFERED": "1",
+    }
+    argv = [str(APP_PYTHON), "-m", "uvicorn", "tests.integration.raising_backend:create_app"]
+    argv += ["--factory", "--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
+    with ServiceGroup([Service("backend", port, "BACKEND_PORT", argv, "/healthz", env)], tmp_path):
+        reply = httpx.post(
+            f"http://127.0.0.1:{port}/test/fail",
+            json={"hetu": HETUS[2], "email": TYPED_EMAILS[0]},
+            timeout=30,
+        )
+    assert reply.status_code == 500
+    assert HETUS[2] not in reply.text and TYPED_EMAILS[0] not in reply.text
+    output = (tmp_path / "backend.out").read_text()
+    assert "Traceback" in output and "[hetu]" in output  # uvicorn logged it, redacted
+    assert _leaks(tmp_path, [HETUS[2], HETUS[2].replace("-", ""), TYPED_EMAILS[0]]) == []

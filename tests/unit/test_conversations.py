@@ -35,10 +35,19 @@ def test_a_client_chosen_id_is_never_adopted(db: Session, foreign: str) -> None:
     assert resolve_conversation(db, foreign).id != foreign
 
 
-def test_an_anonymous_conversation_is_bound_at_log_in(db: Session) -> None:
+def test_an_anonymous_conversation_is_bound_at_log_in_in_the_browser_holding_it(
+    db: Session,
+) -> None:
     issued = resolve_conversation(db, None).id
-    bound = resolve_conversation(db, issued, registrar_id=7)
+    bound = resolve_conversation(db, issued, registrar_id=7, held_by_browser=True)
     assert (bound.id, bound.registrar_id) == (issued, 7)
+
+
+def test_someone_elses_anonymous_conversation_is_not_bound(db: Session) -> None:
+    issued = resolve_conversation(db, None).id
+    other = resolve_conversation(db, issued, registrar_id=7, held_by_browser=False)
+    assert other.id != issued and other.registrar_id == 7
+    assert resolve_conversation(db, issued).registrar_id is None  # the old one stays anonymous
 
 
 def test_a_bound_conversation_continues_only_with_its_registrar(db: Session) -> None:

@@ -3,6 +3,7 @@
 // The element is created on the page if the page has none. The conversation survives page
 // reloads (sessionStorage); staff replies to a handed-off conversation are polled every 2 s.
 
+import { maskHetus } from "./hetu.js";
 import { LANGUAGES, STRINGS } from "./strings.js";
 import { renderText } from "./text.js";
 
@@ -10,8 +11,6 @@ const STORE_KEY = "celia-chat";
 const TEXT_SCALES = [0.875, 1, 1.125, 1.25, 1.5, 1.75];
 const POLL_MS = 2000;
 const REQUEST_TIMEOUT_MS = 20000;
-// Any hetu-shaped string (as privacy/redaction.py): masked in the kept copy once it is sent.
-const HETU = /(?<![0-9A-Za-z])\d{6}\s?[-+A-FYXWVUa-fyxwvu]?\s?\d{3}[0-9A-Ya-y](?![0-9A-Za-z])/g;
 
 const ICON_CHAT =
   '<svg aria-hidden="true" focusable="false" viewBox="0 0 24 24" width="24" height="24">' +
@@ -278,8 +277,8 @@ class CeliaChat extends HTMLElement {
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
       if (!response.ok) throw new Error(response.status >= 500 ? "unreachable" : "failed");
-      message.text = message.text.replace(HETU, "[hetu]");
-      message.payload = message.payload.replace(HETU, "[hetu]");
+      message.text = maskHetus(message.text);
+      message.payload = maskHetus(message.payload);
       this.receive(await response.json());
       return true;
     } catch (error) {

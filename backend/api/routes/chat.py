@@ -1,7 +1,7 @@
 import logging
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request, status
+from fastapi import APIRouter, HTTPException, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field, StringConstraints
 from sqlalchemy.orm import Session, sessionmaker
@@ -10,7 +10,7 @@ from backend.api.deps import client_address, enforce_limit
 from backend.conversations import resolve_conversation
 from backend.handoff import handle_message_during_handoff, no_answer_text, open_escalation
 from backend.rasa_client import RasaClient, RasaUnavailable
-from backend.sessions import current_registrar_id
+from backend.sessions import current_registrar_id, held_conversation, set_conversation_cookie
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,12 @@ def _prepare_turn(
     """
     sessions: sessionmaker[Session] = request.app.state.db.sessions
     with sessions() as db:
-        conversation = resolve_conversation(db, requested_id, current_registrar_id(request, db))
+        conversation = resolve_conversation(
+            db,
+            requested_id,
+            current_registrar_id(request, db),
+            held_by_browser=requested_id is not None and held_conversation(request) == requested_id,
+        )
         escalation = open_escalation(db, conversation.id)
         if escalation is None:
             return conversation.id, None
@@ -87,7 +92,7 @@ def _prepare_turn(
 
 
 @router.post("/chat", response_model=ChatResponse, response_model_exclude_none=True)
-async def chat(body: ChatRequest, request: Request) -> ChatResponse:
+async def chat(body: ChatRequest, request: Request, response: Response) -> ChatResponse:
     """Forward a message to Rasa (or, while handed off, to Celia's staff)."""
     _enforce_limits(request, body.conversation_id)
     # Database work runs in the thread pool: a SQLite write lock must never stall the event
@@ -95,6 +100,7 @@ async def chat(body: ChatRequest, request: Request) -> ChatResponse:
     conversation_id, handoff_answer = await run_in_threadpool(
         _prepare_turn, request, body.conversation_id, body.message
     )
+    set_conversation_cookie(response, request, request.app.state.settings, conversation_id)
     if handoff_answer is not None:
         return ChatResponse(
             conversation_id=conversation_id, messages=[BotMessage(text=handoff_answer)]

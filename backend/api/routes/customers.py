@@ -7,7 +7,7 @@ from pydantic import BaseModel
 
 from backend.api.auth import CurrentRegistrar, SecurityDep
 from backend.api.deps import SessionDep
-from backend.api.fields import Email, HetuText, MaybeHetuText, PersonName
+from backend.api.fields import Email, HetuText, Id, MaybeHetuText, PersonName
 from backend.api.schemas import CustomerOut, customer_out
 from backend.idempotency import IdempotencyKeyHeader, run_once
 from backend.models import CustomerStatus, Delivery
@@ -30,7 +30,7 @@ class CustomerIn(BaseModel):
     first_name: PersonName
     last_name: PersonName
     email: Email | None = None
-    unit_id: int | None = None
+    unit_id: Id | None = None
     delivery: Delivery = Delivery.online
     temporary: bool = False
     guardian_consent: bool = False
@@ -38,7 +38,7 @@ class CustomerIn(BaseModel):
 
 class TransferIn(BaseModel):
     hetu: HetuText
-    unit_id: int | None = None
+    unit_id: Id | None = None
 
 
 class CustomerPatch(BaseModel):
@@ -108,7 +108,7 @@ def list_customers(
     context: CurrentRegistrar,
     db: SessionDep,
     security: SecurityDep,
-    unit_id: int | None = None,
+    unit_id: Id | None = None,
     name: Annotated[str | None, Query(max_length=100)] = None,
 ):
     found = customers.list_own(db, context.registrar, unit_id, name)
@@ -116,15 +116,13 @@ def list_customers(
 
 
 @router.get("/{customer_id}", response_model=CustomerOut)
-def get_customer(
-    customer_id: int, context: CurrentRegistrar, db: SessionDep, security: SecurityDep
-):
+def get_customer(customer_id: Id, context: CurrentRegistrar, db: SessionDep, security: SecurityDep):
     return customer_out(security, customers.in_own_units(db, context.registrar, customer_id))
 
 
 @router.patch("/{customer_id}", response_model=CustomerOut)
 def update_customer(
-    customer_id: int,
+    customer_id: Id,
     body: CustomerPatch,
     context: CurrentRegistrar,
     db: SessionDep,
@@ -138,9 +136,7 @@ def update_customer(
 
 
 @router.post("/{customer_id}/end", response_model=CustomerOut)
-def end_customer(
-    customer_id: int, context: CurrentRegistrar, db: SessionDep, security: SecurityDep
-):
+def end_customer(customer_id: Id, context: CurrentRegistrar, db: SessionDep, security: SecurityDep):
     """End the customership (e.g. a temporary customer says the need has passed)."""
     customer = customers.in_own_units(db, context.registrar, customer_id)
     customers.set_status(db, context.registrar, customer, CustomerStatus.ended)
@@ -150,7 +146,7 @@ def end_customer(
 
 @router.delete("/{customer_id}", response_model=CustomerOut)
 def mark_for_deletion(
-    customer_id: int, context: CurrentRegistrar, db: SessionDep, security: SecurityDep
+    customer_id: Id, context: CurrentRegistrar, db: SessionDep, security: SecurityDep
 ):
     """Mark the customer for deletion; only Celia can reactivate them afterwards."""
     customer = customers.in_own_units(db, context.registrar, customer_id)

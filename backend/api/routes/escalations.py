@@ -1,17 +1,20 @@
-"""The chat widget polls staff replies by conversation id (128-bit, issued by the backend:
-knowing it is what makes one a party to the conversation)."""
+"""The chat widget polls staff replies by conversation id (128-bit, issued by the backend).
+Knowing the id is enough for an anonymous conversation; a conversation bound to a registrar
+shows its replies only to that registrar's session."""
 
 from datetime import datetime
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from backend.api.deps import SessionDep
 from backend.api.schemas import ReplyOut, reply_out
 from backend.conversations import CONVERSATION_ID_PATTERN
-from backend.models import EscalationStatus
+from backend.models import Conversation, EscalationStatus
 from backend.services import escalations
+from backend.services.errors import Forbidden
+from backend.sessions import current_registrar_id
 
 router = APIRouter(prefix="/api/v1/conversations", tags=["chat"])
 
@@ -34,6 +37,15 @@ def replies_payload(db: Session, conversation_id: str, since: datetime | None) -
 
 
 @router.get("/{conversation_id}/replies", response_model=RepliesOut)
-def replies(db: SessionDep, conversation_id: str = ConversationPath, since: datetime | None = None):
+def replies(
+    request: Request,
+    db: SessionDep,
+    conversation_id: str = ConversationPath,
+    since: datetime | None = None,
+):
     """Staff replies after `since` (ISO 8601), oldest first."""
+    conversation = db.get(Conversation, conversation_id)
+    bound_to = conversation.registrar_id if conversation else None
+    if bound_to is not None and current_registrar_id(request, db) != bound_to:
+        raise Forbidden("Log in as the registrar of this conversation to see its replies.")
     return replies_payload(db, conversation_id, since)

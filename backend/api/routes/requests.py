@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from backend.api.auth import CurrentRegistrar, SecurityDep
 from backend.api.deps import SessionDep
-from backend.api.fields import HetuText
+from backend.api.fields import HetuText, Id
 from backend.api.schemas import RequestOut, request_out
 from backend.idempotency import IdempotencyKeyHeader, run_once
 from backend.models import Registrar, StaffRequest
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/api/v1/requests", tags=["requests"])
 
 class ReactivationIn(BaseModel):
     hetu: HetuText
-    unit_id: int | None = None
+    unit_id: Id | None = None
 
 
 class DeliveryChangeIn(BaseModel):
@@ -26,8 +26,8 @@ class DeliveryChangeIn(BaseModel):
 
 
 class RegistrarRemovalIn(BaseModel):
-    registrar_id: int
-    unit_id: int
+    registrar_id: Id
+    unit_id: Id
 
 
 @router.get("", response_model=list[RequestOut])

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from backend.api.auth import SecurityDep
 from backend.api.deps import ServiceAuth, SessionDep, SettingsDep
-from backend.api.fields import ConversationId, Email, HetuText
+from backend.api.fields import ConversationId, Email, HetuText, Id
 from backend.api.routes.accounts import answer_reset_request
 from backend.api.routes.escalations import ConversationPath, RepliesOut, replies_payload
 from backend.api.schemas import EscalationOut, escalation_out
@@ -27,7 +27,7 @@ from backend.security import Security
 from backend.services import escalations, requests
 from backend.services.accounts import find_registrar
 from backend.services.customers import masked_hetu
-from backend.services.errors import Forbidden, NotFound
+from backend.services.errors import Forbidden, NotFound, RefusalCode
 
 router = APIRouter(prefix="/api/v1/service", tags=["service"], dependencies=[ServiceAuth])
 
@@ -62,7 +62,7 @@ class UnlockIn(BaseModel):
 class ReactivationIn(BaseModel):
     conversation_id: ConversationId
     hetu: HetuText
-    unit_id: int | None = None
+    unit_id: Id | None = None
 
 
 class DeliveryChangeIn(BaseModel):
@@ -108,7 +108,10 @@ def _bound_registrar(db: Session, conversation_id: str) -> Registrar:
         else None
     )
     if registrar is None or registrar.status != RegistrarStatus.active or registrar.locked:
-        raise Forbidden("This needs a logged-in registrar: log in and open the chat again.")
+        raise Forbidden(
+            "This needs a logged-in registrar: log in and open the chat again.",
+            RefusalCode.login_required,
+        )
     return registrar
 
 

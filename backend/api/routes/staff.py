@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from backend import audit
 from backend.api.auth import CurrentStaff, SecurityDep
 from backend.api.deps import LoginLimit, SessionDep, SettingsDep
-from backend.api.fields import Email, Note, Password
+from backend.api.fields import MAX_ID, Email, Id, Note, Password
 from backend.api.schemas import (
     EscalationOut,
     MessageOut,
@@ -63,7 +63,7 @@ class DecisionIn(BaseModel):
 
 
 class AssignIn(BaseModel):
-    assignee_id: int | None
+    assignee_id: Id | None
 
 
 class TextIn(BaseModel):
@@ -176,9 +176,9 @@ def list_requests(
     security: SecurityDep,
     status_filter: Annotated[RequestStatus | None, Query(alias="status")] = None,
     kind: RequestKind | None = None,
-    assignee_id: int | None = None,
+    assignee_id: Id | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ):
     """Requests, newest first, with counts per status (the counts ignore the status filter)."""
     base = select(StaffRequest)
@@ -203,14 +203,14 @@ def _request(db: Session, request_id: int) -> StaffRequest:
 
 
 @router.get("/requests/{request_id}", response_model=RequestDetail)
-def request_detail(request_id: int, context: CurrentStaff, db: SessionDep, security: SecurityDep):
+def request_detail(request_id: Id, context: CurrentStaff, db: SessionDep, security: SecurityDep):
     row = _request(db, request_id)
     return RequestDetail(request=request_out(security, row), audit=_trail(db, "request", row.id))
 
 
 @router.post("/requests/{request_id}/approve", response_model=RequestOut)
 def approve(
-    request_id: int, body: DecisionIn, context: CurrentStaff, db: SessionDep, security: SecurityDep
+    request_id: Id, body: DecisionIn, context: CurrentStaff, db: SessionDep, security: SecurityDep
 ):
     """Approve: the change is made and the requester is e-mailed, in one transaction."""
     row = _request(db, request_id)
@@ -221,7 +221,7 @@ def approve(
 
 @router.post("/requests/{request_id}/deny", response_model=RequestOut)
 def deny(
-    request_id: int, body: DecisionIn, context: CurrentStaff, db: SessionDep, security: SecurityDep
+    request_id: Id, body: DecisionIn, context: CurrentStaff, db: SessionDep, security: SecurityDep
 ):
     row = _request(db, request_id)
     requests.decide(db, context.staff, row, approve=False, note=body.note)
@@ -231,7 +231,7 @@ def deny(
 
 @router.post("/requests/{request_id}/assign", response_model=RequestOut)
 def assign_request(
-    request_id: int, body: AssignIn, context: CurrentStaff, db: SessionDep, security: SecurityDep
+    request_id: Id, body: AssignIn, context: CurrentStaff, db: SessionDep, security: SecurityDep
 ):
     row = _request(db, request_id)
     requests.assign(db, context.staff, row, _assignee(db, body.assignee_id))
@@ -240,7 +240,7 @@ def assign_request(
 
 
 @router.post("/registrars/{registrar_id}/unlock", status_code=status.HTTP_204_NO_CONTENT)
-def unlock_registrar(registrar_id: int, context: CurrentStaff, db: SessionDep) -> None:
+def unlock_registrar(registrar_id: Id, context: CurrentStaff, db: SessionDep) -> None:
     """Unlock a registrar account directly (without an unlock request)."""
     registrar = db.get(Registrar, registrar_id)
     if registrar is None:
@@ -263,9 +263,9 @@ def list_escalations(
     db: SessionDep,
     status_filter: Annotated[EscalationStatus | None, Query(alias="status")] = None,
     reason: EscalationReason | None = None,
-    assignee_id: int | None = None,
+    assignee_id: Id | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ):
     """Escalations, newest first, with counts per status (the counts ignore the status filter)."""
     base = select(Escalation)
@@ -297,12 +297,12 @@ def _escalation_detail(db: Session, row: Escalation) -> EscalationDetail:
 
 
 @router.get("/escalations/{escalation_id}", response_model=EscalationDetail)
-def escalation_detail(escalation_id: int, context: CurrentStaff, db: SessionDep):
+def escalation_detail(escalation_id: Id, context: CurrentStaff, db: SessionDep):
     return _escalation_detail(db, _escalation(db, escalation_id))
 
 
 @router.post("/escalations/{escalation_id}/assign", response_model=EscalationDetail)
-def assign_escalation(escalation_id: int, body: AssignIn, context: CurrentStaff, db: SessionDep):
+def assign_escalation(escalation_id: Id, body: AssignIn, context: CurrentStaff, db: SessionDep):
     row = _escalation(db, escalation_id)
     escalations.assign(db, context.staff, row, _assignee(db, body.assignee_id))
     db.commit()
@@ -314,7 +314,7 @@ def assign_escalation(escalation_id: int, body: AssignIn, context: CurrentStaff,
     status_code=status.HTTP_201_CREATED,
     response_model=EscalationDetail,
 )
-def add_note(escalation_id: int, body: TextIn, context: CurrentStaff, db: SessionDep):
+def add_note(escalation_id: Id, body: TextIn, context: CurrentStaff, db: SessionDep):
     """An internal note, never shown to the registrar."""
     row = _escalation(db, escalation_id)
     escalations.add_message(db, context.staff, row, MessageKind.note, body.text)
@@ -327,7 +327,7 @@ def add_note(escalation_id: int, body: TextIn, context: CurrentStaff, db: Sessio
     status_code=status.HTTP_201_CREATED,
     response_model=EscalationDetail,
 )
-def add_reply(escalation_id: int, body: TextIn, context: CurrentStaff, db: SessionDep):
+def add_reply(escalation_id: Id, body: TextIn, context: CurrentStaff, db: SessionDep):
     """A reply the chat widget shows to the registrar (it polls for replies)."""
     row = _escalation(db, escalation_id)
     escalations.add_message(db, context.staff, row, MessageKind.reply, body.text)
@@ -336,9 +336,7 @@ def add_reply(escalation_id: int, body: TextIn, context: CurrentStaff, db: Sessi
 
 
 @router.post("/escalations/{escalation_id}/status", response_model=EscalationDetail)
-def set_escalation_status(
-    escalation_id: int, body: StatusIn, context: CurrentStaff, db: SessionDep
-):
+def set_escalation_status(escalation_id: Id, body: StatusIn, context: CurrentStaff, db: SessionDep):
     """Move an escalation to in progress, resolve it, or reopen it."""
     row = _escalation(db, escalation_id)
     escalations.set_status(db, context.staff, row, body.status, body.note)
@@ -352,9 +350,9 @@ def audit_log(
     db: SessionDep,
     actor_kind: Annotated[str | None, Query(max_length=16)] = None,
     target_kind: Annotated[str | None, Query(max_length=32)] = None,
-    target_id: int | None = None,
+    target_id: Id | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ):
     """Audit events, newest first."""
     query = select(AuditEvent)

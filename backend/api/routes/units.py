@@ -5,7 +5,7 @@ from pydantic import BaseModel
 
 from backend.api.auth import CurrentRegistrar
 from backend.api.deps import SessionDep
-from backend.api.fields import Email
+from backend.api.fields import Email, Id
 from backend.services import units
 
 router = APIRouter(prefix="/api/v1/units", tags=["units"])
@@ -25,7 +25,7 @@ class AddRegistrarIn(BaseModel):
 
 
 @router.get("/{unit_id}/registrars", response_model=list[UnitRegistrarOut])
-def list_registrars(unit_id: int, context: CurrentRegistrar, db: SessionDep):
+def list_registrars(unit_id: Id, context: CurrentRegistrar, db: SessionDep):
     unit = units.managed_unit(context.registrar, unit_id)
     return [
         UnitRegistrarOut(
@@ -41,12 +41,12 @@ def list_registrars(unit_id: int, context: CurrentRegistrar, db: SessionDep):
 
 
 @router.post("/{unit_id}/registrars", status_code=status.HTTP_204_NO_CONTENT)
-def add_registrar(unit_id: int, body: AddRegistrarIn, context: CurrentRegistrar, db: SessionDep):
+def add_registrar(unit_id: Id, body: AddRegistrarIn, context: CurrentRegistrar, db: SessionDep):
     units.add_registrar(db, context.registrar, unit_id, body.email)
     db.commit()
 
 
 @router.delete("/{unit_id}/registrars/{registrar_id}", status_code=status.HTTP_204_NO_CONTENT)
-def remove_registrar(unit_id: int, registrar_id: int, context: CurrentRegistrar, db: SessionDep):
+def remove_registrar(unit_id: Id, registrar_id: Id, context: CurrentRegistrar, db: SessionDep):
     units.remove_registrar(db, context.registrar, unit_id, registrar_id)
     db.commit()

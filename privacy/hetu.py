@@ -1,10 +1,13 @@
-"""Finnish personal identity codes: validation, masking and age.
+"""Finnish personal identity codes: the one rule for the backend and the actions.
 
 Validation is python-stdnum's `stdnum.fi.hetu` with the temporary range 900–999 allowed and the
 2023 century signs (-YXWVU, ABCDEF). A birth date in the future is refused as well.
-Error messages never contain the code itself.
+Error messages never contain the code itself. Runs in both environments (Python 3.10 and 3.11;
+python-stdnum is pinned in both lock files). Finding hetus in free text is
+`privacy.redaction.HETU_PATTERN` (the widget's copy, web/widget/hetu.js, is tested against it).
 """
 
+import re
 from datetime import date
 
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
@@ -33,6 +36,14 @@ def canonical(text: str) -> str:
     if birth_date(number) > date.today():
         raise InvalidHetu("The hetu has a birth date in the future.")
     return number
+
+
+def valid(text: str) -> str | None:
+    """The canonical hetu typed (spaces and case forgiven), or None when it is not valid."""
+    try:
+        return canonical(re.sub(r"\s+", "", text).upper())
+    except InvalidHetu:
+        return None
 
 
 def birth_date(number: str) -> date:

@@ -1,0 +1,91 @@
+"""One hetu rule: the chat's form accepts exactly what the backend accepts, and the widget masks
+exactly what the Python redaction masks."""
+
+import json
+import subprocess
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from launcher.paths import PROJECT_ROOT, RASA_PYTHON
+from privacy.hetu import InvalidHetu, canonical
+from privacy.redaction import HETU_MASK, HETU_PATTERN
+
+CHECK_CHARS = "0123456789ABCDEFHJKLMNPRSTUVWXY"
+
+
+def make(born: date, individual: int, sign: str) -> str:
+    digits = f"{born:%d%m%y}{individual:03d}"
+    return f"{born:%d%m%y}{sign}{individual:03d}{CHECK_CHARS[int(digits) % 31]}"
+
+
+TOMORROW = date.today() + timedelta(days=1)
+# Every century sign of the 2023 reform, ordinary and temporary (900-999) individual numbers.
+SIGNED = [
+    make(date(1899, 12, 31), 123, "+"),
+    *(make(date(1952, 10, 13), 308, sign) for sign in "-YXWVU"),
+    *(make(date(2004, 3, 2), 9 + 900, sign) for sign in "ABCDEF"),
+    make(date(1988, 3, 14), 950, "-"),
+]
+FORM_CASES = [
+    *SIGNED,
+    make(date(1952, 10, 13), 308, "-").lower(),
+    make(date(1952, 10, 13), 308, "-").replace("-", " - "),
+    make(TOMORROW, 123, "A"),  # a birth date in the future
+    make(date(1952, 10, 13), 308, "-")[:-1] + "U",  # a wrong check character
+    "310299-123X",  # an impossible date
+    "hello",
+]
+
+
+def backend_rule(text: str) -> str | None:
+    try:
+        return canonical("".join(text.split()).upper())
+    except InvalidHetu:
+        return None
+
+
+def test_the_form_accepts_exactly_what_the_backend_accepts() -> None:
+    script = (
+        "import json, sys\nfrom actions.forms import valid_hetu\n"
+        "print(json.dumps([valid_hetu(t) for t in json.loads(sys.argv[1])]))"
+    )
+    run = subprocess.run(
+        [str(RASA_PYTHON), "-c", script, json.dumps(FORM_CASES)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    form = json.loads(run.stdout.strip().splitlines()[-1])
+    assert form == [backend_rule(text) for text in FORM_CASES]
+    assert form[FORM_CASES.index(make(TOMORROW, 123, "A"))] is None
+
+
+MASK_CASES = [
+    *(f"asiakkaan hetu on {hetu}, kiitos" for hetu in SIGNED),
+    *(f"{hetu.lower()} ja {hetu.replace(hetu[6], ' ' + hetu[6] + ' ')}" for hetu in SIGNED[:4]),
+    "puhelin 09 123 4567, vuosi 2021, tilaus 12345678901234",
+    "hetu 131052308T ilman merkkiä",
+]
+
+
+@pytest.mark.parametrize("widget", [PROJECT_ROOT / "web" / "widget" / "hetu.js"])
+def test_the_widget_masks_what_the_python_redaction_masks(widget: Path) -> None:
+    script = (
+        f"import {{ maskHetus }} from {json.dumps(widget.as_uri())};\n"
+        "const cases = JSON.parse(process.argv[1]);\n"
+        "console.log(JSON.stringify(cases.map(maskHetus)));"
+    )
+    run = subprocess.run(
+        ["node", "--input-type=module", "-e", script, json.dumps(MASK_CASES)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    masked_by_widget = json.loads(run.stdout)
+    assert masked_by_widget == [HETU_PATTERN.sub(HETU_MASK, text) for text in MASK_CASES]
+    assert all(hetu not in " ".join(masked_by_widget) for hetu in SIGNED)
