@@ -36,7 +36,7 @@ $(RASA_VENV)/.installed: requirements/rasa.in requirements/rasa.lock
 	@echo "Installing the Rasa environment $(RASA_VENV) (first run only, about 4 min; log: $(INSTALL_LOGS)/rasa.log) ..."
 	@{ test -x $(RASA_VENV)/bin/python || $$(scripts/find-python.sh 3.10) -m venv $(RASA_VENV); } >$(INSTALL_LOGS)/rasa.log 2>&1 \
 	  && $(RASA_VENV)/bin/python -m pip install --upgrade pip==24.0 >>$(INSTALL_LOGS)/rasa.log 2>&1 \
-	  && $(RASA_VENV)/bin/python -m pip install -c requirements/rasa.lock -r requirements/rasa.in >>$(INSTALL_LOGS)/rasa.log 2>&1 \
+	  && $(RASA_VENV)/bin/python -m pip install -r requirements/rasa.lock >>$(INSTALL_LOGS)/rasa.log 2>&1 \
 	  || { echo "Installing $(RASA_VENV) failed; read $(INSTALL_LOGS)/rasa.log" >&2; exit 1; }
 	@touch $@
 	@echo "Rasa environment ready."
