@@ -27,7 +27,8 @@ from launcher.services import (
 from launcher.supervisor import CrashLoop, Supervisor
 
 PRODUCTION = os.environ.get("PRODUCTION") == "1"
-PRODUCTION_DIR = VAR_DIR / "production"
+PRODUCTION_DIR = Path(os.environ.get("PRODUCTION_DIR") or VAR_DIR / "production")
+MAIL_DIR = Path(os.environ.get("MAIL_DIR") or VAR_DIR / "mail")
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR") or VAR_DIR / "backups")
 
 
@@ -84,13 +85,16 @@ def start_scale_out(ports: Ports, root: Path) -> tuple[ServiceGroup, ScaleOut]:
 def assistant_group(ports: Ports, secrets: dict[str, str], wiring: ScaleOut | None) -> ServiceGroup:
     """The assistant's services; in the production shape its workers and the proxy."""
     if not PRODUCTION or wiring is None:
-        return ServiceGroup(assistant_services(ports, secrets, scale_out=wiring), LOG_DIR)
+        return ServiceGroup(
+            assistant_services(ports, secrets, mail_dir=MAIL_DIR, scale_out=wiring), LOG_DIR
+        )
     proxy_ports = production.ProxyPorts.from_env()
     worker_ports = production.worker_ports(ports)
     services = assistant_services(
         ports,
         secrets,
         scale_out=wiring,
+        mail_dir=MAIL_DIR,
         workers=production.workers(PRODUCTION_DIR, worker_ports, proxy_ports, wiring),
     )
     services.append(production.proxy(PRODUCTION_DIR, LOG_DIR, proxy_ports, worker_ports))

@@ -12,7 +12,7 @@ file, temporary files and logs stay in var/, nothing of /etc/nginx is used.
   and X-Request-ID (nginx's own per-request id) are set too. The access log is one JSON object
   a line with that request id and the worker that answered, and no query strings.
 - An internal plain-HTTP listener on loopback (PROXY_INTERNAL_PORT) gives the action server the
-  same workers without TLS.
+  same workers without TLS; there the caller's X-Request-ID (the chat turn's) is kept.
 """
 
 import shutil
@@ -26,7 +26,8 @@ MAX_BODY = "64k"
 TEMP_KINDS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
 
 _LOG_FORMAT = (
-    '{"time":"$time_iso8601","request_id":"$request_id","client":"$remote_addr",'
+    '{"time":"$time_iso8601","request_id":"$celia_request_id","listener":"$server_port",'
+    '"client":"$remote_addr",'
     '"method":"$request_method","path":"$uri","status":$status,'
     '"upstream":"$upstream_addr","upstream_status":"$upstream_status",'
     '"request_seconds":$request_time,"upstream_seconds":"$upstream_response_time",'
@@ -41,7 +42,7 @@ _PROXY_TO_WORKERS = """
             proxy_set_header Host $http_host;
             proxy_set_header X-Forwarded-For $remote_addr;
             proxy_set_header X-Forwarded-Proto {scheme};
-            proxy_set_header X-Request-ID $request_id;
+            proxy_set_header X-Request-ID $celia_request_id;
             proxy_connect_timeout 2s;
             proxy_read_timeout 60s;
         }}"""
@@ -75,6 +76,12 @@ events {{
 
 http {{
 {temp}
+    # The action server passes on the id of the chat turn it is working for; a client's own
+    # X-Request-ID is never believed (the HTTPS listener always sets nginx's).
+    map $http_x_request_id $passed_request_id {{
+        "" $request_id;
+        default $http_x_request_id;
+    }}
     log_format celia_json escape=json '{_LOG_FORMAT}';
     access_log {log_dir / "proxy-access.log"} celia_json;
     server_tokens off;
@@ -101,11 +108,13 @@ http {{
         ssl_session_cache shared:celia_tls:1m;
         add_header Strict-Transport-Security "max-age=31536000" always;
         add_header X-Request-ID $request_id always;
+        set $celia_request_id $request_id;
 {_PROXY_TO_WORKERS.format(scheme="https")}
     }}
 
     server {{
         listen 127.0.0.1:{internal_port};
+        set $celia_request_id $passed_request_id;
 {_PROXY_TO_WORKERS.format(scheme="http")}
     }}
 }}
