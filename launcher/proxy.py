@@ -95,6 +95,7 @@ http {{
 
     server {{
         listen {listen}:{http_port};
+        set $celia_request_id $request_id;
         location / {{
             return 301 https://{https_authority}$request_uri;
         }}

@@ -149,10 +149,10 @@ def assistant_services(
             common,
         ),
         *(
-            [_backend_service("backend", ports.backend, backend_env)]
+            [backend_service("backend", ports.backend, backend_env)]
             if workers is None
             else [
-                _backend_service(f"backend-{number}", port, {**backend_env, **workers.env})
+                backend_service(f"backend-{number}", port, {**backend_env, **workers.env})
                 for number, port in enumerate(workers.ports, start=1)
             ]
         ),
@@ -177,7 +177,8 @@ def assistant_services(
     ]
 
 
-def _backend_service(name: str, port: int, env: dict[str, str]) -> Service:
+def backend_service(name: str, port: int, env: dict[str, str]) -> Service:
+    """One backend process (uvicorn) on 127.0.0.1:port."""
     argv = [
         str(APP_PYTHON),
         "-m",
