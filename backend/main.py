@@ -21,10 +21,10 @@ from backend.api.routes import (
     staff,
     units,
 )
-from backend.chat_limits import SlidingWindowLimiter
 from backend.db import Database
 from backend.email.sender import EmailSender
 from backend.errors import install_error_handlers
+from backend.limits import Limits
 from backend.logging_setup import configure_logging
 from backend.rasa_client import RasaClient
 from backend.reset_worker import ResetWorker
@@ -57,7 +57,7 @@ def create_app(
         app.state.email_sender = EmailSender(settings, app.state.db.sessions)
         if settings.email_sender_enabled:
             app.state.email_sender.start()
-        app.state.reset_worker = ResetWorker(settings, app.state.db.sessions)
+        app.state.reset_worker = ResetWorker(settings, app.state.limits, app.state.db.sessions)
         app.state.reset_worker.start()
         app.state.retention = retention_job(settings, app.state.db.sessions)
         app.state.retention.start()
@@ -71,11 +71,7 @@ def create_app(
 
     app = FastAPI(title="Celia registrar assistant backend", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
-    app.state.chat_limits = {
-        "client": SlidingWindowLimiter(settings.chat_per_client_per_minute, 60),
-        "conversation": SlidingWindowLimiter(settings.chat_per_conversation_per_minute, 60),
-    }
-    app.state.login_limiter = SlidingWindowLimiter(settings.login_per_client_per_minute, 60)
+    app.state.limits = Limits(settings)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

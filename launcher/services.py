@@ -153,6 +153,9 @@ def assistant_services(
                 "--port",
                 str(ports.backend),
                 "--no-access-log",
+                # The client address is the backend's to work out (TRUSTED_PROXIES): uvicorn
+                # would otherwise believe X-Forwarded-For from any local peer.
+                "--no-proxy-headers",
             ],
             "/healthz",
             backend_env,

@@ -9,7 +9,7 @@ from pydantic import BaseModel, StringConstraints
 from sqlalchemy.orm import Session
 
 from backend.api.auth import SecurityDep
-from backend.api.deps import ServiceAuth, SessionDep, SettingsDep
+from backend.api.deps import ServiceAuth, SessionDep
 from backend.api.fields import ConversationId, Email, HetuText
 from backend.api.routes.accounts import answer_reset_request
 from backend.api.routes.escalations import ConversationPath, RepliesOut, replies_payload
@@ -123,12 +123,10 @@ def _filed(security: Security, request: StaffRequest) -> dict:
 
 
 @router.post("/password-reset", status_code=status.HTTP_202_ACCEPTED)
-async def password_reset(
-    body: ServiceResetIn, request: Request, db: SessionDep, settings: SettingsDep
-) -> JSONResponse:
+async def password_reset(body: ServiceResetIn, request: Request) -> JSONResponse:
     """Same answer (status, body, work) whether or not the address has an account."""
     client = f"conversation:{body.conversation_id or 'none'}"
-    return await answer_reset_request(request, db, settings, body.email, client)
+    return await answer_reset_request(request, body.email, client)
 
 
 @router.post("/unlock-requests", status_code=status.HTTP_202_ACCEPTED)
