@@ -26,7 +26,9 @@ from backend.email.sender import EmailSender
 from backend.errors import install_error_handlers
 from backend.limits import Limits
 from backend.logging_setup import configure_logging
+from backend.metrics import DatabaseCollector
 from backend.rasa_client import RasaClient
+from backend.request_context import RequestContextMiddleware
 from backend.reset_worker import ResetWorker
 from backend.retention import retention_job
 from backend.settings import Settings, get_settings
@@ -42,12 +44,13 @@ def create_app(
 ) -> FastAPI:
     """The app; `load_faq` lets tests that do not need the FAQ index skip building it."""
     settings = settings or get_settings()
-    configure_logging(settings.log_dir / "backend.log")
+    configure_logging(settings.log_dir / "backend.log", settings.log_format)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         migrate.upgrade(settings.database_url)
         app.state.db = Database(settings.database_url, settings.database_busy_timeout_seconds)
+        app.state.metrics = DatabaseCollector(app.state.db.sessions)
         app.state.faq = load_faq()
         app.state.rasa = RasaClient(
             settings.rasa_urls,
@@ -81,6 +84,7 @@ def create_app(
             allow_credentials=True,
         )
     install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware, settings=settings)
     for module in (
         health,
         ask,

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request, status
 from sqlalchemy.orm import Session
+from starlette.types import Scope
 
 from backend.limits import Limit, Limits
 from backend.settings import Settings
@@ -53,6 +54,12 @@ def is_trusted_proxy(host: str, proxies: Sequence[IPv4Network | IPv6Network]) ->
     return any(address in network for network in proxies)
 
 
+def socket_peer(scope: Scope) -> str:
+    """The address at the other end of the connection (a proxy's, when there is one)."""
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
 def client_address(request: Request) -> str:
     """The client's address, the one key of every per-client limit.
 
@@ -60,7 +67,7 @@ def client_address(request: Request) -> str:
     address in X-Forwarded-For that is not a trusted proxy itself, as the proxies appended it.
     From any other peer the header is ignored, so a client cannot pick its own bucket.
     """
-    peer = request.client.host if request.client else "unknown"
+    peer = socket_peer(request.scope)
     proxies = request.app.state.settings.trusted_proxies
     if not is_trusted_proxy(peer, proxies):
         return peer

@@ -91,8 +91,12 @@ def test_limit_numbers_are_settings_and_no_module_keeps_its_own() -> None:
 # --- the client address ------------------------------------------------------------------------
 
 
+def _is_client(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value == "client"
+
+
 def client_attribute_uses(path: Path) -> list[str]:
-    """Where a module reads the socket peer (`<x>.client` or `scope["client"]`)."""
+    """Where a module reads the socket peer (`<x>.client`, `scope["client"]`, `.get("client")`)."""
     tree = ast.parse(path.read_text())
     functions = {
         id(child): node.name
@@ -102,24 +106,35 @@ def client_attribute_uses(path: Path) -> list[str]:
     }
     uses = []
     for node in ast.walk(tree):
-        reads_client = (isinstance(node, ast.Attribute) and node.attr == "client") or (
-            isinstance(node, ast.Subscript)
-            and isinstance(node.slice, ast.Constant)
-            and node.slice.value == "client"
+        reads_client = (
+            (isinstance(node, ast.Attribute) and node.attr == "client")
+            or (isinstance(node, ast.Subscript) and _is_client(node.slice))
+            or (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "get"
+                and bool(node.args)
+                and _is_client(node.args[0])
+            )
         )
         if reads_client:
             uses.append(f"{path.relative_to(PROJECT_ROOT)}:{functions.get(id(node), '<module>')}")
     return uses
 
 
+def names_used(path: Path) -> set[str]:
+    return {node.id for node in ast.walk(ast.parse(path.read_text())) if isinstance(node, ast.Name)}
+
+
 def test_only_client_address_reads_the_socket_peer() -> None:
-    """Every limit keyed on a client goes through backend/api/deps.py: client_address."""
-    uses = [
-        use
-        for path in (PROJECT_ROOT / "backend").rglob("*.py")
-        for use in client_attribute_uses(path)
-    ]
-    assert uses and set(uses) == {"backend/api/deps.py:client_address"}
+    """Every limit keyed on a client goes through backend/api/deps.py: client_address; the
+    socket peer is read in one place, and besides client_address only the request id's
+    trust check (backend/request_context.py) asks for it."""
+    sources = list((PROJECT_ROOT / "backend").rglob("*.py"))
+    uses = [use for path in sources for use in client_attribute_uses(path)]
+    assert uses and set(uses) == {"backend/api/deps.py:socket_peer"}
+    callers = {str(p.relative_to(PROJECT_ROOT)) for p in sources if "socket_peer" in names_used(p)}
+    assert callers == {"backend/api/deps.py", "backend/request_context.py"}
 
 
 def test_a_forged_forwarded_for_does_not_escape_the_bucket(client: TestClient) -> None:
@@ -137,15 +152,14 @@ def test_a_forged_forwarded_for_does_not_escape_the_bucket(client: TestClient) -
 
 
 @pytest.fixture
-def behind_proxy(client: TestClient) -> Iterator[TestClient]:
+def behind_proxy(client: TestClient) -> TestClient:
     """The app as a trusted proxy on 10.0.0.2 sees it (X-Forwarded-For appended by it)."""
     settings = client.app.state.settings  # type: ignore[attr-defined]
     settings.trusted_proxies = Settings.model_validate(
         {**settings.model_dump(), "trusted_proxies": "10.0.0.2, 10.1.0.0/16"}
     ).trusted_proxies
     settings.login_per_client_per_minute = 2
-    with TestClient(client.app, client=("10.0.0.2", 40000)) as proxied:
-        yield proxied
+    return TestClient(client.app, client=("10.0.0.2", 40000))  # no second lifespan
 
 
 def login_from(client: TestClient, forwarded_for: str) -> int:

@@ -10,6 +10,7 @@ from backend.api.deps import client_address, get_limits
 from backend.conversations import resolve_conversation
 from backend.handoff import handle_message_during_handoff, no_answer_text, open_escalation
 from backend.limits import Limit
+from backend.metrics import ACTION_ERRORS, CHAT_TURNS
 from backend.rasa_client import RasaClient, RasaUnavailable
 from backend.sessions import current_registrar_id
 
@@ -94,6 +95,7 @@ async def chat(body: ChatRequest, request: Request) -> ChatResponse:
         _prepare_turn, request, body.conversation_id, body.message
     )
     if handoff_answer is not None:
+        CHAT_TURNS.inc()
         return ChatResponse(
             conversation_id=conversation_id, messages=[BotMessage(text=handoff_answer)]
         )
@@ -111,5 +113,7 @@ async def chat(body: ChatRequest, request: Request) -> ChatResponse:
         # Every turn of this bot answers something; silence means a part behind Rasa failed
         # (e.g. the action server is down). Never leave the user without an answer.
         log.warning("Rasa answered nothing for a message; told the user to retry")
+        ACTION_ERRORS.inc()
         messages = [BotMessage(text=no_answer_text(body.message))]
+    CHAT_TURNS.inc()
     return ChatResponse(conversation_id=conversation_id, messages=messages)

@@ -15,6 +15,7 @@ from backend.api.routes.accounts import answer_reset_request
 from backend.api.routes.escalations import ConversationPath, RepliesOut, replies_payload
 from backend.api.schemas import EscalationOut, escalation_out
 from backend.idempotency import IdempotencyKeyHeader, run_once
+from backend.metrics import HANDOFFS
 from backend.models import (
     Conversation,
     EscalationReason,
@@ -222,6 +223,8 @@ def create_escalation(
 
     def make() -> tuple[int, dict]:
         escalation, new = escalations.create(db, body.conversation_id, body.reason, body.transcript)
+        if new:  # counted here, not for a replayed Idempotency-Key
+            HANDOFFS.labels(body.reason.value).inc()
         return (201 if new else 200), escalation_out(escalation).model_dump(mode="json")
 
     return run_once(
