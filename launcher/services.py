@@ -190,7 +190,8 @@ def backend_service(name: str, port: int, env: dict[str, str]) -> Service:
         "--port",
         str(port),
         "--no-access-log",
-        # The client address is the backend's to judge (trusted proxies only), not uvicorn's.
+        # The client address is the backend's to work out (TRUSTED_PROXIES): uvicorn
+        # would otherwise believe X-Forwarded-For from any local peer.
         "--no-proxy-headers",
     ]
     return Service(name, port, "BACKEND_PORT", argv, "/healthz", env)

@@ -29,5 +29,7 @@ class Unauthorized(HTTPException):
 
 
 class TooManyRequests(HTTPException):
-    def __init__(self, detail: str) -> None:
-        super().__init__(status.HTTP_429_TOO_MANY_REQUESTS, detail)
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(
+            status.HTTP_429_TOO_MANY_REQUESTS, detail, headers={"Retry-After": str(retry_after)}
+        )
