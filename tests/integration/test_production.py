@@ -369,7 +369,7 @@ def test_metrics_count_the_traffic_and_need_a_token_from_elsewhere(
         return _total(after, name, **labels) - _total(before, name, **labels)
 
     assert grew("celia_chat_turns_total") == 3
-    assert grew("celia_faq_answers_total", lang="fi", outcome="answered") == 2
+    assert grew("celia_faq_questions_total", lang="fi", outcome="answered") == 2
     assert grew("celia_handoffs_total") == 1
 
 
