@@ -43,6 +43,7 @@ _PROXY_TO_WORKERS = """
             proxy_set_header X-Forwarded-For $remote_addr;
             proxy_set_header X-Forwarded-Proto {scheme};
             proxy_set_header X-Request-ID $celia_request_id;
+            proxy_hide_header X-Request-ID;  # the worker echoes it; the server block adds it
             proxy_connect_timeout 2s;
             proxy_read_timeout 60s;
         }}"""

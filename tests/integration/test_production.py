@@ -35,7 +35,7 @@ from backend.demo_data import CUSTOMERS
 from launcher.local_servers import postgres_bin_dir, postgres_service
 from launcher.paths import PROJECT_ROOT
 from launcher.services import ServiceGroup, backend_service, free_port, port_is_free
-from tests.helpers import random_secrets
+from tests.helpers import listening_pids, random_secrets
 
 pytestmark = pytest.mark.integration
 
@@ -69,13 +69,6 @@ def _non_loopback_address() -> str | None:
             return None
         address = probe.getsockname()[0]
     return None if address.startswith("127.") else address
-
-
-def _listening_pids(port: int) -> set[int]:
-    listing = subprocess.run(
-        ["ss", "-ltnpH", f"sport = :{port}"], capture_output=True, text=True, check=True
-    ).stdout
-    return {int(pid) for pid in re.findall(r"pid=(\d+)", listing)}
 
 
 @dataclass
@@ -424,7 +417,7 @@ def test_each_process_killed_once_is_restarted_while_the_chat_goes_on(
                     pids = (
                         {int((production.root / "proxy" / "nginx.pid").read_text())}
                         if port is None
-                        else _listening_pids(port)
+                        else listening_pids(port)
                     )
                     assert len(pids) == 1, (name, pids)
                     os.kill(pids.pop(), signal.SIGKILL)
