@@ -220,9 +220,13 @@ def test_http_redirects_to_https_which_sends_hsts(production: Production) -> Non
     assert plain.headers["Location"] == f"https://127.0.0.1:{production.https}/staff?x=1"
     with production.client("127.0.0.2") as client:
         page = client.get("/")
+        too_big = client.post(
+            "/api/v1/chat", content=b"x" * 70_000, headers={"Content-Type": "application/json"}
+        )
     assert page.status_code == 200
     assert page.headers["Strict-Transport-Security"] == "max-age=31536000"
     assert re.fullmatch(r"[0-9a-f]{32}", page.headers["X-Request-ID"])
+    assert too_big.status_code == 413  # client_max_body_size 64k, before any worker sees it
     with pytest.raises(httpx.ConnectError):  # only the launcher's CA vouches for it
         httpx.get(production.url, timeout=5)
 
@@ -250,6 +254,10 @@ def test_a_form_conversation_runs_with_turns_on_both_workers(production: Product
         f"127.0.0.1:{port}" for port in production.workers
     }
     assert {entry["client"] for entry in entries} == {"127.0.0.2"}
+    # One turn can be followed from the proxy's log into the worker's (LOG_FORMAT=json).
+    backend_log = (production.root / "log" / "backend.log").read_text().splitlines()
+    turn_ids = {json.loads(line).get("request_id") for line in backend_log if line.startswith("{")}
+    assert set(chat.request_ids) <= turn_ids
 
 
 def _log_in_as_nobody(client: httpx.Client, **headers: str) -> httpx.Response:
