@@ -1,4 +1,5 @@
-"""`python -m launcher run`: build what is stale, start every service, stop them on Ctrl-C."""
+"""`python -m launcher run`: build what is stale, start every service, keep them running
+(launcher/supervisor.py), stop them on Ctrl-C. `backup` and `restore FILE`: the database."""
 
 import argparse
 import contextlib
@@ -37,7 +38,6 @@ def prepare() -> dict[str, str]:
     secrets = ensure_secrets(VAR_DIR / "secrets.env")
     os.environ.update(secrets)
     from backend.demo_data import load_into
-    from backend.settings import Settings
     from knowledge.faq import load_faq
     from knowledge.index import build_index, is_current
     from knowledge.nlu_export import export_nlu
@@ -109,9 +109,8 @@ def run() -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     try:
-        if PRODUCTION or os.environ.get("SCALE_OUT") == "1":
-            data_root = PRODUCTION_DIR if PRODUCTION else VAR_DIR / "scale-out"
-            data_group, wiring = start_scale_out(ports, data_root)
+        if _data_root():
+            data_group, wiring = start_scale_out(ports, _data_root())
             groups.append(data_group)
         secrets = prepare()
         group = assistant_group(ports, secrets, wiring)
@@ -146,6 +145,13 @@ def run() -> int:
     return code
 
 
+def _data_root() -> Path | None:
+    """Where the PostgreSQL cluster of the production or scale-out shape lives; None: SQLite."""
+    if PRODUCTION:
+        return PRODUCTION_DIR
+    return VAR_DIR / "scale-out" if os.environ.get("SCALE_OUT") == "1" else None
+
+
 def _where(ports: Ports) -> str:
     if not PRODUCTION:
         return f"Demo page: http://127.0.0.1:{ports.backend}/"
@@ -167,9 +173,9 @@ def backup_or_restore(command: str, backup_file: Path | None) -> int:
     ports = Ports.from_env()
     url = os.environ.get("DATABASE_URL")
     data = None
-    if not url and (PRODUCTION or os.environ.get("SCALE_OUT") == "1"):
+    root = _data_root()
+    if not url and root:
         postgres_port = scale_out.ports_from_env(ports)[0]
-        root = PRODUCTION_DIR if PRODUCTION else VAR_DIR / "scale-out"
         if port_is_free(postgres_port):
             data = ServiceGroup([postgres_service(root / "postgres", postgres_port)], LOG_DIR)
         url = (

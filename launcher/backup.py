@@ -35,9 +35,12 @@ def backup(database_url: str, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     if url.get_backend_name() == "sqlite":
+        source_path = _sqlite_path(url)
+        if not source_path.is_file():
+            raise BackupError(f"There is no database at {source_path} to back up")
         target = folder / f"celia-{stamp}.sqlite"
         target.touch(mode=0o600, exist_ok=False)
-        with _sqlite(_sqlite_path(url)) as source, _sqlite(target) as copy:
+        with _sqlite(source_path) as source, _sqlite(target) as copy:
             source.backup(copy)
         return target
     target = folder / f"celia-{stamp}.pgdump"
