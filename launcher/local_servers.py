@@ -83,6 +83,8 @@ def create_database(port: int, name: str) -> str:
 
 def ensure_database(url: URL) -> None:
     """Create the database a PostgreSQL URL names, if missing."""
+    if not url.database:
+        raise ValueError(f"{url.render_as_string()} names no database")
     with psycopg.connect(
         host=url.host or "127.0.0.1",
         port=url.port or 5432,

@@ -443,6 +443,12 @@ def test_each_process_killed_once_is_restarted_while_the_chat_goes_on(
     for name in ("backend-1", "backend-2", "rasa-1", "rasa-2", "actions", "proxy"):
         assert f"{name} exited with code -9; restarting in 1 s." in production.output()
     failed = [turn for turn in turns if not turn.ok]
+    for (start, end), victims in zip(outages, rounds, strict=True):
+        during = [turn for turn in turns if turn.done >= start and turn.sent <= end]
+        print(  # evidence in the report (-rP): how long each round was down, what failed
+            f"{'+'.join(victims)}: back after {end - 3 - start:.1f} s, "
+            f"{sum(not turn.ok for turn in during)} of {len(during)} turns failed"
+        )
     stray = [
         turn
         for turn in failed
