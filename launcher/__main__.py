@@ -109,8 +109,9 @@ def run() -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     try:
-        if _data_root():
-            data_group, wiring = start_scale_out(ports, _data_root())
+        data_root = _data_root()
+        if data_root:
+            data_group, wiring = start_scale_out(ports, data_root)
             groups.append(data_group)
         secrets = prepare()
         group = assistant_group(ports, secrets, wiring)
