@@ -7,11 +7,13 @@ RASA_VENV := .venv-rasa
 PY        := $(VENV)/bin/python
 INSTALL_LOGS := var/log/install
 
-.PHONY: help install system-packages run run-scale-out test test-unit lint lock bench clean
+.PHONY: help install system-packages run run-scale-out run-production backup restore test test-unit lint lock bench clean
 
 help:
 	@echo "make run    - install what is missing, build the FAQ index and Rasa model if stale, start all services"
 	@echo "make run-scale-out - the same with PostgreSQL, Redis and two Rasa replicas"
+	@echo "make run-production - scale-out behind nginx (TLS) with two backend workers, supervised"
+	@echo "make backup / make restore FILE=... - the backend database (PRODUCTION=1: its PostgreSQL)"
 	@echo "make test   - run the whole test suite (unit + integration with real services)"
 	@echo "make bench  - benchmarks (FAQ retrieval quality and latency)"
 	@echo "make lint   - ruff check, ruff format --check, mypy (make test runs it too)"
@@ -55,6 +57,15 @@ run: install
 
 run-scale-out: install system-packages
 	SCALE_OUT=1 $(PY) -m launcher run
+
+run-production: install system-packages
+	PRODUCTION=1 $(PY) -m launcher run
+
+backup: install
+	$(PY) -m launcher backup
+
+restore: install
+	$(PY) -m launcher restore "$(FILE)"
 
 # CELIA_REQUIRE_SERVERS=1: a missing PostgreSQL, Redis or Chromium fails the run instead of skipping.
 test: install system-packages web/node_modules/.installed lint

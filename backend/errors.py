@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from backend.limits import LimitsUnavailable
 from backend.services.errors import Refusal
 
 log = logging.getLogger("backend.errors")
@@ -43,11 +44,11 @@ CONFLICT = (
 
 
 async def database_unavailable(request: Request, exc: Exception) -> JSONResponse:
-    """The database is locked, full of clients or down: the transaction was rolled back, so
-    the client may send the same request again (with the same Idempotency-Key)."""
+    """The database (or the limits' Redis) is locked, full of clients or down: the transaction
+    was rolled back, so the client may send the same request again (same Idempotency-Key)."""
     # The exception's text holds the SQL statement and its parameters: never log it.
     log.warning(
-        "database unavailable (%s) on %s %s", type(exc).__name__, request.method, request.url.path
+        "storage unavailable (%s) on %s %s", type(exc).__name__, request.method, request.url.path
     )
     return JSONResponse(
         status_code=503,
@@ -76,7 +77,7 @@ async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]  # Starlette types handlers for Exception
     app.add_exception_handler(Refusal, refusal)  # type: ignore[arg-type]  # as above
-    for database_error in (OperationalError, PoolTimeout):
+    for database_error in (OperationalError, PoolTimeout, LimitsUnavailable):
         app.add_exception_handler(database_error, database_unavailable)
     app.add_exception_handler(IntegrityError, conflicting_write)
     app.add_exception_handler(Exception, unexpected_error)

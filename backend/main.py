@@ -21,12 +21,14 @@ from backend.api.routes import (
     staff,
     units,
 )
-from backend.chat_limits import SlidingWindowLimiter
 from backend.db import Database
 from backend.email.sender import EmailSender
 from backend.errors import install_error_handlers
+from backend.limits import Limits
 from backend.logging_setup import configure_logging
+from backend.metrics import DatabaseCollector
 from backend.rasa_client import RasaClient
+from backend.request_context import RequestContextMiddleware
 from backend.reset_worker import ResetWorker
 from backend.retention import retention_job
 from backend.settings import Settings, get_settings
@@ -42,12 +44,13 @@ def create_app(
 ) -> FastAPI:
     """The app; `load_faq` lets tests that do not need the FAQ index skip building it."""
     settings = settings or get_settings()
-    configure_logging(settings.log_dir / "backend.log")
+    configure_logging(settings.log_dir / "backend.log", settings.log_format)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         migrate.upgrade(settings.database_url)
         app.state.db = Database(settings.database_url, settings.database_busy_timeout_seconds)
+        app.state.metrics = DatabaseCollector(app.state.db.sessions)
         app.state.faq = load_faq()
         app.state.rasa = RasaClient(
             settings.rasa_urls,
@@ -57,7 +60,7 @@ def create_app(
         app.state.email_sender = EmailSender(settings, app.state.db.sessions)
         if settings.email_sender_enabled:
             app.state.email_sender.start()
-        app.state.reset_worker = ResetWorker(settings, app.state.db.sessions)
+        app.state.reset_worker = ResetWorker(settings, app.state.limits, app.state.db.sessions)
         app.state.reset_worker.start()
         app.state.retention = retention_job(settings, app.state.db.sessions)
         app.state.retention.start()
@@ -78,11 +81,7 @@ def create_app(
         max_body_size=settings.max_request_bytes,
     )
     app.state.settings = settings
-    app.state.chat_limits = {
-        "client": SlidingWindowLimiter(settings.chat_per_client_per_minute, 60),
-        "conversation": SlidingWindowLimiter(settings.chat_per_conversation_per_minute, 60),
-    }
-    app.state.login_limiter = SlidingWindowLimiter(settings.login_per_client_per_minute, 60)
+    app.state.limits = Limits(settings)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -92,6 +91,7 @@ def create_app(
             allow_credentials=True,
         )
     install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware, settings=settings)
     for module in (
         health,
         ask,

@@ -400,12 +400,10 @@ class IdempotencyRecord(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
-class RateLimitEvent(Base):
-    """One counted attempt; the bucket is a digest so no address or e-mail is stored."""
+class JobLease(Base):
+    """When a cluster-wide periodic job may run next: the worker that moves it on runs it."""
 
-    __tablename__ = "rate_limit_events"
-    __table_args__ = (Index("ix_rate_limit_events_bucket", "bucket", "created_at"),)
+    __tablename__ = "job_leases"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    bucket: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    next_run_at: Mapped[datetime] = mapped_column(UtcDateTime())

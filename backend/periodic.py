@@ -4,6 +4,13 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from sqlalchemy import CursorResult, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from backend.models import JobLease, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -37,3 +44,27 @@ class PeriodicTask:
             except Exception as error:  # the job must outlive a busy or missing database
                 log.error("%s round failed: %s", self.name, type(error).__name__)
             await asyncio.sleep(self._interval)
+
+
+def claim_turn(sessions: sessionmaker[Session], name: str, interval: float) -> bool:
+    """True for one caller per `interval` among every process sharing the database.
+
+    One conditional UPDATE moves the job's next run on; only the caller whose UPDATE matched
+    runs the job (both SQLite and PostgreSQL make the row's update atomic)."""
+    now = utcnow()
+    later = now + timedelta(seconds=interval)
+    with sessions() as db:
+        result = db.execute(
+            update(JobLease)
+            .where(JobLease.name == name, JobLease.next_run_at <= now)
+            .values(next_run_at=later)
+        )
+        moved = result.rowcount if isinstance(result, CursorResult) else 0
+        if not moved and db.get(JobLease, name) is None:
+            db.add(JobLease(name=name, next_run_at=later))
+            moved = 1
+        try:
+            db.commit()
+        except IntegrityError:  # another process created the row first: its turn
+            return False
+        return bool(moved)

@@ -6,6 +6,8 @@ delay is needed. The address then waits here, in memory only, until one backgrou
 it up and queues the mail (`accounts.send_password_reset`). An address with no account is
 never written anywhere. A request still queued when the process is killed is lost; the answer
 promised nothing, and the registrar can ask again. A normal stop handles the queue first.
+With several backend workers each has its own queue and drains it itself; the per-account
+limit that caps the mails is shared (backend/limits.py), so it holds whichever worker answers.
 """
 
 import asyncio
@@ -15,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import sessionmaker
 
+from backend.limits import Limits
 from backend.periodic import cancel
 from backend.services.accounts import send_password_reset
 from backend.settings import Settings
@@ -28,8 +31,9 @@ STOP_GRACE_SECONDS = 10.0
 
 
 class ResetWorker:
-    def __init__(self, settings: Settings, sessions: sessionmaker) -> None:
+    def __init__(self, settings: Settings, limits: Limits, sessions: sessionmaker) -> None:
         self._settings = settings
+        self._limits = limits
         self._sessions = sessions
         self._queue: asyncio.Queue[str] = asyncio.Queue(CAPACITY)
         self._task: asyncio.Task[None] | None = None
@@ -83,5 +87,5 @@ class ResetWorker:
 
     def _send(self, email: str) -> None:
         with self._sessions() as db:
-            send_password_reset(db, self._settings, email)
+            send_password_reset(db, self._settings, self._limits, email)
             db.commit()

@@ -4,7 +4,8 @@ What goes: the backend's conversation records, resolved escalations of those con
 (their redacted transcripts, notes and replies), and Rasa's tracker events (redacted already)
 in TRACKER_DATABASE_URL. What stays: staff requests and the audit log, which are Celia's
 business records, and open escalations, which staff still work on.
-Runs hourly inside the backend (`make run`), or once with `python -m backend.retention`.
+Runs hourly inside the backend (`make run`), once per interval across all backend workers
+(backend/periodic.py: claim_turn), or once with `python -m backend.retention`.
 """
 
 import asyncio
@@ -16,7 +17,7 @@ from sqlalchemy import create_engine, delete, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.models import Conversation, Escalation, EscalationStatus
-from backend.periodic import PeriodicTask
+from backend.periodic import PeriodicTask, claim_turn
 from backend.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -64,17 +65,23 @@ def _purge_tracker(settings: Settings, cutoff: datetime) -> int:
         engine.dispose()
 
 
-def retention_job(settings: Settings, sessions: sessionmaker) -> PeriodicTask:
-    """The hourly purge inside the running backend."""
+POLL_SECONDS = 60.0  # how often each worker asks whether the cluster's turn has come
 
-    def purge_once() -> Purged:
+
+def retention_job(settings: Settings, sessions: sessionmaker) -> PeriodicTask:
+    """The hourly purge inside the running backend: whichever worker claims the turn runs it."""
+    interval = settings.retention_interval_seconds
+
+    def purge_if_my_turn() -> Purged | None:
+        if not claim_turn(sessions, "retention", interval):
+            return None
         with sessions() as db:
             purged = purge(db, settings)
         log.info("retention: %s", purged)
         return purged
 
     return PeriodicTask(
-        "retention", lambda: asyncio.to_thread(purge_once), settings.retention_interval_seconds
+        "retention", lambda: asyncio.to_thread(purge_if_my_turn), min(interval, POLL_SECONDS)
     )
 
 

@@ -1,10 +1,12 @@
 """All backend settings in one place; each field reads the environment variable of the same name."""
 
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = PROJECT_ROOT / "var"
@@ -29,11 +31,20 @@ class Settings(BaseSettings):
     hetu_hmac_key: SecretStr = Field(min_length=32)
     session_secret: SecretStr = Field(min_length=32)
 
-    # Chat proxy limits (backend/chat_limits.py) and browsers allowed to call the API.
+    # Reverse proxies whose X-Forwarded-For and X-Request-ID are believed (addresses or CIDR
+    # networks, separated by commas); from any other peer those headers are ignored.
+    trusted_proxies: Annotated[list[IPv4Network | IPv6Network], NoDecode] = []
+
+    # Every limit (backend/limits.py). Counted in process memory ("memory://", one process) or
+    # in Redis ("redis://host:port/db") so that all backend workers share the buckets.
+    limits_storage_url: str = "memory://"
     chat_per_conversation_per_minute: int = Field(default=30, ge=1)
     chat_per_client_per_minute: int = Field(default=600, ge=1)
     # Log-in attempts (registrar and staff) per client address: each costs an Argon2 hash.
     login_per_client_per_minute: int = Field(default=20, ge=1)
+    staff_login_failures_per_account_per_15_minutes: int = Field(default=10, ge=1)
+    verification_codes_per_account_per_hour: int = Field(default=5, ge=1)
+    verification_attempts_per_account_per_hour: int = Field(default=10, ge=1)
     cors_origins: list[str] = []
     # Request bodies larger than this are refused with 413 before they are read or parsed.
     max_request_bytes: int = Field(default=64 * 1024, ge=1024)
@@ -79,6 +90,18 @@ class Settings(BaseSettings):
     email_send_interval_seconds: float = Field(default=5.0, gt=0)
     email_retry_base_seconds: float = Field(default=30.0, gt=0)  # doubles per failed attempt
     email_retry_max_seconds: float = Field(default=3600.0, gt=0)
+
+    # Observability: /metrics answers loopback, or anyone with this bearer token; json logs
+    # put one object a line (with the request id) in the log file and on stderr.
+    metrics_token: SecretStr | None = None
+    log_format: Literal["text", "json"] = "text"
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
     @field_validator("password_rotation_months")
     @classmethod

@@ -134,8 +134,8 @@ def bench_chat() -> dict:
     from benchmarks.chat_e2e import evaluate
     from benchmarks.stack import running_stack
 
-    with running_stack(RESULTS_DIR / "index") as (backend_url, _group):
-        report = evaluate(backend_url, load_questions(DEV_SET))
+    with running_stack(RESULTS_DIR / "index") as stack:
+        report = evaluate(stack.url, load_questions(DEV_SET))
     accuracy = ", ".join(f"{lang} {value:.3f}" for lang, value in report["accuracy"].items())
     latency = report["chat_latency_ms"]
     print(f"\nEnd to end through /api/v1/chat, dev set: {accuracy}")
@@ -144,8 +144,9 @@ def bench_chat() -> dict:
 
 
 LOAD_LEVELS = (1, 10, 50)
-# The assistant as `make run` starts it, as `make run-scale-out` does, and `rasa init`'s bot.
-LOAD_SYSTEMS = ("assistant", "scale-out", "baseline")
+# The assistant as `make run` starts it, as `make run-scale-out` and `make run-production` do,
+# and `rasa init`'s bot.
+LOAD_SYSTEMS = ("assistant", "scale-out", "production", "baseline")
 
 
 def bench_load() -> dict:
@@ -174,14 +175,18 @@ def bench_load() -> dict:
     questions = [q.text for q in load_questions(DEV_SET) if q.expected]
     report: dict = {"seconds_per_level": seconds, **{system: [] for system in LOAD_SYSTEMS}}
     pick = assistant_conversations(questions)
-    for system, replicas in (("assistant", 0), ("scale-out", 2)):
-        with running_stack(RESULTS_DIR / "index", replicas) as (backend_url, group):
+    for system, replicas, behind_proxy in (
+        ("assistant", 0, False),
+        ("scale-out", 2, False),
+        ("production", 2, True),
+    ):
+        with running_stack(RESULTS_DIR / "index", replicas, behind_proxy) as stack:
             for users, pace in scenarios:
                 result = asyncio.run(
-                    run_load(backend_url, send_to_assistant, pick, users, seconds, pace)
+                    run_load(stack.url, send_to_assistant, pick, users, seconds, pace, stack.verify)
                 )
                 report[system].append(_load_row(result))
-            report[f"{system}_peak_memory_mb"] = peak_memory_mb(group)
+            report[f"{system}_peak_memory_mb"] = peak_memory_mb(stack.group)
     with BaselineBot() as baseline:
         for users, pace in scenarios:
             result = asyncio.run(
@@ -211,17 +216,18 @@ def _print_load(report: dict) -> None:
     print(
         f"\nLoad, {report['seconds_per_level']:.0f} s per level "
         "(assistant through /api/v1/chat; scale-out = the same with PostgreSQL, Redis and two\n"
-        "Rasa replicas; baseline = `rasa init` bot over REST; pace = the pause after an answer\n"
+        "Rasa replicas; production = scale-out behind nginx (https) with two backend workers;\n"
+        "baseline = `rasa init` bot over REST; pace = the pause after an answer\n"
         "(think), a steady rate counted from each message sent (every), or none: capacity)"
     )
     print(
-        f"{'system':<10}{'users':>6}  {'pace':<18}{'msg/s':>7}{'p50':>8}{'p95':>8}{'p99':>8}"
+        f"{'system':<11}{'users':>6}  {'pace':<18}{'msg/s':>7}{'p50':>8}{'p95':>8}{'p99':>8}"
         f"{'errors':>8}"
     )
     for system in LOAD_SYSTEMS:
         for row in report[system]:
             print(
-                f"{system:<10}{row['users']:>6}  {row['pace']:<18}{row['messages_per_s']:>7}"
+                f"{system:<11}{row['users']:>6}  {row['pace']:<18}{row['messages_per_s']:>7}"
                 f"{row['p50_ms']:>8}{row['p95_ms']:>8}{row['p99_ms']:>8}{row['errors']:>8}"
             )
     for system in LOAD_SYSTEMS:
@@ -238,7 +244,12 @@ def _plot_load(report: dict, target: Path) -> None:
     import matplotlib.pyplot as plt
 
     figure, axis = plt.subplots(figsize=(7, 4.5))
-    colours = {"assistant": "#1b5e20", "scale-out": "#0d47a1", "baseline": "#b71c1c"}
+    colours = {
+        "assistant": "#1b5e20",
+        "scale-out": "#0d47a1",
+        "production": "#6a1b9a",
+        "baseline": "#b71c1c",
+    }
     for system, colour in colours.items():
         rows = [row for row in report[system] if row["pace"] == THINK.label]
         users = [row["users"] for row in rows]

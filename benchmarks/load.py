@@ -14,6 +14,7 @@ talked to directly over its REST channel (no backend in front of it).
 
 import asyncio
 import random
+import ssl
 import subprocess
 import tempfile
 import time
@@ -144,11 +145,14 @@ async def run_load(
     users: int,
     seconds: float,
     pace: Pace = THINK,
+    verify: ssl.SSLContext | bool = True,
 ) -> LoadResult:
     latencies: list[float] = []
     errors: list[int] = []
     limits = httpx.Limits(max_connections=users + 5, max_keepalive_connections=users + 5)
-    async with httpx.AsyncClient(base_url=base_url, timeout=30, limits=limits) as client:
+    async with httpx.AsyncClient(
+        base_url=base_url, timeout=30, limits=limits, verify=verify
+    ) as client:
         started = time.monotonic()
         deadline = started + seconds
         await asyncio.gather(

@@ -1,20 +1,32 @@
 """Start the whole assistant for a benchmark, on free ports with throwaway databases."""
 
 import shutil
+import ssl
 import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-from launcher import rasa_model, scale_out
+from launcher import production, rasa_model, scale_out
 from launcher.paths import LOG_DIR
 from launcher.secrets_file import new_secrets
 from launcher.services import Ports, ServiceGroup, assistant_services, free_port
 
 
+@dataclass(frozen=True)
+class Stack:
+    url: str  # where a browser would talk to it
+    group: ServiceGroup
+    verify: ssl.SSLContext | bool = True  # the production shape's local CA
+
+
 @contextmanager
-def running_stack(index_dir: Path, replicas: int = 0) -> Iterator[tuple[str, ServiceGroup]]:
-    """The assistant as `make run` starts it, or with `replicas` > 0 as `make run-scale-out`."""
+def running_stack(
+    index_dir: Path, replicas: int = 0, behind_proxy: bool = False
+) -> Iterator[Stack]:
+    """The assistant as `make run` starts it, with `replicas` > 0 as `make run-scale-out`, and
+    with `behind_proxy` too as `make run-production` (nginx, TLS, two backend workers)."""
     rasa_model.train_if_stale(LOG_DIR / "rasa-train.log")
     with ExitStack() as cleanup:
         work = Path(tempfile.mkdtemp(prefix="celia-bench-"))
@@ -38,11 +50,19 @@ def running_stack(index_dir: Path, replicas: int = 0) -> Iterator[tuple[str, Ser
             rasa_ports = tuple(free_port() for _ in range(replicas))
             wiring = scale_out.create_databases(postgres.port, redis.port, rasa_ports)
         ports = Ports.free()
-        group = ServiceGroup(
-            assistant_services(
-                ports, new_secrets(), env, rasa_model.MODEL_FILE, work / "mail", wiring
-            ),
-            work / "log",
+        workers, proxy = None, None
+        if behind_proxy and wiring:
+            proxy_ports = production.ProxyPorts("127.0.0.1", free_port(), free_port(), free_port())
+            worker_ports = (ports.backend, free_port())
+            workers = production.workers(work, worker_ports, proxy_ports, wiring)
+            proxy = production.proxy(work, work / "log", proxy_ports, worker_ports)
+        services = assistant_services(
+            ports, new_secrets(), env, rasa_model.MODEL_FILE, work / "mail", wiring, workers
         )
+        group = ServiceGroup([*services, *([proxy] if proxy else [])], work / "log")
         cleanup.enter_context(group)
-        yield f"http://127.0.0.1:{ports.backend}", group
+        if proxy is None:
+            yield Stack(f"http://127.0.0.1:{ports.backend}", group)
+        else:
+            ca = ssl.create_default_context(cafile=str(work / "tls" / "ca.pem"))
+            yield Stack(f"https://127.0.0.1:{proxy.port}", group, ca)

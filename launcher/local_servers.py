@@ -13,6 +13,7 @@ from pathlib import Path
 
 import psycopg
 from psycopg import sql
+from sqlalchemy.engine import URL, make_url
 
 from launcher.services import Service
 
@@ -74,16 +75,29 @@ def postgres_service(root: Path, port: int) -> Service:
 
 
 def create_database(port: int, name: str) -> str:
-    """Create database `name` if missing; return its SQLAlchemy URL."""
+    """Create database `name` on our local server if missing; return its SQLAlchemy URL."""
+    url = f"postgresql+psycopg://{POSTGRES_USER}@127.0.0.1:{port}/{name}"
+    ensure_database(make_url(url))
+    return url
+
+
+def ensure_database(url: URL) -> None:
+    """Create the database a PostgreSQL URL names, if missing."""
+    if not url.database:
+        raise ValueError(f"{url.render_as_string()} names no database")
     with psycopg.connect(
-        host="127.0.0.1", port=port, user=POSTGRES_USER, dbname="postgres", autocommit=True
+        host=url.host or "127.0.0.1",
+        port=url.port or 5432,
+        user=url.username or POSTGRES_USER,
+        password=url.password,
+        dbname="postgres",
+        autocommit=True,
     ) as connection:
         exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
+            "SELECT 1 FROM pg_database WHERE datname = %s", (url.database,)
         ).fetchone()
         if not exists:
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    return f"postgresql+psycopg://{POSTGRES_USER}@127.0.0.1:{port}/{name}"
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(url.database)))
 
 
 def redis_service(port: int) -> Service:

@@ -100,6 +100,15 @@ class ScaleOut:
     tracker_database: str
 
 
+@dataclass(frozen=True)
+class Workers:
+    """Several backend processes behind the proxy (production shape)."""
+
+    ports: tuple[int, ...]
+    internal_url: str  # where the action server reaches them: the proxy's loopback listener
+    env: dict[str, str]  # what several workers need: shared limits, metrics folder, ...
+
+
 def assistant_services(
     ports: Ports,
     secrets: dict[str, str],
@@ -107,10 +116,11 @@ def assistant_services(
     model_file: Path = MODEL_FILE,
     mail_dir: Path | None = None,
     scale_out: ScaleOut | None = None,
+    workers: Workers | None = None,
 ) -> list[Service]:
-    """Mail catcher, backend, action server and Rasa (or Rasa replicas), wired together."""
+    """Mail catcher, backend (or workers), action server and Rasa (or replicas), wired together."""
     common = {**ONE_MATH_THREAD, **secrets, **(extra_env or {}), "PYTHONUNBUFFERED": "1"}
-    backend_url = f"http://127.0.0.1:{ports.backend}"
+    backend_url = workers.internal_url if workers else f"http://127.0.0.1:{ports.backend}"
     rasa_ports = scale_out.rasa_ports if scale_out else (ports.rasa,)
     backend_env = {
         **common,
@@ -138,24 +148,13 @@ def assistant_services(
             None,
             common,
         ),
-        Service(
-            "backend",
-            ports.backend,
-            "BACKEND_PORT",
-            [
-                str(APP_PYTHON),
-                "-m",
-                "uvicorn",
-                "backend.main:create_app",
-                "--factory",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(ports.backend),
-                "--no-access-log",
-            ],
-            "/healthz",
-            backend_env,
+        *(
+            [backend_service("backend", ports.backend, backend_env)]
+            if workers is None
+            else [
+                backend_service(f"backend-{number}", port, {**backend_env, **workers.env})
+                for number, port in enumerate(workers.ports, start=1)
+            ]
         ),
         Service(
             "actions",
@@ -176,6 +175,26 @@ def assistant_services(
             for number, port in enumerate(rasa_ports, start=1)
         ),
     ]
+
+
+def backend_service(name: str, port: int, env: dict[str, str]) -> Service:
+    """One backend process (uvicorn) on 127.0.0.1:port."""
+    argv = [
+        str(APP_PYTHON),
+        "-m",
+        "uvicorn",
+        "backend.main:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
+        # The client address is the backend's to work out (TRUSTED_PROXIES): uvicorn
+        # would otherwise believe X-Forwarded-For from any local peer.
+        "--no-proxy-headers",
+    ]
+    return Service(name, port, "BACKEND_PORT", argv, "/healthz", env)
 
 
 def _rasa_service(
@@ -232,7 +251,14 @@ class ServiceGroup:
         self.check_ports()
         self.log_dir.mkdir(parents=True, exist_ok=True)
         for service in self.services:
-            log = (self.log_dir / f"{service.name}.out").open("ab")
+            self.spawn(service)
+        deadline = time.monotonic() + timeout_seconds
+        for service in self.services:
+            self._wait_healthy(service, deadline)
+
+    def spawn(self, service: Service) -> None:
+        """Start (or restart) one service's process, its output appended to its log."""
+        with (self.log_dir / f"{service.name}.out").open("ab") as log:
             service.process = subprocess.Popen(
                 service.argv,
                 cwd=PROJECT_ROOT,
@@ -245,10 +271,6 @@ class ServiceGroup:
                 group=service.user,
                 extra_groups=[] if service.user else None,
             )
-            log.close()
-        deadline = time.monotonic() + timeout_seconds
-        for service in self.services:
-            self._wait_healthy(service, deadline)
 
     def _wait_healthy(self, service: Service, deadline: float) -> None:
         assert service.process is not None

@@ -3,6 +3,8 @@
 import asyncio
 import json
 import os
+import re
+import subprocess
 import urllib.error
 import urllib.request
 from collections.abc import Coroutine
@@ -68,3 +70,11 @@ def say_to_rasa(rasa_url: str, token: str, sender: str, message: str) -> tuple[i
         {"sender": sender, "message": message},
         headers={"Authorization": f"Bearer {token}"},
     )
+
+
+def listening_pids(port: int) -> set[int]:
+    """The processes listening on a TCP port (ss, from iproute2)."""
+    listing = subprocess.run(
+        ["ss", "-ltnpH", f"sport = :{port}"], capture_output=True, text=True, check=True
+    ).stdout
+    return {int(pid) for pid in re.findall(r"pid=(\d+)", listing)}

@@ -2,6 +2,9 @@
 
 A mail leaves the outbox only when the SMTP server has accepted it; while the server is down
 mails stay queued and are retried (backoff capped at EMAIL_RETRY_MAX_SECONDS), so none is lost.
+Any number of backend workers may run a sender: each claims the mails it sends (`_claim_due`),
+so each mail is handed to the SMTP server once. A worker killed in the middle of a delivery
+leaves its claimed mails to be tried again after CLAIM_SECONDS.
 """
 
 import asyncio
@@ -10,7 +13,7 @@ from datetime import timedelta
 from email.message import EmailMessage
 
 import aiosmtplib
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import sessionmaker
 
 from backend.models import OutboxEmail, utcnow
@@ -20,6 +23,7 @@ from backend.settings import Settings
 log = logging.getLogger("backend.email")
 
 BATCH_SIZE = 50
+CLAIM_SECONDS = 300.0
 
 
 class EmailSender:
@@ -38,22 +42,34 @@ class EmailSender:
 
     async def deliver_due(self) -> int:
         """Try every mail whose time has come; return how many were delivered."""
-        due = await asyncio.to_thread(self._due_ids)
+        due = await asyncio.to_thread(self._claim_due)
         delivered = 0
         for mail_id in due:
             delivered += await self._deliver(mail_id)
         return delivered
 
-    def _due_ids(self) -> list[int]:
+    def _claim_due(self) -> list[int]:
+        """Claim the due mails: their next attempt moves CLAIM_SECONDS on, so no other worker
+        finds them due. PostgreSQL skips the rows another worker is claiming (FOR UPDATE SKIP
+        LOCKED); the repeated conditions make the claim exact on SQLite (one writer) too."""
+        now = utcnow()
+        due = (OutboxEmail.sent_at.is_(None), OutboxEmail.next_attempt_at <= now)
+        batch = (
+            select(OutboxEmail.id)
+            .where(*due)
+            .order_by(OutboxEmail.id)
+            .limit(BATCH_SIZE)
+            .with_for_update(skip_locked=True)
+        )
         with self._sessions() as db:
-            return list(
-                db.scalars(
-                    select(OutboxEmail.id)
-                    .where(OutboxEmail.sent_at.is_(None), OutboxEmail.next_attempt_at <= utcnow())
-                    .order_by(OutboxEmail.id)
-                    .limit(BATCH_SIZE)
-                )
-            )
+            claimed = db.scalars(
+                update(OutboxEmail)
+                .where(OutboxEmail.id.in_(batch.scalar_subquery()), *due)
+                .values(next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
+                .returning(OutboxEmail.id)
+            ).all()
+            db.commit()
+        return sorted(claimed)
 
     def _message(self, mail_id: int) -> EmailMessage | None:
         with self._sessions() as db:

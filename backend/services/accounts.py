@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from backend import audit, rate_limit
+from backend import audit
 from backend.email.outbox import queue_email
+from backend.limits import Limit, Limits
 from backend.models import (
     AccountToken,
     Registrar,
@@ -19,7 +20,7 @@ from backend.models import (
 )
 from backend.password_policy import WeakPassword, check_password, normalized
 from backend.security import Security, new_code, new_token, token_digest
-from backend.services.errors import Forbidden, Invalid, TooManyRequests, Unauthorized
+from backend.services.errors import Forbidden, Invalid, Unauthorized
 from backend.settings import Settings
 
 WRONG_CREDENTIALS = "The e-mail address or the password is wrong."
@@ -27,8 +28,6 @@ LOCKED = (
     "Your account is locked after too many failed log-ins. Only Celia can unlock it: "
     "ask in the chat or write to palvelut@celia.fi."
 )
-VERIFY_ATTEMPTS_PER_HOUR = 10
-CODES_PER_HOUR = 5
 
 
 def _valid_password(password: str) -> str:
@@ -82,6 +81,7 @@ def register(
     db: Session,
     security: Security,
     settings: Settings,
+    limits: Limits,
     *,
     email: str,
     first_name: str,
@@ -94,7 +94,7 @@ def register(
     password = _valid_password(password)
     existing = find_registrar(db, email)
     if existing is not None:
-        if rate_limit.allow(db, f"code:{existing.id}", CODES_PER_HOUR, timedelta(hours=1)):
+        if limits.hit(Limit.VERIFICATION_CODES, str(existing.id)):
             queue_email(db, existing.email, "already_registered")
         return
     registrar = Registrar(
@@ -109,24 +109,20 @@ def register(
     _send_verification_code(db, settings, registrar)
 
 
-def resend_code(db: Session, settings: Settings, email: str) -> None:
+def resend_code(db: Session, settings: Settings, limits: Limits, email: str) -> None:
     registrar = find_registrar(db, email)
     if registrar is None or registrar.status != RegistrarStatus.unverified:
         return
-    if rate_limit.allow(db, f"code:{registrar.id}", CODES_PER_HOUR, timedelta(hours=1)):
+    if limits.hit(Limit.VERIFICATION_CODES, str(registrar.id)):
         _send_verification_code(db, settings, registrar)
 
 
-def verify_email(db: Session, email: str, code: str) -> None:
+def verify_email(db: Session, limits: Limits, email: str, code: str) -> None:
     wrong = Invalid("The code is wrong or has expired. Ask for a new code.")
     registrar = find_registrar(db, email)
     if registrar is None or registrar.status != RegistrarStatus.unverified:
         raise wrong
-    if not rate_limit.allow(
-        db, f"verify:{registrar.id}", VERIFY_ATTEMPTS_PER_HOUR, timedelta(hours=1)
-    ):
-        db.commit()
-        raise TooManyRequests("Too many attempts. Ask for a new code in an hour.")
+    limits.enforce(Limit.VERIFICATION_ATTEMPTS, str(registrar.id))
     token = db.scalar(
         select(AccountToken).where(
             AccountToken.token_hash == _code_digest(registrar.id, code),
@@ -136,7 +132,6 @@ def verify_email(db: Session, email: str, code: str) -> None:
         )
     )
     if token is None:
-        db.commit()  # keep the counted attempt
         raise wrong
     token.used_at = utcnow()
     registrar.status = RegistrarStatus.active
@@ -221,31 +216,20 @@ def change_password(
     session.password_change_required = False
 
 
-def admit_reset_request(db: Session, settings: Settings, client: str) -> None:
+def admit_reset_request(limits: Limits, client: str) -> None:
     """Count a reset request against the client's hourly limit, the only visible refusal.
 
     It does not look at the address, so the answer's work and time are the same whether or
     not an account uses it; `send_password_reset` runs later, off the request path."""
-    if not rate_limit.allow(
-        db,
-        f"reset-client:{client}",
-        settings.password_reset_per_client_per_hour,
-        timedelta(hours=1),
-    ):
-        raise TooManyRequests("Too many password reset requests. Please try again in an hour.")
+    limits.enforce(Limit.RESET_PER_CLIENT, client)
 
 
-def send_password_reset(db: Session, settings: Settings, email: str) -> None:
+def send_password_reset(db: Session, settings: Settings, limits: Limits, email: str) -> None:
     """Mail a single-use reset token if an active account uses the address and its limit allows."""
     registrar = find_registrar(db, email)
     if registrar is None or registrar.status != RegistrarStatus.active:
         return
-    if not rate_limit.allow(
-        db,
-        f"reset-account:{registrar.id}",
-        settings.password_reset_per_account_per_hour,
-        timedelta(hours=1),
-    ):
+    if not limits.hit(Limit.RESET_PER_ACCOUNT, str(registrar.id)):
         return
     _use_up(db, registrar.id, TokenPurpose.password_reset)
     token = new_token()

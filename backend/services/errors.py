@@ -53,3 +53,7 @@ class Unauthorized(Refusal):
 
 class TooManyRequests(Refusal):
     status_code_default = status.HTTP_429_TOO_MANY_REQUESTS
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.headers = {"Retry-After": str(retry_after)}

@@ -1,17 +1,13 @@
 """Celia staff users: creation (demo data, admin scripts) and log-in."""
 
-from datetime import timedelta
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend import rate_limit
+from backend.limits import Limit, Limits
 from backend.models import StaffUser
 from backend.password_policy import WeakPassword, check_password, normalized
 from backend.security import Security
-from backend.services.errors import TooManyRequests, Unauthorized
-
-FAILURES_PER_15_MINUTES = 10
+from backend.services.errors import Unauthorized
 
 
 def create_staff_user(
@@ -29,15 +25,12 @@ def create_staff_user(
     return staff
 
 
-def staff_log_in(db: Session, security: Security, email: str, password: str) -> StaffUser:
+def staff_log_in(
+    db: Session, security: Security, limits: Limits, email: str, password: str
+) -> StaffUser:
     staff = db.scalar(select(StaffUser).where(StaffUser.email == email, StaffUser.active))
     correct = security.verify_password(staff.password_hash if staff else None, normalized(password))
     if staff is not None and correct:
         return staff
-    allowed = rate_limit.allow(
-        db, f"staff-login:{email}", FAILURES_PER_15_MINUTES, timedelta(minutes=15)
-    )
-    db.commit()
-    if not allowed:
-        raise TooManyRequests("Too many failed log-ins. Try again in 15 minutes.")
+    limits.enforce(Limit.STAFF_LOGIN_FAILURES, email.lower())
     raise Unauthorized("The e-mail address or the password is wrong.")

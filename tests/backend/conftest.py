@@ -41,7 +41,7 @@ from backend.models import (
 from backend.security import app_security
 from backend.services.staff_accounts import create_staff_user
 from backend.settings import Settings
-from launcher.local_servers import MissingServer, create_database, postgres_service
+from launcher.local_servers import MissingServer, create_database, postgres_service, redis_service
 from launcher.services import ServiceGroup, free_port
 from privacy.redaction import HETU_PATTERN
 from tests.helpers import random_secrets, server_missing
@@ -143,6 +143,17 @@ def postgres_url() -> Iterator[str]:
             yield create_database(server.port, "celia")
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Redis server on a free port, for the whole session."""
+    try:
+        server = redis_service(free_port())
+    except MissingServer as error:
+        pytest.fail(f"{error} (the Makefile's system-packages step installs it)")
+    with ServiceGroup([server], tmp_path_factory.mktemp("redis")):
+        yield f"redis://127.0.0.1:{server.port}/0"
 
 
 # --- the app -----------------------------------------------------------------------------------
@@ -253,6 +264,7 @@ def client(running_app: TestClient, mailbox: Mailbox) -> Iterator[TestClient]:
         setattr(settings, name, value)
     _drain_outbox(running_app)
     _wipe(running_app)
+    running_app.app.state.limits.reset()  # type: ignore[attr-defined]
     mailbox.clear()
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from launcher.paths import PROJECT_ROOT
 from launcher.services import free_port, port_is_free
-from tests.helpers import chat, random_secrets, texts
+from tests.helpers import chat, listening_pids, random_secrets, texts
 
 pytestmark = pytest.mark.integration
 
@@ -73,6 +73,14 @@ def test_run_serves_a_greeting_and_ctrl_c_stops_everything(
     try:
         output = _wait_for_line(process, "All services healthy", timeout=240)
         assert f"http://127.0.0.1:{ports['backend']}/" in output
+        status, reply = chat(f"http://127.0.0.1:{ports['backend']}", "hei")
+        assert status == 200
+        assert "Hei!" in texts(reply)
+        # The action server dies: it is restarted and the greeting (a custom action) comes back.
+        (actions,) = listening_pids(ports["actions"])
+        os.kill(actions, signal.SIGKILL)
+        restarted = _wait_for_line(process, "actions is healthy again.", timeout=90)
+        assert "actions exited with code -9; restarting in 1 s." in restarted
         status, reply = chat(f"http://127.0.0.1:{ports['backend']}", "hei")
         assert status == 200
         assert "Hei!" in texts(reply)

@@ -6,15 +6,20 @@ from fastapi import APIRouter, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, StringConstraints
-from sqlalchemy.orm import Session
 
 from backend.api.auth import CurrentRegistrar, RegistrarAny, SecurityDep
-from backend.api.deps import LoginLimit, SessionDep, SettingsDep, client_address
+from backend.api.deps import (
+    LimitsDep,
+    LoginLimit,
+    SessionDep,
+    SettingsDep,
+    client_address,
+    get_limits,
+)
 from backend.api.fields import Email, Language, Password, PersonName
 from backend.models import Registrar
 from backend.services import accounts
 from backend.sessions import clear_cookies, open_session, set_cookies
-from backend.settings import Settings
 
 router = APIRouter(prefix="/api/v1/auth", tags=["registrar accounts"])
 
@@ -103,13 +108,20 @@ def registrar_out(registrar: Registrar) -> RegistrarOut:
 
 
 @router.post("/register", status_code=status.HTTP_202_ACCEPTED, response_model=Message)
-def register(body: RegisterIn, db: SessionDep, security: SecurityDep, settings: SettingsDep):
+def register(
+    body: RegisterIn,
+    db: SessionDep,
+    security: SecurityDep,
+    settings: SettingsDep,
+    limits: LimitsDep,
+):
     """Create an account; a code is mailed (valid 24 h). The answer is the same for an address
     that already has an account."""
     accounts.register(
         db,
         security,
         settings,
+        limits,
         email=body.email,
         first_name=body.first_name,
         last_name=body.last_name,
@@ -121,15 +133,15 @@ def register(body: RegisterIn, db: SessionDep, security: SecurityDep, settings: 
 
 
 @router.post("/verify/resend", status_code=status.HTTP_202_ACCEPTED, response_model=Message)
-def resend_code(body: EmailIn, db: SessionDep, settings: SettingsDep):
-    accounts.resend_code(db, settings, body.email)
+def resend_code(body: EmailIn, db: SessionDep, settings: SettingsDep, limits: LimitsDep):
+    accounts.resend_code(db, settings, limits, body.email)
     db.commit()
     return Message(detail=CODE_SENT)
 
 
 @router.post("/verify", response_model=Message)
-def verify(body: VerifyIn, db: SessionDep):
-    accounts.verify_email(db, body.email, body.code)
+def verify(body: VerifyIn, db: SessionDep, limits: LimitsDep):
+    accounts.verify_email(db, limits, body.email, body.code)
     db.commit()
     return Message(detail="Your e-mail address is verified. You can log in now.")
 
@@ -206,24 +218,15 @@ def delete_account(
 
 
 @router.post("/password-reset", status_code=status.HTTP_202_ACCEPTED, response_model=Message)
-async def request_password_reset(
-    body: EmailIn, request: Request, db: SessionDep, settings: SettingsDep
-) -> JSONResponse:
+async def request_password_reset(body: EmailIn, request: Request) -> JSONResponse:
     """Same status, body and work whether or not the address has an account."""
     client = f"ip:{client_address(request)}"
-    return await answer_reset_request(request, db, settings, body.email, client)
+    return await answer_reset_request(request, body.email, client)
 
 
-async def answer_reset_request(
-    request: Request, db: Session, settings: Settings, email: str, client: str
-) -> JSONResponse:
+async def answer_reset_request(request: Request, email: str, client: str) -> JSONResponse:
     """Count the client's limit, hand the address to the reset worker and answer at once."""
-
-    def admit() -> None:
-        accounts.admit_reset_request(db, settings, client)
-        db.commit()
-
-    await run_in_threadpool(admit)
+    await run_in_threadpool(accounts.admit_reset_request, get_limits(request), client)
     request.app.state.reset_worker.submit(email)
     return JSONResponse({"detail": RESET_SENT}, status_code=status.HTTP_202_ACCEPTED)
 

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, StringConstraints
 
+from backend.metrics import FAQ_ANSWERS
 from knowledge.service import FaqService
 
 router = APIRouter(prefix="/api/v1", tags=["faq"])
@@ -35,6 +36,7 @@ async def ask(body: AskRequest, request: Request) -> AskResponse:
     """Answer a registrar's question from Celia's FAQ, or say it is not covered."""
     faq: FaqService = request.app.state.faq
     result = await run_in_threadpool(faq.ask, body.question, body.lang)
+    FAQ_ANSWERS.labels(result.lang, "answered" if result.answered else "abstained").inc()
     return AskResponse(
         answered=result.answered,
         answer=result.answer,

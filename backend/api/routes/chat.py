@@ -6,9 +6,11 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field, StringConstraints
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.api.deps import client_address, enforce_limit
+from backend.api.deps import client_address, get_limits
 from backend.conversations import resolve_conversation
 from backend.handoff import handle_message_during_handoff, no_answer_text, open_escalation
+from backend.limits import Limit
+from backend.metrics import ACTION_ERRORS, CHAT_TURNS
 from backend.rasa_client import RasaClient, RasaUnavailable
 from backend.sessions import current_registrar_id, held_conversation, set_conversation_cookie
 
@@ -58,14 +60,10 @@ def _to_bot_messages(rasa_messages: list[dict[str, Any]]) -> list[BotMessage]:
 
 
 def _enforce_limits(request: Request, conversation_id: str | None) -> None:
-    limits = request.app.state.chat_limits
-    checks = [(limits["client"], f"client:{client_address(request)}")]
+    limits = get_limits(request)
+    limits.enforce(Limit.CHAT_PER_CLIENT, client_address(request))
     if conversation_id:
-        checks.append((limits["conversation"], f"conversation:{conversation_id[:64]}"))
-    for limiter, key in checks:
-        enforce_limit(
-            limiter, key, "Too many messages in a short time. Please wait a moment and try again."
-        )
+        limits.enforce(Limit.CHAT_PER_CONVERSATION, conversation_id[:64])
 
 
 def _prepare_turn(
@@ -94,7 +92,8 @@ def _prepare_turn(
 @router.post("/chat", response_model=ChatResponse, response_model_exclude_none=True)
 async def chat(body: ChatRequest, request: Request, response: Response) -> ChatResponse:
     """Forward a message to Rasa (or, while handed off, to Celia's staff)."""
-    _enforce_limits(request, body.conversation_id)
+    # In the thread pool too: with LIMITS_STORAGE_URL the counts are a Redis round trip.
+    await run_in_threadpool(_enforce_limits, request, body.conversation_id)
     # Database work runs in the thread pool: a SQLite write lock must never stall the event
     # loop, which carries every other conversation's request to Rasa.
     conversation_id, handoff_answer = await run_in_threadpool(
@@ -102,6 +101,7 @@ async def chat(body: ChatRequest, request: Request, response: Response) -> ChatR
     )
     set_conversation_cookie(response, request, request.app.state.settings, conversation_id)
     if handoff_answer is not None:
+        CHAT_TURNS.inc()
         return ChatResponse(
             conversation_id=conversation_id, messages=[BotMessage(text=handoff_answer)]
         )
@@ -119,5 +119,7 @@ async def chat(body: ChatRequest, request: Request, response: Response) -> ChatR
         # Every turn of this bot answers something; silence means a part behind Rasa failed
         # (e.g. the action server is down). Never leave the user without an answer.
         log.warning("Rasa answered nothing for a message; told the user to retry")
+        ACTION_ERRORS.inc()
         messages = [BotMessage(text=no_answer_text(body.message))]
+    CHAT_TURNS.inc()
     return ChatResponse(conversation_id=conversation_id, messages=messages)

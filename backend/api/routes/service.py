@@ -9,12 +9,13 @@ from pydantic import BaseModel, StringConstraints
 from sqlalchemy.orm import Session
 
 from backend.api.auth import SecurityDep
-from backend.api.deps import ServiceAuth, SessionDep, SettingsDep
+from backend.api.deps import ServiceAuth, SessionDep
 from backend.api.fields import ConversationId, Email, HetuText, Id
 from backend.api.routes.accounts import answer_reset_request
 from backend.api.routes.escalations import ConversationPath, RepliesOut, replies_payload
 from backend.api.schemas import EscalationOut, escalation_out
 from backend.idempotency import IdempotencyKeyHeader, run_once
+from backend.metrics import HANDOFFS
 from backend.models import (
     Conversation,
     EscalationReason,
@@ -126,12 +127,10 @@ def _filed(security: Security, request: StaffRequest) -> dict:
 
 
 @router.post("/password-reset", status_code=status.HTTP_202_ACCEPTED)
-async def password_reset(
-    body: ServiceResetIn, request: Request, db: SessionDep, settings: SettingsDep
-) -> JSONResponse:
+async def password_reset(body: ServiceResetIn, request: Request) -> JSONResponse:
     """Same answer (status, body, work) whether or not the address has an account."""
     client = f"conversation:{body.conversation_id or 'none'}"
-    return await answer_reset_request(request, db, settings, body.email, client)
+    return await answer_reset_request(request, body.email, client)
 
 
 @router.post("/unlock-requests", status_code=status.HTTP_202_ACCEPTED)
@@ -227,6 +226,8 @@ def create_escalation(
 
     def make() -> tuple[int, dict]:
         escalation, new = escalations.create(db, body.conversation_id, body.reason, body.transcript)
+        if new:  # counted here, not for a replayed Idempotency-Key
+            HANDOFFS.labels(body.reason.value).inc()
         return (201 if new else 200), escalation_out(escalation).model_dump(mode="json")
 
     return run_once(

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from backend import audit
 from backend.api.auth import CurrentStaff, SecurityDep
-from backend.api.deps import LoginLimit, SessionDep, SettingsDep
+from backend.api.deps import LimitsDep, LoginLimit, SessionDep, SettingsDep
 from backend.api.fields import MAX_ID, Email, Id, Note, Password
 from backend.api.schemas import (
     EscalationOut,
@@ -149,8 +149,9 @@ def login(
     db: SessionDep,
     security: SecurityDep,
     settings: SettingsDep,
+    limits: LimitsDep,
 ):
-    staff = staff_log_in(db, security, body.email, body.password)
+    staff = staff_log_in(db, security, limits, body.email, body.password)
     cookie, session = open_session(db, security, settings, staff_user_id=staff.id)
     db.commit()
     set_cookies(response, request, settings, "staff", cookie, session.csrf_token)
