@@ -16,9 +16,12 @@ from backend.api.routes import (
     escalations,
     health,
     insights,
+    invitations,
     requests,
     service,
     staff,
+    staff_admin,
+    staff_auth,
     units,
 )
 from backend.chat_limits import SlidingWindowLimiter
@@ -96,6 +99,9 @@ def create_app(
         units,
         escalations,
         staff,
+        staff_auth,
+        staff_admin,
+        invitations,
         insights,
         web,
     ):

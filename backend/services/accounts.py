@@ -20,6 +20,7 @@ from backend.models import (
 from backend.password_policy import WeakPassword, check_password, normalized
 from backend.security import Security, new_code, new_token, token_digest
 from backend.services.errors import Forbidden, Invalid, TooManyRequests, Unauthorized
+from backend.sessions import end_sessions
 from backend.settings import Settings
 
 WRONG_CREDENTIALS = "The e-mail address or the password is wrong."
@@ -31,7 +32,7 @@ VERIFY_ATTEMPTS_PER_HOUR = 10
 CODES_PER_HOUR = 5
 
 
-def _valid_password(password: str) -> str:
+def valid_password(password: str) -> str:
     try:
         check_password(password)
     except WeakPassword as error:
@@ -64,7 +65,7 @@ def _code_digest(registrar_id: int, code: str) -> str:
     return token_digest(f"{registrar_id}:{code}")
 
 
-def _send_verification_code(db: Session, settings: Settings, registrar: Registrar) -> None:
+def send_verification_code(db: Session, settings: Settings, registrar: Registrar) -> None:
     _use_up(db, registrar.id, TokenPurpose.email_verification)
     code = new_code()
     db.add(
@@ -91,7 +92,7 @@ def register(
 ) -> None:
     """Create an unverified account and mail a code. An address already in use gets a notice
     instead, so the answer never tells whether an account exists."""
-    password = _valid_password(password)
+    password = valid_password(password)
     existing = find_registrar(db, email)
     if existing is not None:
         if rate_limit.allow(db, f"code:{existing.id}", CODES_PER_HOUR, timedelta(hours=1)):
@@ -106,7 +107,7 @@ def register(
     )
     db.add(registrar)
     db.flush()
-    _send_verification_code(db, settings, registrar)
+    send_verification_code(db, settings, registrar)
 
 
 def resend_code(db: Session, settings: Settings, email: str) -> None:
@@ -114,7 +115,7 @@ def resend_code(db: Session, settings: Settings, email: str) -> None:
     if registrar is None or registrar.status != RegistrarStatus.unverified:
         return
     if rate_limit.allow(db, f"code:{registrar.id}", CODES_PER_HOUR, timedelta(hours=1)):
-        _send_verification_code(db, settings, registrar)
+        send_verification_code(db, settings, registrar)
 
 
 def verify_email(db: Session, email: str, code: str) -> None:
@@ -197,10 +198,7 @@ def _set_password(
 ) -> None:
     registrar.password_hash = security.hash_password(password)
     registrar.password_changed_at = utcnow()
-    sessions = select(WebSession).where(WebSession.registrar_id == registrar.id)
-    for row in db.scalars(sessions):
-        if row.id != keep:
-            db.delete(row)
+    end_sessions(db, registrar_id=registrar.id, keep=keep)
     queue_email(db, registrar.email, "password_changed")
 
 
@@ -214,7 +212,7 @@ def change_password(
 ) -> None:
     if not security.verify_password(registrar.password_hash, normalized(current)):
         raise Invalid("The current password is wrong.")
-    new = _valid_password(new)
+    new = valid_password(new)
     if security.verify_password(registrar.password_hash, new):
         raise Invalid("The new password must differ from the current one.")
     _set_password(db, security, registrar, new, keep=session.id)
@@ -267,7 +265,7 @@ def send_password_reset(db: Session, settings: Settings, email: str) -> None:
 
 
 def reset_password(db: Session, security: Security, token: str, new: str) -> None:
-    new = _valid_password(new)
+    new = valid_password(new)
     row = db.scalar(
         select(AccountToken).where(
             AccountToken.token_hash == token_digest(token),
@@ -303,8 +301,7 @@ def delete_account(db: Session, security: Security, registrar: Registrar, passwo
         .where(AccountToken.registrar_id == registrar.id)
         .values(used_at=utcnow())
     )
-    for row in db.scalars(select(WebSession).where(WebSession.registrar_id == registrar.id)):
-        db.delete(row)
+    end_sessions(db, registrar_id=registrar.id)
     registrar.units.clear()
     registrar.email = f"deleted-{registrar.id}@invalid"
     registrar.first_name = registrar.last_name = ""
