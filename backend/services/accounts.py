@@ -19,6 +19,7 @@ from backend.models import (
 )
 from backend.password_policy import WeakPassword, check_password, normalized
 from backend.security import Security, new_code, new_token, token_digest
+from backend.services import second_factor
 from backend.services.errors import Forbidden, Invalid, TooManyRequests, Unauthorized
 from backend.sessions import end_sessions
 from backend.settings import Settings
@@ -156,6 +157,24 @@ def password_change_due(registrar: Registrar, settings: Settings) -> bool:
     return bool(months) and add_months(registrar.password_changed_at, months) <= utcnow()
 
 
+def _count_failure(db: Session, settings: Settings, registrar: Registrar) -> None:
+    """One wrong password or code, committed; the threshold locks until Celia unlocks."""
+    registrar.failed_logins += 1
+    if registrar.failed_logins >= settings.login_max_failures and not registrar.locked:
+        registrar.locked = True
+        registrar.locked_at = utcnow()
+        queue_email(db, registrar.email, "account_locked")
+        audit.record(
+            db,
+            actor_kind="system",
+            actor_id=None,
+            action="registrar.locked",
+            target_kind="registrar",
+            target_id=registrar.id,
+        )
+    db.commit()
+
+
 def log_in(
     db: Session, security: Security, settings: Settings, email: str, password: str
 ) -> Registrar:
@@ -170,27 +189,25 @@ def log_in(
     if registrar.locked:
         raise Forbidden(LOCKED) if correct else Unauthorized(WRONG_CREDENTIALS)
     if not correct:
-        registrar.failed_logins += 1
-        if registrar.failed_logins >= settings.login_max_failures:
-            registrar.locked = True
-            registrar.locked_at = utcnow()
-            queue_email(db, registrar.email, "account_locked")
-            audit.record(
-                db,
-                actor_kind="system",
-                actor_id=None,
-                action="registrar.locked",
-                target_kind="registrar",
-                target_id=registrar.id,
-            )
-        db.commit()
+        _count_failure(db, settings, registrar)
         raise Unauthorized(WRONG_CREDENTIALS)
     if registrar.status == RegistrarStatus.unverified:
         raise Forbidden("Verify your e-mail address first with the code we sent you.")
-    registrar.failed_logins = 0
     if registrar.password_hash and security.needs_rehash(registrar.password_hash):
         registrar.password_hash = security.hash_password(normalized(password))
+    if not settings.registrar_two_factor_required:
+        registrar.failed_logins = 0  # else only after the code
     return registrar
+
+
+def check_second_factor(
+    db: Session, security: Security, settings: Settings, registrar: Registrar, code: str
+) -> None:
+    """Accept a TOTP or recovery code, or count a failure like a wrong password."""
+    if not second_factor.check_code(db, security, registrar, code):
+        _count_failure(db, settings, registrar)
+        raise Forbidden(LOCKED) if registrar.locked else Unauthorized(second_factor.WRONG_CODE)
+    registrar.failed_logins = 0
 
 
 def _set_password(

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from backend.models import RecoveryCode, Registrar, SecondFactor, StaffUser, utcnow
 from backend.security import Security, token_digest
+from backend.services.errors import Conflict, Invalid
 
 ISSUER = "Celia"
 RECOVERY_CODES = 10
@@ -24,6 +25,7 @@ STEP_SECONDS = 30
 _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no look-alikes (0/o, 1/l/i)
 
 Owner = StaffUser | Registrar
+WRONG_CODE = "The code is wrong or already used."
 
 
 def factor_of(db: Session, owner: Owner) -> SecondFactor | None:
@@ -125,14 +127,13 @@ def _new_recovery_code() -> str:
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
-def confirm(db: Session, security: Security, owner: Owner, code: str) -> list[str] | None:
-    """Finish enrolment with a code from the app; the recovery codes, shown only now, or
-    None when the code is wrong."""
+def confirm(db: Session, security: Security, owner: Owner, code: str) -> list[str]:
+    """Finish enrolment with a code from the app; the recovery codes, shown only now."""
     factor = factor_of(db, owner)
     if factor is None or factor.confirmed_at is not None:
-        return None
+        raise Conflict("There is no enrolment to confirm; log in again.")
     if not code.strip().isdigit() or not _accept_totp(security, factor, code.strip()):
-        return None
+        raise Invalid("The code is wrong. Check the time on your phone and try the next code.")
     factor.confirmed_at = utcnow()
     codes = [_new_recovery_code() for _ in range(RECOVERY_CODES)]
     factor.recovery_codes = [RecoveryCode(code_hash=_recovery_digest(factor.id, c)) for c in codes]

@@ -31,7 +31,6 @@ from backend.settings import Settings
 
 FAILURES_PER_15_MINUTES = 10
 WRONG_CREDENTIALS = "The e-mail address or the password is wrong."
-WRONG_CODE = "The code is wrong or already used."
 LOCKED = "Your staff account is locked after too many failed attempts. An admin unlocks it."
 
 
@@ -187,7 +186,7 @@ def check_second_factor(
         raise Forbidden(LOCKED)
     if not second_factor.check_code(db, security, staff, code):
         _count_failure(db, settings, staff)
-        raise Forbidden(LOCKED) if staff.locked else Unauthorized(WRONG_CODE)
+        raise Forbidden(LOCKED) if staff.locked else Unauthorized(second_factor.WRONG_CODE)
     staff.failed_logins = 0
 
 

@@ -14,24 +14,27 @@ from pydantic import BaseModel, StringConstraints
 from backend.api.auth import CurrentStaff, SecurityDep, StaffAny, StaffContext
 from backend.api.deps import LoginLimit, SessionDep, SettingsDep
 from backend.api.fields import Email, Password
+from backend.api.second_factor import (
+    CodeIn,
+    EnrolmentOut,
+    RecoveryCodesOut,
+    enrolment_out,
+    in_stage,
+    qr_response,
+    stage_for,
+)
 from backend.models import SessionStage, StaffUser
 from backend.services import second_factor, staff_accounts
-from backend.services.errors import Conflict, Invalid
 from backend.sessions import clear_cookies, end_sessions, open_session, set_cookies, user_sessions
 
 router = APIRouter(prefix="/api/v1/staff/auth", tags=["staff log-in"])
 
-Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=6, max_length=20)]
 Token = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 
 class LoginIn(BaseModel):
     email: Email
     password: Password
-
-
-class CodeIn(BaseModel):
-    code: Code
 
 
 class StaffOut(BaseModel):
@@ -46,16 +49,6 @@ class StaffSessionOut(BaseModel):
     csrf_token: str
     # "enrolment" or "second_factor" while the log-in is unfinished; null when done
     stage: SessionStage | None
-
-
-class EnrolmentOut(BaseModel):
-    secret: str
-    otpauth_uri: str
-    qr_svg_url: str
-
-
-class RecoveryCodesOut(BaseModel):
-    recovery_codes: list[str]
 
 
 class PasswordChangeIn(BaseModel):
@@ -84,11 +77,6 @@ def _session_out(context: StaffContext) -> StaffSessionOut:
     )
 
 
-def _in_stage(context: StaffContext, stage: SessionStage) -> None:
-    if context.session.stage != stage:
-        raise Conflict("This step of the log-in is not due now.")
-
-
 @router.post("/login", response_model=StaffSessionOut, dependencies=[LoginLimit])
 def login(
     body: LoginIn,
@@ -100,9 +88,7 @@ def login(
 ):
     """Step one: the password. The answer's `stage` says which step comes next."""
     staff = staff_accounts.staff_log_in(db, security, settings, body.email, body.password)
-    stage = (
-        SessionStage.second_factor if second_factor.enrolled(db, staff) else SessionStage.enrolment
-    )
+    stage = stage_for(db, staff)
     cookie, session = open_session(db, security, settings, staff_user_id=staff.id, stage=stage)
     db.commit()
     set_cookies(response, request, settings, "staff", cookie, session.csrf_token)
@@ -114,7 +100,7 @@ def second_factor_step(
     body: CodeIn, context: StaffAny, db: SessionDep, security: SecurityDep, settings: SettingsDep
 ):
     """Step two: a code from the authenticator app, or one unused recovery code."""
-    _in_stage(context, SessionStage.second_factor)
+    in_stage(context.session, SessionStage.second_factor)
     staff_accounts.check_second_factor(db, security, settings, context.staff, body.code)
     context.session.stage = None
     db.commit()
@@ -124,35 +110,21 @@ def second_factor_step(
 @router.get("/enrolment", response_model=EnrolmentOut)
 def enrolment(context: StaffAny, db: SessionDep, security: SecurityDep):
     """The secret to add to an authenticator app (also as a QR code), until confirmed."""
-    _in_stage(context, SessionStage.enrolment)
-    secret = second_factor.pending_secret(db, security, context.staff)
-    db.commit()
-    return EnrolmentOut(
-        secret=secret,
-        otpauth_uri=second_factor.provisioning_uri(secret, context.staff.email),
-        qr_svg_url=f"{router.prefix}/enrolment/qr.svg",
-    )
+    in_stage(context.session, SessionStage.enrolment)
+    return enrolment_out(db, security, context.staff, f"{router.prefix}/enrolment/qr.svg")
 
 
 @router.get("/enrolment/qr.svg", response_class=Response)
 def enrolment_qr(context: StaffAny, db: SessionDep, security: SecurityDep) -> Response:
-    _in_stage(context, SessionStage.enrolment)
-    secret = second_factor.pending_secret(db, security, context.staff)
-    db.commit()
-    svg = second_factor.qr_svg(second_factor.provisioning_uri(secret, context.staff.email))
-    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
+    in_stage(context.session, SessionStage.enrolment)
+    return qr_response(db, security, context.staff)
 
 
 @router.post("/enrolment", response_model=RecoveryCodesOut)
-def confirm_enrolment(
-    body: CodeIn, context: StaffAny, db: SessionDep, security: SecurityDep, settings: SettingsDep
-):
+def confirm_enrolment(body: CodeIn, context: StaffAny, db: SessionDep, security: SecurityDep):
     """Confirm with the app's current code; the ten recovery codes are shown this once."""
-    _in_stage(context, SessionStage.enrolment)
+    in_stage(context.session, SessionStage.enrolment)
     codes = second_factor.confirm(db, security, context.staff, body.code)
-    if codes is None:
-        db.rollback()
-        raise Invalid("The code is wrong. Check the time on your phone and try the next code.")
     context.session.stage = None
     db.commit()
     return RecoveryCodesOut(recovery_codes=codes)

@@ -6,11 +6,12 @@ const ROLES = { agent: "Käsittelijä", admin: "Ylläpitäjä" };
 const KINDS = { library: "Kirjasto", school: "Koulu", higher_education: "Korkeakoulu", other: "Muu yhteisö" };
 let me = null;
 
+/** Run an admin action, reload the tables, then say `message` (or `message(result)`). */
 async function act(action, message) {
   try {
-    await action();
+    const result = await action();
     await load();
-    announce(message);
+    announce(typeof message === "function" ? message(result) : message);
   } catch (error) {
     announce(error.message, { error: true });
   }
@@ -142,15 +143,13 @@ function wireForms() {
   document.getElementById("invite-main-user").addEventListener("click", () => {
     const email = form.main_user_email.value.trim();
     const unit = unitName();
-    act(async () => {
-      const { result } = await call(`${unitPath()}/main-user`, { method: "POST", body: { email } });
-      form.main_user_email.value = "";
-      announce(
+    act(
+      () => call(`${unitPath()}/main-user`, { method: "POST", body: { email } }),
+      ({ result }) =>
         result === "promoted"
           ? `${email} on nyt yksikön ${unit} pääkäyttäjä.`
           : `Kutsu yksikön ${unit} pääkäyttäjäksi lähetetty osoitteeseen ${email}.`,
-      );
-    }, "");
+    );
   });
   document.getElementById("close-unit").addEventListener("click", () => {
     const unit = unitName();
