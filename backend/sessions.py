@@ -165,7 +165,7 @@ def end_sessions(
 def current_registrar_id(request: Request, db: Session) -> int | None:
     """The logged-in, active and unlocked registrar of this request, for the chat proxy."""
     row = find_session(request, db, "registrar")
-    if row is None or row.registrar_id is None:
+    if row is None or row.registrar_id is None or row.stage is not None:
         return None
     registrar = db.get(Registrar, row.registrar_id)
     if registrar is None or registrar.status != RegistrarStatus.active or registrar.locked:

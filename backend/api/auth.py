@@ -13,6 +13,7 @@ from backend.services.errors import Forbidden, Unauthorized
 from backend.sessions import CSRF_HEADER, Audience, find_session
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+FINISH_LOG_IN = "Please finish logging in with the code from your app."
 
 
 def get_security(request: Request) -> Security:
@@ -45,8 +46,8 @@ def _session(request: Request, db: SessionDep, audience: Audience) -> WebSession
     return row
 
 
-def registrar_session_any(request: Request, db: SessionDep) -> RegistrarContext:
-    """A registrar session, also one that must change an expired password first."""
+def registrar_session_pending(request: Request, db: SessionDep) -> RegistrarContext:
+    """A registrar session, also one still waiting for the second factor (when required)."""
     row = _session(request, db, "registrar")
     registrar = db.get(Registrar, row.registrar_id)
     if registrar is None or registrar.status != RegistrarStatus.active:
@@ -54,6 +55,15 @@ def registrar_session_any(request: Request, db: SessionDep) -> RegistrarContext:
     if registrar.locked:
         raise Forbidden("Your account is locked. Celia unlocks it: ask in the chat.")
     return RegistrarContext(registrar, row)
+
+
+def registrar_session_any(
+    context: Annotated[RegistrarContext, Depends(registrar_session_pending)],
+) -> RegistrarContext:
+    """A logged-in registrar, also one that must change an expired password first."""
+    if context.session.stage is not None:
+        raise Unauthorized(FINISH_LOG_IN)
+    return context
 
 
 def registrar_session(
@@ -78,7 +88,7 @@ def staff_session(
 ) -> StaffContext:
     """A staff user who gave the password and the second factor."""
     if context.session.stage is not None:
-        raise Unauthorized("Please finish logging in with the code from your app.")
+        raise Unauthorized(FINISH_LOG_IN)
     return context
 
 
@@ -88,6 +98,7 @@ def admin_session(context: Annotated[StaffContext, Depends(staff_session)]) -> S
     return context
 
 
+RegistrarPending = Annotated[RegistrarContext, Depends(registrar_session_pending)]
 RegistrarAny = Annotated[RegistrarContext, Depends(registrar_session_any)]
 CurrentRegistrar = Annotated[RegistrarContext, Depends(registrar_session)]
 StaffAny = Annotated[StaffContext, Depends(staff_session_any)]

@@ -11,7 +11,7 @@ from datetime import datetime
 
 import pyotp
 import segno
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from backend.models import RecoveryCode, Registrar, SecondFactor, StaffUser, utcnow
@@ -86,15 +86,23 @@ def _step(moment: datetime) -> int:
     return int(moment.timestamp()) // STEP_SECONDS
 
 
-def _accept_totp(security: Security, factor: SecondFactor, code: str) -> bool:
+def _accept_totp(db: Session, security: Security, factor: SecondFactor, code: str) -> bool:
     totp = pyotp.TOTP(security.decrypt_totp_secret(factor.secret_encrypted))
     now = _step(utcnow())
     for step in range(now - DRIFT_STEPS, now + DRIFT_STEPS + 1):
         if factor.last_step is not None and step <= factor.last_step:
             continue
         if secrets.compare_digest(totp.generate_otp(step), code):
-            factor.last_step = step
-            return True
+            # Conditional, so two requests racing with one code (any worker) cannot both pass.
+            used = db.execute(
+                update(SecondFactor)
+                .where(
+                    SecondFactor.id == factor.id,
+                    or_(SecondFactor.last_step.is_(None), SecondFactor.last_step < step),
+                )
+                .values(last_step=step)
+            )
+            return used.rowcount == 1  # type: ignore[attr-defined]
     return False
 
 
@@ -102,13 +110,17 @@ def _recovery_digest(factor_id: int, code: str) -> str:
     return token_digest(f"recovery:{factor_id}:{code.replace('-', '').lower()}")
 
 
-def _accept_recovery(factor: SecondFactor, code: str) -> bool:
-    digest = _recovery_digest(factor.id, code)
-    for row in factor.recovery_codes:
-        if row.used_at is None and secrets.compare_digest(row.code_hash, digest):
-            row.used_at = utcnow()
-            return True
-    return False
+def _accept_recovery(db: Session, factor: SecondFactor, code: str) -> bool:
+    used = db.execute(
+        update(RecoveryCode)
+        .where(
+            RecoveryCode.factor_id == factor.id,
+            RecoveryCode.code_hash == _recovery_digest(factor.id, code),
+            RecoveryCode.used_at.is_(None),
+        )
+        .values(used_at=utcnow())
+    )
+    return used.rowcount == 1  # type: ignore[attr-defined]
 
 
 def check_code(db: Session, security: Security, owner: Owner, code: str) -> bool:
@@ -118,8 +130,8 @@ def check_code(db: Session, security: Security, owner: Owner, code: str) -> bool
         return False
     code = code.strip()
     if code.isdigit():
-        return _accept_totp(security, factor, code)
-    return _accept_recovery(factor, code)
+        return _accept_totp(db, security, factor, code)
+    return _accept_recovery(db, factor, code)
 
 
 def _new_recovery_code() -> str:
@@ -132,7 +144,7 @@ def confirm(db: Session, security: Security, owner: Owner, code: str) -> list[st
     factor = factor_of(db, owner)
     if factor is None or factor.confirmed_at is not None:
         raise Conflict("There is no enrolment to confirm; log in again.")
-    if not code.strip().isdigit() or not _accept_totp(security, factor, code.strip()):
+    if not code.strip().isdigit() or not _accept_totp(db, security, factor, code.strip()):
         raise Invalid("The code is wrong. Check the time on your phone and try the next code.")
     factor.confirmed_at = utcnow()
     codes = [_new_recovery_code() for _ in range(RECOVERY_CODES)]

@@ -421,3 +421,35 @@ def test_reset_second_factor_ends_the_sessions_and_asks_for_enrolment(
     run_admin(client, monkeypatch, "staff", "reset-2fa", STAFF_EMAIL)
     assert client.get("/api/v1/staff/auth/me").status_code == 401
     assert password_step(client)["stage"] == "enrolment"
+
+
+def test_registrars_log_in_with_a_code_only_when_the_setting_asks(
+    client: TestClient, seed: Seed
+) -> None:
+    registrar_id = seed.registrar()
+    credentials = {"email": "reija@example.org", "password": PASSWORD}
+    assert client.post("/api/v1/auth/login", json=credentials).json()["stage"] is None
+    client.app.state.settings.registrar_two_factor_required = True  # type: ignore[attr-defined]
+    client.cookies.clear()
+    started = client.post("/api/v1/auth/login", json=credentials).json()
+    assert started["stage"] == "enrolment"
+    headers = csrf(started)
+    assert client.get("/api/v1/auth/me").status_code == 401
+    assert client.get("/api/v1/customers").status_code == 401
+    secret = client.get("/api/v1/auth/enrolment").json()["secret"]
+    confirmed = client.post(
+        "/api/v1/auth/enrolment", json={"code": pyotp.TOTP(secret).now()}, headers=headers
+    )
+    assert len(confirmed.json()["recovery_codes"]) == 10
+    assert client.get("/api/v1/auth/me").status_code == 200
+
+    client.cookies.clear()
+    started = client.post("/api/v1/auth/login", json=credentials).json()
+    assert started["stage"] == "second_factor"
+    headers = csrf(started)
+    for _ in range(4):
+        wrong = client.post("/api/v1/auth/second-factor", json={"code": "000000"}, headers=headers)
+        assert wrong.status_code == 401
+    locked = client.post("/api/v1/auth/second-factor", json={"code": "000001"}, headers=headers)
+    assert locked.status_code == 403
+    assert seed.get(Registrar, registrar_id).locked
