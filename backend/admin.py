@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from backend import migrate
 from backend.audit import Actor
 from backend.db import Database
-from backend.models import StaffRole, UnitKind
+from backend.models import StaffRole, StaffUser, UnitKind
 from backend.security import Security
 from backend.services import second_factor, staff_accounts, unit_admin
 from backend.services.errors import NotFound
@@ -48,14 +48,23 @@ def read_new_password() -> str:
     return first
 
 
-def _staff(db: Session, email: str):  # type: ignore[no-untyped-def]
+class Context:
+    """What every command needs: the settings, the keys and the operator acting."""
+
+    def __init__(self, settings: Settings, operator: str) -> None:
+        self.settings = settings
+        self.security = Security(settings)
+        self.actor = Actor("operator", None, operator)
+
+
+def _staff(db: Session, email: str) -> StaffUser:
     staff = staff_accounts.find_staff(db, email)
     if staff is None:
         raise NotFound(f"No staff user uses {email}.")
     return staff
 
 
-def _staff_command(args: argparse.Namespace, db: Session, ctx: "Context") -> str:
+def _staff_command(args: argparse.Namespace, db: Session, ctx: Context) -> str:
     if args.action == "create":
         password = None if args.password_link else read_new_password()
         staff = staff_accounts.add_staff_user(
@@ -101,7 +110,7 @@ def _staff_command(args: argparse.Namespace, db: Session, ctx: "Context") -> str
     return f"{args.action}: done for {staff.email}."
 
 
-def _unit_command(args: argparse.Namespace, db: Session, ctx: "Context") -> str:
+def _unit_command(args: argparse.Namespace, db: Session, ctx: Context) -> str:
     if args.action == "create":
         unit = unit_admin.create_unit(db, ctx.actor, args.name, UnitKind(args.kind))
         return f"Unit {unit.id} created: {unit.name} ({unit.kind.value})."
@@ -121,13 +130,6 @@ def _unit_command(args: argparse.Namespace, db: Session, ctx: "Context") -> str:
     if result == "promoted":
         return f"{args.email} is now the main user of unit {args.unit_id}."
     return f"An invitation to register as main user of unit {args.unit_id} was mailed."
-
-
-class Context:
-    def __init__(self, settings: Settings, operator: str) -> None:
-        self.settings = settings
-        self.security = Security(settings)
-        self.actor = Actor("operator", None, operator)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, status
 from pydantic import BaseModel, StringConstraints
+from sqlalchemy.orm import Session
 
 from backend.api.auth import CurrentAdmin, SecurityDep, StaffContext
 from backend.api.deps import SessionDep, SettingsDep
@@ -79,7 +80,7 @@ def _actor(context: StaffContext) -> Actor:
     return Actor("staff", context.staff.id)
 
 
-def _staff_out(db: SessionDep, staff: StaffUser) -> StaffUserOut:
+def _staff_out(db: Session, staff: StaffUser) -> StaffUserOut:
     return StaffUserOut(
         id=staff.id,
         email=staff.email,
