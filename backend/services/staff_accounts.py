@@ -159,15 +159,14 @@ def staff_log_in(
 ) -> StaffUser:
     """The staff user if the password is right; the second factor is checked next."""
     staff = find_staff(db, email)
-    usable = staff is not None and staff.active
-    correct = security.verify_password(
-        staff.password_hash if usable and staff else None, normalized(password)
-    )
-    if staff is not None and usable and staff.locked:
+    if staff is not None and not staff.active:
+        staff = None  # a disabled account answers like an unknown one
+    correct = security.verify_password(staff.password_hash if staff else None, normalized(password))
+    if staff is not None and staff.locked:
         raise Forbidden(LOCKED) if correct else Unauthorized(WRONG_CREDENTIALS)
-    if staff is not None and usable and correct:
+    if staff is not None and correct:
         return staff
-    if staff is not None and usable:
+    if staff is not None:
         _count_failure(db, settings, staff)
     allowed = rate_limit.allow(
         db, f"staff-login:{email}", FAILURES_PER_15_MINUTES, timedelta(minutes=15)

@@ -92,6 +92,11 @@ def invite_main_user(
             db, actor, "unit.main_user_appointed", "registrar", registrar.id, f"unit {unit.id}"
         )
         return "promoted"
+    if registrar is not None:
+        raise Conflict(
+            "An unverified account uses this address: the person verifies it first (or asks "
+            "for a new code), then name them again."
+        )
     invitation = invitations.send(
         db,
         settings,
