@@ -9,7 +9,9 @@ none belongs to a real person. Demo accounts (e-mail / password):
 - rekisteroija@demo.celia.invalid / Demo-Rekisteroija-2025  registrar (DEMO library and school)
 - korkeakoulu@demo.celia.invalid / Demo-Korkeakoulu-2025   registrar (DEMO higher education)
 - lukittu@demo.celia.invalid / Demo-Lukittu-2025           registrar whose account is locked
-- celia@demo.celia.invalid / Demo-Celia-Staff-2025         Celia staff (staff console)
+- celia@demo.celia.invalid / Demo-Celia-Staff-2025         Celia staff, admin (staff console);
+  the second factor is enrolled with the public DEMO TOTP secret below (add it to an
+  authenticator app, or `python -c "import pyotp; print(pyotp.TOTP('<secret>').now())"`)
 """
 
 import logging
@@ -27,11 +29,13 @@ from backend.models import (
     Registrar,
     RegistrarRole,
     RegistrarStatus,
+    StaffRole,
     Unit,
     UnitKind,
     utcnow,
 )
 from backend.security import Security
+from backend.services import second_factor
 from backend.services.staff_accounts import create_staff_user
 from backend.settings import Settings, get_settings
 
@@ -113,6 +117,7 @@ CUSTOMERS = (
 )
 
 STAFF = ("celia@demo.celia.invalid", "Celia-käsittelijä (DEMO)", "Demo-Celia-Staff-2025")
+STAFF_TOTP_SECRET = "CELIADEMOSTAFFTOTPSECRETDEMO2345"  # noqa: S105 (public, DEMO only)
 
 
 def load(db: Session, security: Security) -> bool:
@@ -158,7 +163,8 @@ def load(db: Session, security: Security) -> bool:
                 guardian_consent=customer.guardian_consent,
             )
         )
-    create_staff_user(db, security, *STAFF)
+    staff = create_staff_user(db, security, *STAFF, role=StaffRole.admin)
+    second_factor.enrol_known_secret(db, security, staff, STAFF_TOTP_SECRET)
     db.commit()
     return True
 

@@ -91,6 +91,23 @@ class TokenPurpose(str, enum.Enum):
     password_reset = "password_reset"  # noqa: S105 (a purpose, not a password)
 
 
+class StaffRole(str, enum.Enum):
+    agent = "agent"  # handles the queue
+    admin = "admin"  # also manages staff users and units
+
+
+class SessionStage(str, enum.Enum):
+    """What a session still lacks; a session with no stage is fully logged in."""
+
+    enrolment = "enrolment"  # password right, second factor not set up yet
+    second_factor = "second_factor"  # password right, code not yet given
+
+
+class InvitationKind(str, enum.Enum):
+    main_user = "main_user"  # a new person registers straight into a unit as its main user
+    staff_password = "staff_password"  # noqa: S105 (a new staff user sets a first password)
+
+
 class RequestKind(str, enum.Enum):
     reactivation = "reactivation"
     unlock = "unlock"
@@ -141,6 +158,7 @@ class Unit(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[UnitKind] = mapped_column(_enum(UnitKind))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 registrar_units = Table(
@@ -186,8 +204,66 @@ class StaffUser(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    password_hash: Mapped[str] = mapped_column(String(255))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[StaffRole] = mapped_column(_enum(StaffRole), default=StaffRole.agent)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class SecondFactor(Base):
+    """A TOTP secret (RFC 6238) of a staff user or a registrar, encrypted at rest.
+
+    `last_step` is the time step of the last accepted code, so a code works once."""
+
+    __tablename__ = "second_factors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), unique=True
+    )
+    registrar_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registrars.id", ondelete="CASCADE"), unique=True
+    )
+    secret_encrypted: Mapped[str] = mapped_column(Text)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_step: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+    recovery_codes: Mapped[list["RecoveryCode"]] = relationship(cascade="all, delete-orphan")
+
+
+class RecoveryCode(Base):
+    """A single-use recovery code, stored hashed."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    factor_id: Mapped[int] = mapped_column(
+        ForeignKey("second_factors.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class Invitation(Base):
+    """A single-use link mailed to a person: register as a unit's main user, or set a first
+    staff password. Only the token's hash is kept."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[InvitationKind] = mapped_column(_enum(InvitationKind))
+    email: Mapped[str] = mapped_column(String(254))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
+    staff_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE")
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
@@ -246,7 +322,9 @@ class WebSession(Base):
     )
     csrf_token: Mapped[str] = mapped_column(String(64))
     password_change_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    stage: Mapped[SessionStage | None] = mapped_column(_enum(SessionStage))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 

@@ -10,6 +10,7 @@ Key decisions:
   is derived from HETU_HMAC_KEY with HKDF under a separate label, so one secret is managed, but
   the look-up and encryption keys are independent. Rotating HETU_HMAC_KEY means re-keying every
   customer row (decrypt with the old key, HMAC and encrypt with the new one).
+- TOTP secrets are Fernet-encrypted with a third key derived the same way (own label).
 """
 
 import base64
@@ -74,6 +75,17 @@ class Security:
     @cached_property
     def _fingerprint_key(self) -> bytes:
         return _derive(self._secret_for_derivation, b"celia request fingerprint v1")
+
+    @cached_property
+    def _totp_fernet(self) -> Fernet:
+        key = _derive(self._secret_for_derivation, b"celia totp secret v1")
+        return Fernet(base64.urlsafe_b64encode(key))
+
+    def encrypt_totp_secret(self, secret: str) -> str:
+        return self._totp_fernet.encrypt(secret.encode("ascii")).decode("ascii")
+
+    def decrypt_totp_secret(self, token: str) -> str:
+        return self._totp_fernet.decrypt(token.encode("ascii")).decode("ascii")
 
     def hash_password(self, password: str) -> str:
         return self.passwords.hash(password)

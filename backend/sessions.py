@@ -2,7 +2,9 @@
 
 The session cookie (HttpOnly, SameSite=Lax, Secure on HTTPS or when SESSION_COOKIE_SECURE) holds
 a random token signed with SESSION_SECRET; the database keeps only the token's hash, so sessions
-can be revoked (log-out, password change) and a database leak does not hand out sessions.
+can be revoked (log-out, password change, second-factor reset, "end my other sessions") and a
+database leak does not hand out sessions. A session also ends after an idle time, shorter for
+staff (STAFF_SESSION_IDLE_MINUTES) than for registrars (REGISTRAR_SESSION_IDLE_MINUTES).
 CSRF uses the synchronizer pattern: each session has its own token, returned at log-in and in a
 readable cookie, and every state-changing request must echo it in the X-CSRF-Token header.
 """
@@ -14,10 +16,11 @@ from datetime import timedelta
 from typing import Literal
 
 from fastapi import Request, Response
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
-from backend.models import Registrar, RegistrarStatus, WebSession, utcnow
+from backend.models import Registrar, RegistrarStatus, SessionStage, WebSession, utcnow
 from backend.security import Security, app_security, new_token, token_digest
 from backend.settings import Settings
 
@@ -25,6 +28,8 @@ Audience = Literal["registrar", "staff"]
 CSRF_HEADER = "X-CSRF-Token"
 # Issued with each conversation id: proves this browser holds the conversation (binding at log-in).
 CONVERSATION_COOKIE = "celia_conversation"
+# last_seen_at is written at most this often, so reading pages does not write on every request
+SEEN_PRECISION = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,7 @@ def open_session(
     registrar_id: int | None = None,
     staff_user_id: int | None = None,
     password_change_required: bool = False,
+    stage: SessionStage | None = None,
 ) -> tuple[str, WebSession]:
     """Add a session row; return the signed cookie value and the row."""
     token = new_token()
@@ -56,6 +62,7 @@ def open_session(
         staff_user_id=staff_user_id,
         csrf_token=secrets.token_urlsafe(32),
         password_change_required=password_change_required,
+        stage=stage,
         expires_at=utcnow() + timedelta(hours=settings.session_hours),
     )
     db.add(row)
@@ -125,17 +132,70 @@ def find_session(request: Request, db: Session, audience: Audience) -> WebSessio
     if not hmac.compare_digest(security.sign(token).encode(), signature.encode()):
         return None
     row = db.scalar(select(WebSession).where(WebSession.token_hash == token_digest(token)))
-    if row is None or row.expires_at <= utcnow():
+    now = utcnow()
+    if row is None or row.expires_at <= now:
         return None
     if (audience == "registrar") != (row.registrar_id is not None):
         return None
+    if row.last_seen_at + idle_limit(request.app.state.settings, audience) <= now:
+        return None
+    if row.last_seen_at + SEEN_PRECISION <= now:
+        row.last_seen_at = now
+        db.commit()
     return row
+
+
+def idle_limit(settings: Settings, audience: Audience) -> timedelta:
+    minutes = (
+        settings.staff_session_idle_minutes
+        if audience == "staff"
+        else settings.registrar_session_idle_minutes
+    )
+    return timedelta(minutes=minutes)
+
+
+def _owned_by(registrar_id: int | None, staff_user_id: int | None) -> ColumnElement[bool]:
+    if staff_user_id is not None:
+        return WebSession.staff_user_id == staff_user_id
+    return WebSession.registrar_id == registrar_id
+
+
+def user_sessions(
+    db: Session,
+    settings: Settings,
+    *,
+    registrar_id: int | None = None,
+    staff_user_id: int | None = None,
+) -> list[WebSession]:
+    """The user's sessions that have neither expired nor idled out, newest first."""
+    owner = _owned_by(registrar_id, staff_user_id)
+    now = utcnow()
+    idle = idle_limit(settings, "staff" if staff_user_id is not None else "registrar")
+    query = select(WebSession).where(
+        owner, WebSession.expires_at > now, WebSession.last_seen_at > now - idle
+    )
+    return list(db.scalars(query.order_by(WebSession.last_seen_at.desc(), WebSession.id.desc())))
+
+
+def end_sessions(
+    db: Session,
+    *,
+    registrar_id: int | None = None,
+    staff_user_id: int | None = None,
+    keep: int | None = None,
+) -> None:
+    """End every session of one user, except `keep` (the session asking, if any)."""
+    owner = _owned_by(registrar_id, staff_user_id)
+    query = delete(WebSession).where(owner)
+    if keep is not None:
+        query = query.where(WebSession.id != keep)
+    db.execute(query)
 
 
 def current_registrar_id(request: Request, db: Session) -> int | None:
     """The logged-in, active and unlocked registrar of this request, for the chat proxy."""
     row = find_session(request, db, "registrar")
-    if row is None or row.registrar_id is None:
+    if row is None or row.registrar_id is None or row.stage is not None:
         return None
     registrar = db.get(Registrar, row.registrar_id)
     if registrar is None or registrar.status != RegistrarStatus.active or registrar.locked:

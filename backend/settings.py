@@ -72,6 +72,13 @@ class Settings(BaseSettings):
     password_reset_per_account_per_hour: int = Field(default=3, ge=1)
     password_reset_per_client_per_hour: int = Field(default=20, ge=1)
     session_hours: float = Field(default=12, gt=0)
+    # A session ends after this long without a request; staff sessions reach more data.
+    registrar_session_idle_minutes: float = Field(default=120, gt=0)
+    staff_session_idle_minutes: float = Field(default=30, gt=0)
+    # Staff always log in with a TOTP code; this asks registrars for one too.
+    registrar_two_factor_required: bool = False
+    invitation_days: int = Field(default=7, ge=1)  # main-user invitations, staff password links
+    public_url: str = "http://127.0.0.1:8000"  # links in e-mails
     session_cookie_secure: bool = False  # Secure is also set on every HTTPS request
     # Argon2id cost; production keeps the defaults, tests lower them.
     argon2_time_cost: int = Field(default=3, ge=1)

@@ -107,3 +107,24 @@ def staff_unanswered() -> FileResponse:
 @router.get("/staff/audit")
 def staff_audit() -> FileResponse:
     return _page("staff/audit.html")
+
+
+@router.get("/staff/admin")
+def staff_admin() -> FileResponse:
+    return _page("staff/admin.html")
+
+
+@router.get("/staff/account")
+def staff_account() -> FileResponse:
+    return _page("staff/account.html")
+
+
+@router.get("/staff/set-password")
+def staff_set_password() -> FileResponse:
+    return _page("staff/set-password.html")
+
+
+@router.get("/invitation")
+def main_user_invitation() -> FileResponse:
+    """An invited main user registers here (the link in Celia's invitation mail)."""
+    return _page("invitation.html")

@@ -2,6 +2,7 @@
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -59,13 +60,12 @@ def rasa_model_file() -> Path:
     return rasa_model.MODEL_FILE
 
 
-@pytest.fixture(scope="session")
-def stack(
-    tmp_path_factory: pytest.TempPathFactory, faq_index_dir: Path, rasa_model_file: Path
+@contextmanager
+def running_stack(
+    workdir: Path, faq_index_dir: Path, rasa_model_file: Path, *, demo_data: bool
 ) -> Iterator[dict[str, str]]:
     """Mail catcher, backend, action server and Rasa, really running on free ports, with a fresh
-    database holding the demo data (accounts in backend/demo_data.py)."""
-    workdir = tmp_path_factory.mktemp("stack")
+    database (holding the demo data of backend/demo_data.py when `demo_data`)."""
     ports = Ports.free()
     secrets = random_secrets()
     env = {
@@ -74,8 +74,10 @@ def stack(
         "LOG_DIR": str(workdir / "log"),
         "TRACKER_DB": str(workdir / "tracker.db"),
         "LOGIN_PER_CLIENT_PER_MINUTE": "1000",  # every test logs in from the same address
+        "PUBLIC_URL": f"http://127.0.0.1:{ports.backend}",
     }
-    load_into(Settings(**{k.lower(): v for k, v in {**secrets, **env}.items()}))
+    if demo_data:
+        load_into(Settings(**{k.lower(): v for k, v in {**secrets, **env}.items()}))
     with ServiceGroup(
         assistant_services(ports, secrets, env, rasa_model_file, workdir / "mail"),
         workdir / "log",
@@ -89,6 +91,16 @@ def stack(
             "mail_dir": str(workdir / "mail"),
             **secrets,
         }
+
+
+@pytest.fixture(scope="session")
+def stack(
+    tmp_path_factory: pytest.TempPathFactory, faq_index_dir: Path, rasa_model_file: Path
+) -> Iterator[dict[str, str]]:
+    """The services with the demo data loaded (accounts in backend/demo_data.py)."""
+    workdir = tmp_path_factory.mktemp("stack")
+    with running_stack(workdir, faq_index_dir, rasa_model_file, demo_data=True) as started:
+        yield started
 
 
 def make_test_hetu(day: int, month: int, year: int, individual: int) -> str:

@@ -5,14 +5,19 @@ import json
 import os
 import re
 import subprocess
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NoReturn, TypeVar
 
+import pyotp
 import pytest
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
 
+from backend.models import SecondFactor, StaffUser
 from launcher.secrets_file import new_secrets as random_secrets  # noqa: F401
 
 T = TypeVar("T")
@@ -28,6 +33,35 @@ def server_missing(reason: str) -> NoReturn:
     if REQUIRE_SERVERS:
         pytest.fail(message)
     pytest.skip(message)
+
+
+TOTP_SECRET = "TESTSTAFFTOTPSECRETTESTSTAFF2345"  # the second factor of the tests' staff users
+
+
+def fresh_totp_code(secret: str, last_step: int | None) -> str:
+    """A code the backend accepts now: for a 30 s step no further than one from the current
+    one and later than the last accepted step (so it waits when all near steps are used)."""
+    now = int(time.time()) // 30
+    # near a step's end, the previous step could leave the window before the code arrives
+    earliest = now if time.time() % 30 > 25 else now - 1
+    wanted = max(earliest, (last_step if last_step is not None else 0) + 1)
+    while wanted > int(time.time()) // 30 + 1:
+        time.sleep(0.5)
+    return pyotp.TOTP(secret).generate_otp(wanted)
+
+
+def last_totp_step(db: Session, email: str) -> int | None:
+    return db.scalar(select(SecondFactor.last_step).join(StaffUser).where(StaffUser.email == email))
+
+
+def staff_totp_code(database_url: str, email: str, secret: str) -> str:
+    """A fresh code for a staff user of a running stack, whose database the test can read."""
+    engine = create_engine(database_url)
+    try:
+        with Session(engine) as db:
+            return fresh_totp_code(secret, last_totp_step(db, email))
+    finally:
+        engine.dispose()
 
 
 def run_async(coroutine: Coroutine[Any, Any, T]) -> T:

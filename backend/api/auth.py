@@ -7,12 +7,13 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from backend.api.deps import SessionDep
-from backend.models import Registrar, RegistrarStatus, StaffUser, WebSession
+from backend.models import Registrar, RegistrarStatus, StaffRole, StaffUser, WebSession
 from backend.security import Security, app_security
 from backend.services.errors import Forbidden, Unauthorized
 from backend.sessions import CSRF_HEADER, Audience, find_session
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+FINISH_LOG_IN = "Please finish logging in with the code from your app."
 
 
 def get_security(request: Request) -> Security:
@@ -45,8 +46,8 @@ def _session(request: Request, db: SessionDep, audience: Audience) -> WebSession
     return row
 
 
-def registrar_session_any(request: Request, db: SessionDep) -> RegistrarContext:
-    """A registrar session, also one that must change an expired password first."""
+def registrar_session_pending(request: Request, db: SessionDep) -> RegistrarContext:
+    """A registrar session, also one still waiting for the second factor (when required)."""
     row = _session(request, db, "registrar")
     registrar = db.get(Registrar, row.registrar_id)
     if registrar is None or registrar.status != RegistrarStatus.active:
@@ -54,6 +55,15 @@ def registrar_session_any(request: Request, db: SessionDep) -> RegistrarContext:
     if registrar.locked:
         raise Forbidden("Your account is locked. Celia unlocks it: ask in the chat.")
     return RegistrarContext(registrar, row)
+
+
+def registrar_session_any(
+    context: Annotated[RegistrarContext, Depends(registrar_session_pending)],
+) -> RegistrarContext:
+    """A logged-in registrar, also one that must change an expired password first."""
+    if context.session.stage is not None:
+        raise Unauthorized(FINISH_LOG_IN)
+    return context
 
 
 def registrar_session(
@@ -64,14 +74,33 @@ def registrar_session(
     return context
 
 
-def staff_session(request: Request, db: SessionDep) -> StaffContext:
+def staff_session_any(request: Request, db: SessionDep) -> StaffContext:
+    """A staff session, also one still waiting for the second factor (or its enrolment)."""
     row = _session(request, db, "staff")
     staff = db.get(StaffUser, row.staff_user_id)
-    if staff is None or not staff.active:
+    if staff is None or not staff.active or staff.locked:
         raise Unauthorized("Please log in.")
     return StaffContext(staff, row)
 
 
+def staff_session(
+    context: Annotated[StaffContext, Depends(staff_session_any)],
+) -> StaffContext:
+    """A staff user who gave the password and the second factor."""
+    if context.session.stage is not None:
+        raise Unauthorized(FINISH_LOG_IN)
+    return context
+
+
+def admin_session(context: Annotated[StaffContext, Depends(staff_session)]) -> StaffContext:
+    if context.staff.role != StaffRole.admin:
+        raise Forbidden("Only admin staff manage staff users and units.")
+    return context
+
+
+RegistrarPending = Annotated[RegistrarContext, Depends(registrar_session_pending)]
 RegistrarAny = Annotated[RegistrarContext, Depends(registrar_session_any)]
 CurrentRegistrar = Annotated[RegistrarContext, Depends(registrar_session)]
+StaffAny = Annotated[StaffContext, Depends(staff_session_any)]
 CurrentStaff = Annotated[StaffContext, Depends(staff_session)]
+CurrentAdmin = Annotated[StaffContext, Depends(admin_session)]

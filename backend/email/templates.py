@@ -65,6 +65,40 @@ TEMPLATES: dict[str, Template] = {
         sv="Celia avslog din begäran {reference} ({kind_sv}).{note_sv}",
         en="Celia denied your request {reference} ({kind_en}).{note_en}",
     ),
+    "main_user_invitation": Template(
+        subject="Kutsu Celianetiin / Inbjudan till Celianet / Invitation to Celianet",
+        fi="Celia kutsuu sinut yksikön {unit} pääkäyttäjäksi. Luo tunnuksesi osoitteessa\n"
+        "{link}\nKutsu on voimassa {days} päivää ja toimii kerran.",
+        sv="Celia bjuder in dig som huvudanvändare för enheten {unit}. Skapa ditt konto på\n"
+        "{link}\nInbjudan gäller i {days} dagar och fungerar en gång.",
+        en="Celia invites you to be the main user of {unit}. Create your account at\n"
+        "{link}\nThe invitation is valid for {days} days and works once.",
+    ),
+    "main_user_appointed": Template(
+        subject="Pääkäyttäjäksi / Huvudanvändare / Main user ({unit})",
+        fi="Celia nimesi sinut yksikön {unit} pääkäyttäjäksi.",
+        sv="Celia har utsett dig till huvudanvändare för enheten {unit}.",
+        en="Celia made you the main user of {unit}.",
+    ),
+    "staff_password_link": Template(
+        subject="Celian konsolin tunnus / Konto i Celias konsol / Celia console account",
+        fi="Sinulle on luotu tunnus Celian henkilökunnan konsoliin. Aseta salasanasi osoitteessa"
+        "\n{link}\nLinkki on voimassa {days} päivää ja toimii kerran.",
+        sv="Ett konto i Celias personalkonsol har skapats åt dig. Ange ditt lösenord på\n{link}"
+        "\nLänken gäller i {days} dagar och fungerar en gång.",
+        en="An account in Celia's staff console was created for you. Set your password at\n"
+        "{link}\nThe link is valid for {days} days and works once.",
+    ),
+    "second_factor_reset": Template(
+        subject="Kaksivaiheinen tunnistus nollattu / Tvåstegsverifiering nollställd / "
+        "Two-factor log-in reset",
+        fi="Kaksivaiheisen tunnistuksesi asetukset poistettiin. Otat sen uudelleen käyttöön "
+        "seuraavalla kirjautumisella. Jos et pyytänyt tätä, ota yhteyttä ylläpitoon.",
+        sv="Inställningarna för din tvåstegsverifiering togs bort. Du aktiverar den på nytt vid "
+        "nästa inloggning. Kontakta administratören om du inte bad om detta.",
+        en="Your two-factor log-in was reset. You set it up again at your next log-in. If you "
+        "did not ask for this, contact the administrator.",
+    ),
 }
 
 

@@ -20,7 +20,9 @@ from backend.models import (
 )
 from backend.password_policy import WeakPassword, check_password, normalized
 from backend.security import Security, new_code, new_token, token_digest
+from backend.services import second_factor
 from backend.services.errors import Forbidden, Invalid, Unauthorized
+from backend.sessions import end_sessions
 from backend.settings import Settings
 
 WRONG_CREDENTIALS = "The e-mail address or the password is wrong."
@@ -30,7 +32,7 @@ LOCKED = (
 )
 
 
-def _valid_password(password: str) -> str:
+def valid_password(password: str) -> str:
     try:
         check_password(password)
     except WeakPassword as error:
@@ -63,7 +65,7 @@ def _code_digest(registrar_id: int, code: str) -> str:
     return token_digest(f"{registrar_id}:{code}")
 
 
-def _send_verification_code(db: Session, settings: Settings, registrar: Registrar) -> None:
+def send_verification_code(db: Session, settings: Settings, registrar: Registrar) -> None:
     _use_up(db, registrar.id, TokenPurpose.email_verification)
     code = new_code()
     db.add(
@@ -91,7 +93,7 @@ def register(
 ) -> None:
     """Create an unverified account and mail a code. An address already in use gets a notice
     instead, so the answer never tells whether an account exists."""
-    password = _valid_password(password)
+    password = valid_password(password)
     existing = find_registrar(db, email)
     if existing is not None:
         if limits.hit(Limit.VERIFICATION_CODES, str(existing.id)):
@@ -106,7 +108,7 @@ def register(
     )
     db.add(registrar)
     db.flush()
-    _send_verification_code(db, settings, registrar)
+    send_verification_code(db, settings, registrar)
 
 
 def resend_code(db: Session, settings: Settings, limits: Limits, email: str) -> None:
@@ -114,7 +116,7 @@ def resend_code(db: Session, settings: Settings, limits: Limits, email: str) -> 
     if registrar is None or registrar.status != RegistrarStatus.unverified:
         return
     if limits.hit(Limit.VERIFICATION_CODES, str(registrar.id)):
-        _send_verification_code(db, settings, registrar)
+        send_verification_code(db, settings, registrar)
 
 
 def verify_email(db: Session, limits: Limits, email: str, code: str) -> None:
@@ -150,6 +152,24 @@ def password_change_due(registrar: Registrar, settings: Settings) -> bool:
     return bool(months) and add_months(registrar.password_changed_at, months) <= utcnow()
 
 
+def _count_failure(db: Session, settings: Settings, registrar: Registrar) -> None:
+    """One wrong password or code, committed; the threshold locks until Celia unlocks."""
+    registrar.failed_logins += 1
+    if registrar.failed_logins >= settings.login_max_failures and not registrar.locked:
+        registrar.locked = True
+        registrar.locked_at = utcnow()
+        queue_email(db, registrar.email, "account_locked")
+        audit.record(
+            db,
+            actor_kind="system",
+            actor_id=None,
+            action="registrar.locked",
+            target_kind="registrar",
+            target_id=registrar.id,
+        )
+    db.commit()
+
+
 def log_in(
     db: Session, security: Security, settings: Settings, email: str, password: str
 ) -> Registrar:
@@ -164,27 +184,25 @@ def log_in(
     if registrar.locked:
         raise Forbidden(LOCKED) if correct else Unauthorized(WRONG_CREDENTIALS)
     if not correct:
-        registrar.failed_logins += 1
-        if registrar.failed_logins >= settings.login_max_failures:
-            registrar.locked = True
-            registrar.locked_at = utcnow()
-            queue_email(db, registrar.email, "account_locked")
-            audit.record(
-                db,
-                actor_kind="system",
-                actor_id=None,
-                action="registrar.locked",
-                target_kind="registrar",
-                target_id=registrar.id,
-            )
-        db.commit()
+        _count_failure(db, settings, registrar)
         raise Unauthorized(WRONG_CREDENTIALS)
     if registrar.status == RegistrarStatus.unverified:
         raise Forbidden("Verify your e-mail address first with the code we sent you.")
-    registrar.failed_logins = 0
     if registrar.password_hash and security.needs_rehash(registrar.password_hash):
         registrar.password_hash = security.hash_password(normalized(password))
+    if not settings.registrar_two_factor_required:
+        registrar.failed_logins = 0  # else only after the code
     return registrar
+
+
+def check_second_factor(
+    db: Session, security: Security, settings: Settings, registrar: Registrar, code: str
+) -> None:
+    """Accept a TOTP or recovery code, or count a failure like a wrong password."""
+    if not second_factor.check_code(db, security, registrar, code):
+        _count_failure(db, settings, registrar)
+        raise Forbidden(LOCKED) if registrar.locked else Unauthorized(second_factor.WRONG_CODE)
+    registrar.failed_logins = 0
 
 
 def _set_password(
@@ -192,10 +210,7 @@ def _set_password(
 ) -> None:
     registrar.password_hash = security.hash_password(password)
     registrar.password_changed_at = utcnow()
-    sessions = select(WebSession).where(WebSession.registrar_id == registrar.id)
-    for row in db.scalars(sessions):
-        if row.id != keep:
-            db.delete(row)
+    end_sessions(db, registrar_id=registrar.id, keep=keep)
     queue_email(db, registrar.email, "password_changed")
 
 
@@ -209,7 +224,7 @@ def change_password(
 ) -> None:
     if not security.verify_password(registrar.password_hash, normalized(current)):
         raise Invalid("The current password is wrong.")
-    new = _valid_password(new)
+    new = valid_password(new)
     if security.verify_password(registrar.password_hash, new):
         raise Invalid("The new password must differ from the current one.")
     _set_password(db, security, registrar, new, keep=session.id)
@@ -251,7 +266,7 @@ def send_password_reset(db: Session, settings: Settings, limits: Limits, email: 
 
 
 def reset_password(db: Session, security: Security, token: str, new: str) -> None:
-    new = _valid_password(new)
+    new = valid_password(new)
     row = db.scalar(
         select(AccountToken).where(
             AccountToken.token_hash == token_digest(token),
@@ -287,8 +302,7 @@ def delete_account(db: Session, security: Security, registrar: Registrar, passwo
         .where(AccountToken.registrar_id == registrar.id)
         .values(used_at=utcnow())
     )
-    for row in db.scalars(select(WebSession).where(WebSession.registrar_id == registrar.id)):
-        db.delete(row)
+    end_sessions(db, registrar_id=registrar.id)
     registrar.units.clear()
     registrar.email = f"deleted-{registrar.id}@invalid"
     registrar.first_name = registrar.last_name = ""

@@ -35,16 +35,24 @@ from backend.models import (
     Registrar,
     RegistrarRole,
     RegistrarStatus,
+    StaffRole,
     Unit,
     UnitKind,
 )
 from backend.security import app_security
+from backend.services import second_factor
 from backend.services.staff_accounts import create_staff_user
 from backend.settings import Settings
 from launcher.local_servers import MissingServer, create_database, postgres_service, redis_service
 from launcher.services import ServiceGroup, free_port
 from privacy.redaction import HETU_PATTERN
-from tests.helpers import random_secrets, server_missing
+from tests.helpers import (
+    TOTP_SECRET,
+    fresh_totp_code,
+    last_totp_step,
+    random_secrets,
+    server_missing,
+)
 
 PASSWORD = "Kirjasto-Salasana-42"
 CHECK_CHARS = "0123456789ABCDEFHJKLMNPRSTUVWXY"
@@ -312,9 +320,18 @@ class Seed:
             db.commit()
             return registrar.id
 
-    def staff(self, email: str = "sirpa@celia.fi", password: str = PASSWORD) -> int:
+    def staff(
+        self,
+        email: str = "sirpa@celia.fi",
+        password: str = PASSWORD,
+        role: StaffRole = StaffRole.agent,
+        enrolled: bool = True,
+    ) -> int:
+        """A staff user; enrolled with TOTP_SECRET unless `enrolled` is False."""
         with self._session() as db:
-            staff = create_staff_user(db, self.security, email, "Sirpa Celiasta", password)
+            staff = create_staff_user(db, self.security, email, "Sirpa Celiasta", password, role)
+            if enrolled:
+                second_factor.enrol_known_secret(db, self.security, staff, TOTP_SECRET)
             db.commit()
             return staff.id
 
@@ -367,10 +384,25 @@ def login(client: TestClient, email: str, password: str = PASSWORD) -> dict[str,
     return {"X-CSRF-Token": response.json()["csrf_token"]}
 
 
+def staff_code(client: TestClient, email: str = "sirpa@celia.fi") -> str:
+    """A TOTP code the app accepts now for an enrolled staff user of the seed."""
+    with client.app.state.db.sessions() as db:  # type: ignore[attr-defined]
+        return fresh_totp_code(TOTP_SECRET, last_totp_step(db, email))
+
+
 def staff_login(client: TestClient, email: str = "sirpa@celia.fi") -> dict[str, str]:
+    """Log an enrolled staff user in: password, then a fresh TOTP code."""
     response = client.post("/api/v1/staff/auth/login", json={"email": email, "password": PASSWORD})
     assert response.status_code == 200, response.text
-    return {"X-CSRF-Token": response.json()["csrf_token"]}
+    assert response.json()["stage"] == "second_factor", response.text
+    headers = {"X-CSRF-Token": response.json()["csrf_token"]}
+    done = client.post(
+        "/api/v1/staff/auth/second-factor",
+        json={"code": staff_code(client, email)},
+        headers=headers,
+    )
+    assert done.status_code == 200, done.text
+    return headers
 
 
 def service_headers(client: TestClient) -> dict[str, str]:

@@ -1,5 +1,6 @@
 """The demo data loads once, follows the domain rules and works with the API."""
 
+import pyotp
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -27,7 +28,14 @@ def test_demo_data_loads_once_and_works(client: TestClient) -> None:
         assert response.status_code == (403 if demo.locked else 200), demo.email
     email, _name, password = demo_data.STAFF
     staff = client.post("/api/v1/staff/auth/login", json={"email": email, "password": password})
-    assert staff.status_code == 200
+    assert staff.status_code == 200 and staff.json()["stage"] == "second_factor"
+    assert staff.json()["staff"]["role"] == "admin"
+    code = client.post(
+        "/api/v1/staff/auth/second-factor",
+        json={"code": pyotp.TOTP(demo_data.STAFF_TOTP_SECRET).now()},
+        headers={"X-CSRF-Token": staff.json()["csrf_token"]},
+    )
+    assert code.status_code == 200, code.text
     registrar = demo_data.REGISTRARS[1]
     headers = login(client, registrar.email, registrar.password)
     marked = client.post("/api/v1/customers/lookup", json={"hetu": "150162-906P"}, headers=headers)

@@ -76,8 +76,8 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def pages(browser: Browser, site: str) -> Iterator[Pages]:
-    opened = Pages(browser, site)
+def pages(browser: Browser, site: str, settings: Settings) -> Iterator[Pages]:
+    opened = Pages(browser, site, settings.database_url)
     yield opened
     opened.close()
     assert not opened.problems, "\n".join(opened.problems)

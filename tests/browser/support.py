@@ -7,6 +7,9 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, expect
 
+from backend.demo_data import STAFF_TOTP_SECRET
+from tests.helpers import staff_totp_code
+
 ROOT = Path(__file__).resolve().parents[2]
 AXE_SCRIPT = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts"
@@ -21,9 +24,10 @@ class Pages:
     """Opens pages in fresh browser contexts (own cookies and sessionStorage) and checks that
     none of them reported a Content-Security-Policy violation or a script error."""
 
-    def __init__(self, browser: Browser, base_url: str) -> None:
+    def __init__(self, browser: Browser, base_url: str, database_url: str) -> None:
         self.browser = browser
         self.base_url = base_url
+        self.database_url = database_url  # the stack's, for the staff user's next TOTP code
         self.contexts: list[BrowserContext] = []
         self.problems: list[str] = []
         self.auditing = False
@@ -104,11 +108,19 @@ def registrar_login(page: Page) -> None:
     expect(page.get_by_text("Olet kirjautunut: Reija Rekisteröijä")).to_be_visible()
 
 
+def staff_code(pages: Pages, email: str = STAFF[0], secret: str = STAFF_TOTP_SECRET) -> str:
+    return staff_totp_code(pages.database_url, email, secret)
+
+
 def staff_login(pages: Pages, path: str = "/staff") -> Page:
+    """The DEMO staff user (an admin) logs in with the password and a fresh TOTP code."""
     page = pages.new(path)
     expect(page).to_have_url(re.compile(r"/staff/login"))
     page.get_by_label("Sähköposti").fill(STAFF[0])
     page.get_by_label("Salasana").fill(STAFF[1])
     page.get_by_role("button", name="Kirjaudu").click()
+    expect(page.get_by_role("heading", name="Vahvistuskoodi")).to_be_focused()
+    page.get_by_label("Koodi", exact=True).fill(staff_code(pages))
+    page.get_by_role("button", name="Vahvista").click()
     expect(page.get_by_role("button", name="Kirjaudu ulos")).to_be_visible()
     return page

@@ -6,6 +6,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from backend.demo_data import STAFF_TOTP_SECRET
+from tests.helpers import staff_totp_code
+
 pytestmark = pytest.mark.integration
 
 REGISTRAR = ("rekisteroija@demo.celia.invalid", "Demo-Rekisteroija-2025")
@@ -115,6 +118,9 @@ def test_hand_off_keeps_the_bot_quiet_and_the_staff_reply_reaches_the_chat(
         )
         assert login.status_code == 200, login.text
         csrf = {"X-CSRF-Token": login.json()["csrf_token"]}
+        code = staff_totp_code(stack["database_url"], STAFF[0], STAFF_TOTP_SECRET)
+        second = staff.post("/api/v1/staff/auth/second-factor", json={"code": code}, headers=csrf)
+        assert second.status_code == 200, second.text
         queue = staff.get("/api/v1/staff/escalations").json()["items"]
         escalation = next(e for e in queue if e["conversation_id"] == chat.conversation_id)
         detail = staff.get(f"/api/v1/staff/escalations/{escalation['id']}").json()

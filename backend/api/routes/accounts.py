@@ -7,7 +7,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, StringConstraints
 
-from backend.api.auth import CurrentRegistrar, RegistrarAny, SecurityDep
+from backend.api.auth import CurrentRegistrar, RegistrarAny, RegistrarPending, SecurityDep
 from backend.api.deps import (
     LimitsDep,
     LoginLimit,
@@ -17,7 +17,8 @@ from backend.api.deps import (
     get_limits,
 )
 from backend.api.fields import Email, Language, Password, PersonName
-from backend.models import Registrar
+from backend.api.second_factor import stage_for
+from backend.models import Registrar, SessionStage
 from backend.services import accounts
 from backend.sessions import clear_cookies, open_session, set_cookies
 
@@ -89,6 +90,8 @@ class SessionOut(BaseModel):
     registrar: RegistrarOut
     csrf_token: str
     password_change_required: bool
+    # with REGISTRAR_TWO_FACTOR_REQUIRED: "enrolment" or "second_factor" until the code is given
+    stage: SessionStage | None = None
 
 
 class Message(BaseModel):
@@ -157,8 +160,14 @@ def login(
 ):
     registrar = accounts.log_in(db, security, settings, body.email, body.password)
     change_due = accounts.password_change_due(registrar, settings)
+    stage = stage_for(db, registrar) if settings.registrar_two_factor_required else None
     cookie, session = open_session(
-        db, security, settings, registrar_id=registrar.id, password_change_required=change_due
+        db,
+        security,
+        settings,
+        registrar_id=registrar.id,
+        password_change_required=change_due,
+        stage=stage,
     )
     db.commit()
     set_cookies(response, request, settings, "registrar", cookie, session.csrf_token)
@@ -166,11 +175,12 @@ def login(
         registrar=registrar_out(registrar),
         csrf_token=session.csrf_token,
         password_change_required=change_due,
+        stage=stage,
     )
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
-def logout(context: RegistrarAny, db: SessionDep, response: Response) -> None:
+def logout(context: RegistrarPending, db: SessionDep, response: Response) -> None:
     db.delete(context.session)
     db.commit()
     clear_cookies(response, "registrar")

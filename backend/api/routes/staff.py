@@ -1,17 +1,17 @@
-"""Celia staff console API: log-in, requests, escalations, registrar unlock, audit log."""
+"""Celia staff console API: requests, escalations, registrar unlock, audit log."""
 
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, StringConstraints
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from backend import audit
 from backend.api.auth import CurrentStaff, SecurityDep
-from backend.api.deps import LimitsDep, LoginLimit, SessionDep, SettingsDep
-from backend.api.fields import MAX_ID, Email, Id, Note, Password
+from backend.api.deps import SessionDep
+from backend.api.fields import MAX_ID, Id, Note
 from backend.api.schemas import (
     EscalationOut,
     MessageOut,
@@ -34,28 +34,10 @@ from backend.models import (
 )
 from backend.services import escalations, requests
 from backend.services.errors import Invalid, NotFound
-from backend.services.staff_accounts import staff_log_in
-from backend.sessions import clear_cookies, open_session, set_cookies
 
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"])
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-
-
-class LoginIn(BaseModel):
-    email: Email
-    password: Password
-
-
-class StaffOut(BaseModel):
-    id: int
-    email: str
-    name: str
-
-
-class StaffSessionOut(BaseModel):
-    staff: StaffOut
-    csrf_token: str
 
 
 class DecisionIn(BaseModel):
@@ -110,10 +92,6 @@ class EscalationDetail(BaseModel):
     audit: list[AuditOut]
 
 
-def _staff_out(staff: StaffUser) -> StaffOut:
-    return StaffOut(id=staff.id, email=staff.email, name=staff.name)
-
-
 def _audit_out(event: AuditEvent) -> AuditOut:
     return AuditOut.model_validate(event, from_attributes=True)
 
@@ -139,35 +117,6 @@ def _assignee(db: Session, assignee_id: int | None) -> StaffUser | None:
     if assignee is None or not assignee.active:
         raise Invalid("The assignee must be an active staff user.")
     return assignee
-
-
-@router.post("/auth/login", response_model=StaffSessionOut, dependencies=[LoginLimit])
-def login(
-    body: LoginIn,
-    request: Request,
-    response: Response,
-    db: SessionDep,
-    security: SecurityDep,
-    settings: SettingsDep,
-    limits: LimitsDep,
-):
-    staff = staff_log_in(db, security, limits, body.email, body.password)
-    cookie, session = open_session(db, security, settings, staff_user_id=staff.id)
-    db.commit()
-    set_cookies(response, request, settings, "staff", cookie, session.csrf_token)
-    return StaffSessionOut(staff=_staff_out(staff), csrf_token=session.csrf_token)
-
-
-@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
-def logout(context: CurrentStaff, db: SessionDep, response: Response) -> None:
-    db.delete(context.session)
-    db.commit()
-    clear_cookies(response, "staff")
-
-
-@router.get("/auth/me", response_model=StaffSessionOut)
-def me(context: CurrentStaff):
-    return StaffSessionOut(staff=_staff_out(context.staff), csrf_token=context.session.csrf_token)
 
 
 @router.get("/requests", response_model=RequestList)

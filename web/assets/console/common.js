@@ -29,7 +29,11 @@ const NAV = [
   { href: "/staff", text: "Jono", section: "queue" },
   { href: "/staff/unanswered", text: "Vastaamattomat kysymykset", section: "unanswered" },
   { href: "/staff/audit", text: "Tapahtumaloki", section: "audit" },
+  { href: "/staff/admin", text: "Ylläpito", section: "admin", role: "admin" },
+  { href: "/staff/account", text: "Oma tili", section: "account" },
 ];
+// Log-in steps answer 401 for a wrong password or code: the page says so, no redirect.
+const LOGIN_STEPS = new Set(["/auth/login", "/auth/second-factor", "/auth/set-password"]);
 
 export class ApiError extends Error {
   constructor(message, status = 0) {
@@ -97,7 +101,7 @@ export async function call(path, { method = "GET", body } = {}) {
   } catch {
     throw new ApiError("Palvelimeen ei saatu yhteyttä. Yritä hetken päästä uudelleen.");
   }
-  if (response.status === 401 && path !== "/auth/login") {
+  if (response.status === 401 && !LOGIN_STEPS.has(path)) {
     location.assign(loginUrl());
     throw new ApiError("Kirjaudu sisään.");
   }
@@ -115,11 +119,20 @@ export function announce(text, { error = false } = {}) {
   document.getElementById("alert").textContent = error ? text : "";
 }
 
+export function setCsrfToken(token) {
+  csrfToken = token;
+}
+
 /** Check the session, draw the header; returns the logged-in staff user. */
 export async function startPage(section) {
   const session = await call("/auth/me");
+  if (session.stage !== null) {
+    location.assign(loginUrl()); // the log-in is unfinished: the code is still due
+    throw new ApiError("Kirjaudu sisään.");
+  }
   csrfToken = session.csrf_token;
-  const links = NAV.map((item) =>
+  const visible = NAV.filter((item) => !item.role || item.role === session.staff.role);
+  const links = visible.map((item) =>
     el(
       "li",
       {},

@@ -1,7 +1,13 @@
-// Staff log-in; on success go back to the console page that asked for it.
-import { announce, call, el } from "./common.js";
+// Staff log-in: password, then a code from the authenticator app (or a recovery code); on the
+// first log-in the second factor is enrolled here (QR code drawn by the backend, recovery codes
+// shown once). On success go back to the console page that asked for it.
+import { announce, call, el, setCsrfToken } from "./common.js";
 
-const form = document.getElementById("login-form");
+const loginForm = document.getElementById("login-form");
+const codeForm = document.getElementById("code-form");
+const enrolment = document.getElementById("enrolment");
+const enrolForm = document.getElementById("enrol-form");
+const recovery = document.getElementById("recovery");
 const brand = el("span", { className: "brand" }, "Celia · henkilökunnan konsoli");
 document.querySelector(".console-header").append(el("div", { className: "wrap header-row" }, brand));
 
@@ -10,23 +16,85 @@ function nextPage() {
   return /^\/staff(?:[/?]|$)/.test(next) ? next : "/staff";
 }
 
-form.addEventListener("submit", async (event) => {
+/** Show one step of the log-in and move the focus to its heading. */
+function show(step, headingId) {
+  for (const part of [loginForm, codeForm, enrolment, recovery]) part.hidden = part !== step;
+  document.getElementById(headingId)?.focus();
+}
+
+async function startEnrolment() {
+  const data = await call("/auth/enrolment");
+  document.getElementById("qr").src = data.qr_svg_url;
+  document.getElementById("secret").textContent = data.secret.replace(/(.{4})/g, "$1 ").trim();
+  show(enrolment, "enrolment-title");
+}
+
+const FAILURES = {
+  401: "Sähköposti tai salasana on väärin.",
+  403: "Tunnus on lukittu liian monen epäonnistuneen yrityksen jälkeen. Ylläpitäjä avaa lukituksen.",
+  429: "Liian monta epäonnistunutta yritystä. Yritä uudelleen 15 minuutin kuluttua.",
+};
+
+loginForm.addEventListener("submit", async (event) => {
   event.preventDefault();
-  const email = form.email.value.trim();
-  const password = form.password.value;
+  const email = loginForm.email.value.trim();
+  const password = loginForm.password.value;
   if (!email || !password) {
     announce("Kirjoita sähköpostiosoite ja salasana.", { error: true });
     return;
   }
   try {
-    await call("/auth/login", { method: "POST", body: { email, password } });
+    const session = await call("/auth/login", { method: "POST", body: { email, password } });
+    setCsrfToken(session.csrf_token);
+    announce("");
+    if (session.stage === "enrolment") await startEnrolment();
+    else show(codeForm, "code-title");
+  } catch (error) {
+    announce(FAILURES[error.status] ?? error.message, { error: true });
+    loginForm.password.focus();
+  }
+});
+
+codeForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const code = codeForm.code.value.trim().replace(/\s/g, "");
+  if (!code) {
+    announce("Kirjoita koodi.", { error: true });
+    return;
+  }
+  try {
+    await call("/auth/second-factor", { method: "POST", body: { code } });
     location.assign(nextPage());
   } catch (error) {
     const messages = {
-      401: "Sähköposti tai salasana on väärin.",
-      429: "Liian monta epäonnistunutta yritystä. Yritä uudelleen 15 minuutin kuluttua.",
+      401: "Koodi on väärä tai jo käytetty. Odota sovelluksen seuraavaa koodia.",
+      403: FAILURES[403],
     };
     announce(messages[error.status] ?? error.message, { error: true });
-    form.password.focus();
+    codeForm.code.value = "";
+    codeForm.code.focus();
   }
 });
+
+enrolForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const code = enrolForm.code.value.trim().replace(/\s/g, "");
+  if (!/^\d{6}$/.test(code)) {
+    announce("Kirjoita sovelluksen näyttämä kuusinumeroinen koodi.", { error: true });
+    enrolForm.code.focus();
+    return;
+  }
+  try {
+    const result = await call("/auth/enrolment", { method: "POST", body: { code } });
+    announce("");
+    document
+      .getElementById("recovery-codes")
+      .replaceChildren(...result.recovery_codes.map((recoveryCode) => el("li", {}, el("code", {}, recoveryCode))));
+    show(recovery, "recovery-title");
+  } catch (error) {
+    announce(error.message, { error: true });
+    enrolForm.code.focus();
+  }
+});
+
+document.getElementById("continue").addEventListener("click", () => location.assign(nextPage()));

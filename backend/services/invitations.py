@@ -1,0 +1,74 @@
+"""Single-use links mailed to a person: register as a unit's main user, or set a first staff
+password. The mail holds the token; the database only its hash."""
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from backend.email.outbox import queue_email
+from backend.models import Invitation, InvitationKind, utcnow
+from backend.security import new_token, token_digest
+from backend.services.errors import Invalid
+from backend.settings import Settings
+
+PAGES = {
+    InvitationKind.main_user: "/invitation",
+    InvitationKind.staff_password: "/staff/set-password",
+}
+TEMPLATES = {
+    InvitationKind.main_user: "main_user_invitation",
+    InvitationKind.staff_password: "staff_password_link",
+}
+
+
+def send(
+    db: Session,
+    settings: Settings,
+    kind: InvitationKind,
+    email: str,
+    *,
+    unit_id: int | None = None,
+    staff_user_id: int | None = None,
+    invited_by_id: int | None = None,
+    **mail_params: str,
+) -> Invitation:
+    """Mail a fresh link; earlier unused links of the same kind to the address stop working."""
+    db.execute(
+        update(Invitation)
+        .where(Invitation.kind == kind, Invitation.email == email, Invitation.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    token = new_token()
+    invitation = Invitation(
+        kind=kind,
+        email=email,
+        unit_id=unit_id,
+        staff_user_id=staff_user_id,
+        invited_by_id=invited_by_id,
+        token_hash=token_digest(token),
+        expires_at=utcnow() + timedelta(days=settings.invitation_days),
+    )
+    db.add(invitation)
+    db.flush()
+    link = f"{settings.public_url.rstrip('/')}{PAGES[kind]}#token={token}"
+    queue_email(
+        db, email, TEMPLATES[kind], link=link, days=str(settings.invitation_days), **mail_params
+    )
+    return invitation
+
+
+def redeem(db: Session, kind: InvitationKind, token: str) -> Invitation:
+    """Use up a valid link, or refuse."""
+    invitation = db.scalar(
+        select(Invitation).where(
+            Invitation.token_hash == token_digest(token),
+            Invitation.kind == kind,
+            Invitation.used_at.is_(None),
+            Invitation.expires_at > utcnow(),
+        )
+    )
+    if invitation is None:
+        raise Invalid("The link is wrong, already used or expired. Ask for a new one.")
+    invitation.used_at = utcnow()
+    return invitation
