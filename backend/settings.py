@@ -15,6 +15,9 @@ class Settings(BaseSettings):
 
     backend_host: str = "127.0.0.1"
     backend_port: int = 8000
+    # The address people open the pages at, for links in e-mail (e.g. https://celia.example.fi);
+    # unset: http://BACKEND_HOST:BACKEND_PORT.
+    public_url: str | None = None
     # One Rasa server, or replicas separated by commas (scale-out mode: round robin).
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout_seconds: float = 10.0
@@ -46,6 +49,10 @@ class Settings(BaseSettings):
     @property
     def tracker_database_url(self) -> str:
         return self.tracker_db_url or f"sqlite:///{self.tracker_db}"
+
+    @property
+    def site_url(self) -> str:
+        return (self.public_url or f"http://{self.backend_host}:{self.backend_port}").rstrip("/")
 
     @property
     def rasa_urls(self) -> list[str]:

@@ -27,6 +27,9 @@ LOCKED = (
     "Your account is locked after too many failed log-ins. Only Celia can unlock it: "
     "ask in the chat or write to palvelut@celia.fi."
 )
+RESET_LINK_UNUSABLE = (
+    "The link or code to set a new password is wrong, already used or expired. Ask for a new one."
+)
 VERIFY_ATTEMPTS_PER_HOUR = 10
 CODES_PER_HOUR = 5
 
@@ -75,7 +78,14 @@ def _send_verification_code(db: Session, settings: Settings, registrar: Registra
             expires_at=utcnow() + timedelta(hours=settings.verification_code_hours),
         )
     )
-    queue_email(db, registrar.email, "verification_code", code=code)
+    queue_email(
+        db,
+        registrar.email,
+        "verification_code",
+        registrar.language,
+        code=code,
+        site=settings.site_url,
+    )
 
 
 def register(
@@ -95,7 +105,13 @@ def register(
     existing = find_registrar(db, email)
     if existing is not None:
         if rate_limit.allow(db, f"code:{existing.id}", CODES_PER_HOUR, timedelta(hours=1)):
-            queue_email(db, existing.email, "already_registered")
+            queue_email(
+                db,
+                existing.email,
+                "already_registered",
+                existing.language,
+                site=settings.site_url,
+            )
         return
     registrar = Registrar(
         email=email,
@@ -173,7 +189,7 @@ def log_in(
         if registrar.failed_logins >= settings.login_max_failures:
             registrar.locked = True
             registrar.locked_at = utcnow()
-            queue_email(db, registrar.email, "account_locked")
+            queue_email(db, registrar.email, "account_locked", registrar.language)
             audit.record(
                 db,
                 actor_kind="system",
@@ -201,7 +217,7 @@ def _set_password(
     for row in db.scalars(sessions):
         if row.id != keep:
             db.delete(row)
-    queue_email(db, registrar.email, "password_changed")
+    queue_email(db, registrar.email, "password_changed", registrar.language)
 
 
 def change_password(
@@ -261,12 +277,15 @@ def send_password_reset(db: Session, settings: Settings, email: str) -> None:
         db,
         registrar.email,
         "password_reset",
+        registrar.language,
         token=token,
+        link=f"{settings.site_url}/account/reset#token={token}",
         minutes=str(settings.password_reset_token_minutes),
+        site=settings.site_url,
     )
 
 
-def reset_password(db: Session, security: Security, token: str, new: str) -> None:
+def reset_password(db: Session, security: Security, token: str, new: str) -> Registrar:
     new = _valid_password(new)
     row = db.scalar(
         select(AccountToken).where(
@@ -278,9 +297,11 @@ def reset_password(db: Session, security: Security, token: str, new: str) -> Non
     )
     registrar = db.get(Registrar, row.registrar_id) if row else None
     if row is None or registrar is None or registrar.status != RegistrarStatus.active:
-        raise Invalid("The reset code is wrong, already used or expired. Ask for a new one.")
+        raise Invalid(RESET_LINK_UNUSABLE)
     row.used_at = utcnow()
     _set_password(db, security, registrar, new, keep=None)
+    registrar.failed_logins = 0
+    return registrar
 
 
 def update_profile(

@@ -1,9 +1,10 @@
 """Browser tests: Debian's Chromium, driven headless by Playwright, against the real stack
 (backend + Rasa + action server) with the DEMO data loaded.
 
-Every page is checked for Content-Security-Policy violations and script errors; axe-core comes
-from web/node_modules (`npm install` in web/); screenshots go to test-artifacts/ and, with
-UPDATE_README_SCREENSHOTS=1, to docs/screenshots/ for the README.
+Every page is checked for Content-Security-Policy violations and script errors; axe-core and
+IBM's Equal Access checker (accessibility-checker-engine) come from web/node_modules (`npm install`
+in web/); screenshots go to test-artifacts/ and, with UPDATE_README_SCREENSHOTS=1, to
+docs/screenshots/ for the README.
 """
 
 from collections.abc import Callable, Iterator
@@ -18,7 +19,7 @@ from backend import demo_data
 from backend.models import Customer
 from backend.security import Security
 from backend.settings import Settings
-from tests.browser.support import AXE_SCRIPT, Pages
+from tests.browser.support import ACE_SCRIPT, AXE_SCRIPT, Pages
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -61,8 +62,11 @@ def customer_status(settings: Settings) -> Iterator[Callable[[str], str]]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    if not AXE_SCRIPT.exists():
-        pytest.fail("axe-core is missing: run `npm ci` in web/ (the Makefile does).")
+    if not (AXE_SCRIPT.exists() and ACE_SCRIPT.exists()):
+        pytest.fail(
+            "axe-core or accessibility-checker-engine is missing: run `npm ci` in web/ "
+            "(the Makefile does)."
+        )
     if not CHROMIUM.exists():
         pytest.fail("Chromium is missing: apt-get install chromium (the Makefile installs it).")
     with sync_playwright() as playwright:
