@@ -19,7 +19,7 @@ from backend import demo_data
 from backend.models import Customer
 from backend.security import Security
 from backend.settings import Settings
-from tests.browser.support import ACE_SCRIPT, AXE_SCRIPT, Pages
+from tests.browser.support import ACE_SCRIPT, AXE_SCRIPT, MailDir, Pages
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -42,6 +42,11 @@ def site(stack: dict[str, str], settings: Settings) -> str:
     """The backend's URL, with the DEMO units, registrars, customers and staff user loaded."""
     demo_data.load_into(settings)
     return stack["backend"]
+
+
+@pytest.fixture(scope="session")
+def mail(stack: dict[str, str]) -> MailDir:
+    return MailDir(Path(stack["mail_dir"]))
 
 
 @pytest.fixture(scope="session")

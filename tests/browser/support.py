@@ -1,9 +1,13 @@
 """Helpers of the browser tests: pages with CSP checks, axe-core and IBM's Equal Access checker,
 screenshots, widget actions."""
 
+import email
+import email.policy
 import os
 import re
 import shutil
+import time
+from email.message import EmailMessage
 from pathlib import Path
 
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, expect
@@ -100,6 +104,29 @@ def screenshot(page: Page, name: str, *, for_readme: bool = False, **options: ob
         README_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, README_SCREENSHOTS / path.name)
     return path
+
+
+class MailDir:
+    """The mail the stack's local SMTP server received (one .eml file each)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def to(self, address: str) -> list[EmailMessage]:
+        found = []
+        for path in sorted(self.folder.glob("*.eml")) if self.folder.exists() else []:
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            if address in str(message["To"]):
+                found.append(message)
+        return found  # type: ignore[return-value]
+
+    def wait_for(self, address: str, count: int, timeout: float = 20.0) -> EmailMessage:
+        """The `count`th mail to `address` (1 = the first), waiting for it to arrive."""
+        deadline = time.monotonic() + timeout
+        while len(messages := self.to(address)) < count:
+            assert time.monotonic() < deadline, f"mail number {count} to {address} never came"
+            time.sleep(0.2)
+        return messages[count - 1]
 
 
 # --- widget helpers -------------------------------------------------------------------------
