@@ -158,6 +158,7 @@ def test_whole_account_journey_from_register_to_delete(pages: Pages, mail: MailD
     pages.assert_accessible(page, "forgot page")
     fill_and_submit(page, {"Sähköpostiosoite": address}, "Lähetä linkki")
     expect(page.get_by_role("status")).to_have_text(RESET_SENT_FI)
+    pages.assert_accessible(page, "forgot page, link sent")
     link = reset_link_from(mail, address, 3)
     response = page.goto(link)
     assert response is not None and response.headers["referrer-policy"] == "no-referrer"
@@ -447,3 +448,33 @@ def test_account_pages_fit_a_phone_and_200_percent_zoom(
     assert width <= viewport["width"], f"the page scrolls sideways ({width} px)"
     pages.assert_accessible(page, f"register page with errors, {name}")
     screenshot(page, name, for_readme=True, full_page=True)
+
+
+def test_chat_links_the_log_in_page_for_an_anonymous_request(pages: Pages) -> None:
+    page = pages.new("/")
+    open_chat(page)
+    say(page, "ohjelma sanoo että hetu on jo käytössä mutta asiakasta ei löydy")
+    link = chat_log(page).get_by_role("link", name="/account/login")
+    expect(link).to_be_visible()
+    link.click()
+    expect(page).to_have_url(re.compile("/account/login$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kirjaudu sisään")
+
+
+def test_unit_page_tells_an_ordinary_registrar_who_manages_the_unit(pages: Pages) -> None:
+    page = pages.new("/account/unit")
+    expect(page).to_have_url(re.compile(r"/account/login\?next=%2Faccount%2Funit$"))
+    fill_and_submit(
+        page,
+        {
+            "Sähköpostiosoite": "rekisteroija@demo.celia.invalid",
+            "Salasana": "Demo-Rekisteroija-2025",
+        },
+        "Kirjaudu sisään",
+    )
+    expect(page).to_have_url(re.compile("/account/unit$"))
+    expect(page.get_by_role("status")).to_have_text(
+        "Vain yksikön pääkäyttäjä hallinnoi sen rekisteröijiä."
+    )
+    expect(page.locator("#add-form")).to_be_hidden()
+    pages.assert_accessible(page, "unit page, not a main user")

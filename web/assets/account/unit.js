@@ -126,7 +126,7 @@ if (session) {
   await startPage({ session });
   if (session.registrar.role !== "main_user" || !units.length) {
     announce("err.unit.notMain");
-    form.hidden = true;
+    for (const section of document.querySelectorAll("main section")) section.hidden = true;
   } else {
     await refresh();
   }
