@@ -36,7 +36,6 @@ if (session) {
   details.first_name.value = session.registrar.first_name;
   details.last_name.value = session.registrar.last_name;
   details.language.value = session.registrar.language;
-  adoptLanguage(session.registrar);
 
   details.addEventListener("submit", async (event) => {
     event.preventDefault();
