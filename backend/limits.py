@@ -49,6 +49,11 @@ class Limit(Enum):
     )
     RESET_PER_ACCOUNT = ("password_reset_per_account_per_hour", HOUR, "")
     VERIFICATION_CODES = ("verification_codes_per_account_per_hour", HOUR, "")
+    INVITATIONS_PER_MAIN_USER = (
+        "invitations_per_main_user_per_hour",
+        HOUR,
+        "Too many invitations in an hour. Please try again later.",
+    )
     VERIFICATION_ATTEMPTS = (
         "verification_attempts_per_account_per_hour",
         HOUR,

@@ -17,6 +17,9 @@ class Settings(BaseSettings):
 
     backend_host: str = "127.0.0.1"
     backend_port: int = 8000
+    # The address people open the pages at, for links in e-mail (e.g. https://celia.example.fi);
+    # unset: http://BACKEND_HOST:BACKEND_PORT.
+    public_url: str | None = None
     # One Rasa server, or replicas separated by commas (scale-out mode: round robin).
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout_seconds: float = 10.0
@@ -45,6 +48,7 @@ class Settings(BaseSettings):
     staff_login_failures_per_account_per_15_minutes: int = Field(default=10, ge=1)
     verification_codes_per_account_per_hour: int = Field(default=5, ge=1)
     verification_attempts_per_account_per_hour: int = Field(default=10, ge=1)
+    invitations_per_main_user_per_hour: int = Field(default=20, ge=1)
     cors_origins: list[str] = []
     # Request bodies larger than this are refused with 413 before they are read or parsed.
     max_request_bytes: int = Field(default=64 * 1024, ge=1024)
@@ -59,6 +63,10 @@ class Settings(BaseSettings):
     @property
     def tracker_database_url(self) -> str:
         return self.tracker_db_url or f"sqlite:///{self.tracker_db}"
+
+    @property
+    def site_url(self) -> str:
+        return (self.public_url or f"http://{self.backend_host}:{self.backend_port}").rstrip("/")
 
     @property
     def rasa_urls(self) -> list[str]:
@@ -78,7 +86,6 @@ class Settings(BaseSettings):
     # Staff always log in with a TOTP code; this asks registrars for one too.
     registrar_two_factor_required: bool = False
     invitation_days: int = Field(default=7, ge=1)  # main-user invitations, staff password links
-    public_url: str = "http://127.0.0.1:8000"  # links in e-mails
     session_cookie_secure: bool = False  # Secure is also set on every HTTPS request
     # Argon2id cost; production keeps the defaults, tests lower them.
     argon2_time_cost: int = Field(default=3, ge=1)

@@ -1,9 +1,12 @@
-"""The browser side: the demo page at `/`, the chat widget under `/widget/`, the staff console
-under `/staff`, and their static assets (all plain files from `web/`, no build step).
+"""The browser side: the demo page at `/`, the chat widget under `/widget/`, the registrar account
+pages under `/account/`, the staff console under `/staff`, and their static assets (all plain
+files from `web/`, no build step).
 
 Every response carries a strict Content-Security-Policy (only this origin; no inline script or
-style), nosniff, no framing and a same-origin referrer policy. The widget's files also allow any
-origin, because browsers fetch module scripts in CORS mode and the widget is embeddable in any page.
+style), nosniff, no framing and a same-origin referrer policy (none at all on the account pages:
+the set-new-password page holds a reset token in its URL fragment). The widget's files also
+allow any origin, because browsers fetch module scripts in CORS mode and the widget is embeddable
+in any page.
 """
 
 from pathlib import Path
@@ -34,6 +37,8 @@ MEDIA_TYPES = {
     ".svg": "image/svg+xml",
     ".html": "text/html; charset=utf-8",
 }
+
+ACCOUNT_PAGES = frozenset({"register", "verify", "login", "forgot", "reset", "profile", "unit"})
 
 router = APIRouter(include_in_schema=False)
 
@@ -128,3 +133,15 @@ def staff_set_password() -> FileResponse:
 def main_user_invitation() -> FileResponse:
     """An invited main user registers here (the link in Celia's invitation mail)."""
     return _page("invitation.html")
+
+
+@router.get("/account/{name}")
+def account_page(name: str) -> FileResponse:
+    if name not in ACCOUNT_PAGES:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Not found.")
+    return _send(PAGES_DIR / "account" / f"{name}.html", {"Referrer-Policy": "no-referrer"})
+
+
+@router.get("/account")
+def account_root() -> RedirectResponse:
+    return RedirectResponse("/account/profile", status_code=status.HTTP_307_TEMPORARY_REDIRECT)

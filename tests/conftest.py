@@ -74,7 +74,9 @@ def running_stack(
         "LOG_DIR": str(workdir / "log"),
         "TRACKER_DB": str(workdir / "tracker.db"),
         "LOGIN_PER_CLIENT_PER_MINUTE": "1000",  # every test logs in from the same address
-        "PUBLIC_URL": f"http://127.0.0.1:{ports.backend}",
+        "PASSWORD_RESET_PER_CLIENT_PER_HOUR": "1000",
+        "PUBLIC_URL": f"http://127.0.0.1:{ports.backend}",  # links in mail
+        "EMAIL_SEND_INTERVAL_SECONDS": "0.5",
     }
     if demo_data:
         load_into(Settings(**{k.lower(): v for k, v in {**secrets, **env}.items()}))

@@ -1,116 +1,240 @@
-"""E-mail texts. Every mail holds the Finnish text first, then Swedish and English."""
+"""E-mail texts in Finnish, Swedish and English. A mail is written in the recipient's language,
+its subject in that language only; the other two languages follow below it."""
 
 from dataclasses import dataclass
+
+LANGUAGES = ("fi", "sv", "en")
+
+
+@dataclass(frozen=True)
+class Text:
+    subject: str
+    body: str
 
 
 @dataclass(frozen=True)
 class Template:
-    subject: str
-    fi: str
-    sv: str
-    en: str
+    fi: Text
+    sv: Text
+    en: Text
+
+    def text(self, language: str) -> Text:
+        return {"fi": self.fi, "sv": self.sv, "en": self.en}[language]
 
 
 _SIGNATURE = "Celia – palvelut@celia.fi"
+_OTHER_LANGUAGE_INTRO = {
+    "fi": "Suomeksi: ",
+    "sv": "På svenska: ",
+    "en": "In English: ",
+}
 
 TEMPLATES: dict[str, Template] = {
     "verification_code": Template(
-        subject="Vahvistuskoodi / Verifieringskod / Verification code",
-        fi="Vahvistuskoodisi on {code}. Koodi on voimassa 24 tuntia.",
-        sv="Din verifieringskod är {code}. Koden gäller i 24 timmar.",
-        en="Your verification code is {code}. The code is valid for 24 hours.",
+        fi=Text(
+            "Vahvistuskoodi",
+            "Vahvistuskoodisi on {code}. Koodi on voimassa 24 tuntia.\n"
+            "Kirjoita se sivulle {site}/account/verify",
+        ),
+        sv=Text(
+            "Verifieringskod",
+            "Din verifieringskod är {code}. Koden gäller i 24 timmar.\n"
+            "Skriv den på sidan {site}/account/verify",
+        ),
+        en=Text(
+            "Verification code",
+            "Your verification code is {code}. The code is valid for 24 hours.\n"
+            "Enter it on the page {site}/account/verify",
+        ),
     ),
     "already_registered": Template(
-        subject="Rekisteröitymisyritys / Registreringsförsök / Registration attempt",
-        fi="Osoitteellesi yritettiin rekisteröidä uusi tunnus, mutta sinulla on jo tunnus. "
-        "Jos unohdit salasanasi, voit palauttaa sen.",
-        sv="Någon försökte registrera ett nytt konto med din adress, men du har redan ett konto. "
-        "Om du har glömt ditt lösenord kan du återställa det.",
-        en="Someone tried to register a new account with your address, but you already have "
-        "one. If you forgot your password, you can reset it.",
+        fi=Text(
+            "Rekisteröitymisyritys",
+            "Osoitteellesi yritettiin rekisteröidä uusi tunnus, mutta sinulla on jo tunnus. "
+            "Jos unohdit salasanasi, voit asettaa uuden: {site}/account/forgot",
+        ),
+        sv=Text(
+            "Registreringsförsök",
+            "Någon försökte registrera ett nytt konto med din adress, men du har redan ett "
+            "konto. Om du har glömt ditt lösenord kan du ställa in ett nytt: "
+            "{site}/account/forgot",
+        ),
+        en=Text(
+            "Registration attempt",
+            "Someone tried to register a new account with your address, but you already have "
+            "one. If you forgot your password, you can set a new one: {site}/account/forgot",
+        ),
     ),
     "password_reset": Template(
-        subject="Salasanan palautus / Återställning av lösenord / Password reset",
-        fi="Palautuskoodisi on {token}\nSe on voimassa {minutes} minuuttia ja toimii kerran. "
-        "Jos et pyytänyt palautusta, voit jättää viestin huomiotta.",
-        sv="Din återställningskod är {token}\nDen gäller i {minutes} minuter och fungerar en "
-        "gång. Om du inte bad om återställning kan du ignorera meddelandet.",
-        en="Your reset code is {token}\nIt is valid for {minutes} minutes and works once. "
-        "If you did not ask for a reset, you can ignore this message.",
+        fi=Text(
+            "Uuden salasanan asettaminen",
+            "Aseta uusi salasana tästä linkistä:\n{link}\n"
+            "Linkki on voimassa {minutes} minuuttia ja toimii kerran. Jos linkki ei avaudu, "
+            "avaa {site}/account/reset ja kopioi sinne koodi {token}\n"
+            "Jos et pyytänyt uutta salasanaa, voit jättää viestin huomiotta.",
+        ),
+        sv=Text(
+            "Ställ in ett nytt lösenord",
+            "Ställ in ett nytt lösenord via den här länken:\n{link}\n"
+            "Länken gäller i {minutes} minuter och fungerar en gång. Om länken inte öppnas, "
+            "öppna {site}/account/reset och kopiera dit koden {token}\n"
+            "Om du inte bad om ett nytt lösenord kan du ignorera meddelandet.",
+        ),
+        en=Text(
+            "Set a new password",
+            "Set a new password with this link:\n{link}\n"
+            "The link is valid for {minutes} minutes and works once. If the link does not "
+            "open, open {site}/account/reset and copy the code {token} there\n"
+            "If you did not ask for a new password, you can ignore this message.",
+        ),
     ),
     "password_changed": Template(
-        subject="Salasana vaihdettu / Lösenordet har ändrats / Password changed",
-        fi="Salasanasi vaihdettiin. Jos et tehnyt tätä itse, ota yhteyttä Celiaan.",
-        sv="Ditt lösenord har ändrats. Kontakta Celia om det inte var du.",
-        en="Your password was changed. If this was not you, contact Celia.",
+        fi=Text(
+            "Salasana vaihdettu",
+            "Salasanasi vaihdettiin. Jos et tehnyt tätä itse, ota yhteyttä Celiaan.",
+        ),
+        sv=Text(
+            "Lösenordet har ändrats",
+            "Ditt lösenord har ändrats. Kontakta Celia om det inte var du.",
+        ),
+        en=Text(
+            "Password changed",
+            "Your password was changed. If this was not you, contact Celia.",
+        ),
     ),
     "account_locked": Template(
-        subject="Tunnus lukittu / Kontot låst / Account locked",
-        fi="Tunnuksesi lukittiin liian monen epäonnistuneen kirjautumisen jälkeen. "
-        "Celia avaa lukituksen: kysy chatissa tai kirjoita palvelut@celia.fi.",
-        sv="Ditt konto låstes efter för många misslyckade inloggningar. Celia låser upp det: "
-        "fråga i chatten eller skriv till palvelut@celia.fi.",
-        en="Your account was locked after too many failed log-ins. Celia unlocks it: ask in "
-        "the chat or write to palvelut@celia.fi.",
+        fi=Text(
+            "Tunnus lukittu",
+            "Tunnuksesi lukittiin liian monen epäonnistuneen kirjautumisen jälkeen. "
+            "Celia avaa lukituksen: kysy chatissa tai kirjoita palvelut@celia.fi.",
+        ),
+        sv=Text(
+            "Kontot låst",
+            "Ditt konto låstes efter för många misslyckade inloggningar. Celia låser upp det: "
+            "fråga i chatten eller skriv till palvelut@celia.fi.",
+        ),
+        en=Text(
+            "Account locked",
+            "Your account was locked after too many failed log-ins. Celia unlocks it: ask in "
+            "the chat or write to palvelut@celia.fi.",
+        ),
+    ),
+    "unit_invitation": Template(
+        fi=Text(
+            "Kutsu Celian rekisteröijäksi",
+            "{inviter} kutsuu sinut yksikön {unit} rekisteröijäksi Celiaan. Rekisteröidy "
+            "tällä osoitteella: {site}/account/register\nKun tunnuksesi on vahvistettu, "
+            "pääkäyttäjä lisää sinut yksikköön.",
+        ),
+        sv=Text(
+            "Inbjudan att bli registrerare hos Celia",
+            "{inviter} bjuder in dig att bli registrerare för enheten {unit} hos Celia. "
+            "Registrera dig med den här adressen: {site}/account/register\nNär ditt konto är "
+            "verifierat lägger huvudanvändaren till dig i enheten.",
+        ),
+        en=Text(
+            "Invitation to become a Celia registrar",
+            "{inviter} invites you to become a registrar of {unit} at Celia. Register with "
+            "this address: {site}/account/register\nOnce your account is verified, the main "
+            "user adds you to the unit.",
+        ),
     ),
     "request_approved": Template(
-        subject="Pyyntö hyväksytty / Begäran godkänd / Request approved ({reference})",
-        fi="Celia hyväksyi pyyntösi {reference} ({kind_fi}).{note_fi}",
-        sv="Celia godkände din begäran {reference} ({kind_sv}).{note_sv}",
-        en="Celia approved your request {reference} ({kind_en}).{note_en}",
+        fi=Text(
+            "Pyyntö hyväksytty ({reference})",
+            "Celia hyväksyi pyyntösi {reference} ({kind_fi}).{note_fi}",
+        ),
+        sv=Text(
+            "Begäran godkänd ({reference})",
+            "Celia godkände din begäran {reference} ({kind_sv}).{note_sv}",
+        ),
+        en=Text(
+            "Request approved ({reference})",
+            "Celia approved your request {reference} ({kind_en}).{note_en}",
+        ),
     ),
     "request_denied": Template(
-        subject="Pyyntö hylätty / Begäran avslagen / Request denied ({reference})",
-        fi="Celia hylkäsi pyyntösi {reference} ({kind_fi}).{note_fi}",
-        sv="Celia avslog din begäran {reference} ({kind_sv}).{note_sv}",
-        en="Celia denied your request {reference} ({kind_en}).{note_en}",
+        fi=Text(
+            "Pyyntö hylätty ({reference})",
+            "Celia hylkäsi pyyntösi {reference} ({kind_fi}).{note_fi}",
+        ),
+        sv=Text(
+            "Begäran avslagen ({reference})",
+            "Celia avslog din begäran {reference} ({kind_sv}).{note_sv}",
+        ),
+        en=Text(
+            "Request denied ({reference})",
+            "Celia denied your request {reference} ({kind_en}).{note_en}",
+        ),
     ),
     "main_user_invitation": Template(
-        subject="Kutsu Celianetiin / Inbjudan till Celianet / Invitation to Celianet",
-        fi="Celia kutsuu sinut yksikön {unit} pääkäyttäjäksi. Luo tunnuksesi osoitteessa\n"
-        "{link}\nKutsu on voimassa {days} päivää ja toimii kerran.",
-        sv="Celia bjuder in dig som huvudanvändare för enheten {unit}. Skapa ditt konto på\n"
-        "{link}\nInbjudan gäller i {days} dagar och fungerar en gång.",
-        en="Celia invites you to be the main user of {unit}. Create your account at\n"
-        "{link}\nThe invitation is valid for {days} days and works once.",
+        fi=Text(
+            "Kutsu Celianetiin",
+            "Celia kutsuu sinut yksikön {unit} pääkäyttäjäksi. Luo tunnuksesi osoitteessa\n"
+            "{link}\nKutsu on voimassa {days} päivää ja toimii kerran.",
+        ),
+        sv=Text(
+            "Inbjudan till Celianet",
+            "Celia bjuder in dig som huvudanvändare för enheten {unit}. Skapa ditt konto på\n"
+            "{link}\nInbjudan gäller i {days} dagar och fungerar en gång.",
+        ),
+        en=Text(
+            "Invitation to Celianet",
+            "Celia invites you to be the main user of {unit}. Create your account at\n"
+            "{link}\nThe invitation is valid for {days} days and works once.",
+        ),
     ),
     "main_user_appointed": Template(
-        subject="Pääkäyttäjäksi / Huvudanvändare / Main user ({unit})",
-        fi="Celia nimesi sinut yksikön {unit} pääkäyttäjäksi.",
-        sv="Celia har utsett dig till huvudanvändare för enheten {unit}.",
-        en="Celia made you the main user of {unit}.",
+        fi=Text("Pääkäyttäjäksi ({unit})", "Celia nimesi sinut yksikön {unit} pääkäyttäjäksi."),
+        sv=Text(
+            "Huvudanvändare ({unit})",
+            "Celia har utsett dig till huvudanvändare för enheten {unit}.",
+        ),
+        en=Text("Main user ({unit})", "Celia made you the main user of {unit}."),
     ),
     "staff_password_link": Template(
-        subject="Celian konsolin tunnus / Konto i Celias konsol / Celia console account",
-        fi="Sinulle on luotu tunnus Celian henkilökunnan konsoliin. Aseta salasanasi osoitteessa"
-        "\n{link}\nLinkki on voimassa {days} päivää ja toimii kerran.",
-        sv="Ett konto i Celias personalkonsol har skapats åt dig. Ange ditt lösenord på\n{link}"
-        "\nLänken gäller i {days} dagar och fungerar en gång.",
-        en="An account in Celia's staff console was created for you. Set your password at\n"
-        "{link}\nThe link is valid for {days} days and works once.",
+        fi=Text(
+            "Celian konsolin tunnus",
+            "Sinulle on luotu tunnus Celian henkilökunnan konsoliin. Aseta salasanasi "
+            "osoitteessa\n{link}\nLinkki on voimassa {days} päivää ja toimii kerran.",
+        ),
+        sv=Text(
+            "Konto i Celias konsol",
+            "Ett konto i Celias personalkonsol har skapats åt dig. Ange ditt lösenord på\n"
+            "{link}\nLänken gäller i {days} dagar och fungerar en gång.",
+        ),
+        en=Text(
+            "Celia console account",
+            "An account in Celia's staff console was created for you. Set your password at\n"
+            "{link}\nThe link is valid for {days} days and works once.",
+        ),
     ),
     "second_factor_reset": Template(
-        subject="Kaksivaiheinen tunnistus nollattu / Tvåstegsverifiering nollställd / "
-        "Two-factor log-in reset",
-        fi="Kaksivaiheisen tunnistuksesi asetukset poistettiin. Otat sen uudelleen käyttöön "
-        "seuraavalla kirjautumisella. Jos et pyytänyt tätä, ota yhteyttä ylläpitoon.",
-        sv="Inställningarna för din tvåstegsverifiering togs bort. Du aktiverar den på nytt vid "
-        "nästa inloggning. Kontakta administratören om du inte bad om detta.",
-        en="Your two-factor log-in was reset. You set it up again at your next log-in. If you "
-        "did not ask for this, contact the administrator.",
+        fi=Text(
+            "Kaksivaiheinen tunnistus nollattu",
+            "Kaksivaiheisen tunnistuksesi asetukset poistettiin. Otat sen uudelleen käyttöön "
+            "seuraavalla kirjautumisella. Jos et pyytänyt tätä, ota yhteyttä ylläpitoon.",
+        ),
+        sv=Text(
+            "Tvåstegsverifiering nollställd",
+            "Inställningarna för din tvåstegsverifiering togs bort. Du aktiverar den på nytt "
+            "vid nästa inloggning. Kontakta administratören om du inte bad om detta.",
+        ),
+        en=Text(
+            "Two-factor log-in reset",
+            "Your two-factor log-in was reset. You set it up again at your next log-in. If "
+            "you did not ask for this, contact the administrator.",
+        ),
     ),
 }
 
 
-def render(name: str, **params: str) -> tuple[str, str]:
-    """Subject and body of one trilingual mail."""
+def render(name: str, language: str, **params: str) -> tuple[str, str]:
+    """Subject and body of one mail: the recipient's language (fi, sv or en) first, then the
+    other two."""
     template = TEMPLATES[name]
-    body = "\n\n".join(
-        [
-            template.fi.format(**params),
-            "På svenska: " + template.sv.format(**params),
-            "In English: " + template.en.format(**params),
-            _SIGNATURE,
-        ]
-    )
-    return "Celia: " + template.subject.format(**params), body
+    others = [other for other in LANGUAGES if other != language]
+    parts = [template.text(language).body.format(**params)]
+    parts += [_OTHER_LANGUAGE_INTRO[o] + template.text(o).body.format(**params) for o in others]
+    subject = template.text(language).subject.format(**params)
+    return "Celia: " + subject, "\n\n".join([*parts, _SIGNATURE])

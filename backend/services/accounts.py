@@ -30,6 +30,9 @@ LOCKED = (
     "Your account is locked after too many failed log-ins. Only Celia can unlock it: "
     "ask in the chat or write to palvelut@celia.fi."
 )
+RESET_LINK_UNUSABLE = (
+    "The link or code to set a new password is wrong, already used or expired. Ask for a new one."
+)
 
 
 def valid_password(password: str) -> str:
@@ -76,7 +79,14 @@ def send_verification_code(db: Session, settings: Settings, registrar: Registrar
             expires_at=utcnow() + timedelta(hours=settings.verification_code_hours),
         )
     )
-    queue_email(db, registrar.email, "verification_code", code=code)
+    queue_email(
+        db,
+        registrar.email,
+        "verification_code",
+        registrar.language,
+        code=code,
+        site=settings.site_url,
+    )
 
 
 def register(
@@ -97,7 +107,13 @@ def register(
     existing = find_registrar(db, email)
     if existing is not None:
         if limits.hit(Limit.VERIFICATION_CODES, str(existing.id)):
-            queue_email(db, existing.email, "already_registered")
+            queue_email(
+                db,
+                existing.email,
+                "already_registered",
+                existing.language,
+                site=settings.site_url,
+            )
         return
     registrar = Registrar(
         email=email,
@@ -158,7 +174,7 @@ def _count_failure(db: Session, settings: Settings, registrar: Registrar) -> Non
     if registrar.failed_logins >= settings.login_max_failures and not registrar.locked:
         registrar.locked = True
         registrar.locked_at = utcnow()
-        queue_email(db, registrar.email, "account_locked")
+        queue_email(db, registrar.email, "account_locked", registrar.language)
         audit.record(
             db,
             actor_kind="system",
@@ -211,7 +227,7 @@ def _set_password(
     registrar.password_hash = security.hash_password(password)
     registrar.password_changed_at = utcnow()
     end_sessions(db, registrar_id=registrar.id, keep=keep)
-    queue_email(db, registrar.email, "password_changed")
+    queue_email(db, registrar.email, "password_changed", registrar.language)
 
 
 def change_password(
@@ -260,12 +276,15 @@ def send_password_reset(db: Session, settings: Settings, limits: Limits, email: 
         db,
         registrar.email,
         "password_reset",
+        registrar.language,
         token=token,
+        link=f"{settings.site_url}/account/reset#token={token}",
         minutes=str(settings.password_reset_token_minutes),
+        site=settings.site_url,
     )
 
 
-def reset_password(db: Session, security: Security, token: str, new: str) -> None:
+def reset_password(db: Session, security: Security, token: str, new: str) -> Registrar:
     new = valid_password(new)
     row = db.scalar(
         select(AccountToken).where(
@@ -277,9 +296,11 @@ def reset_password(db: Session, security: Security, token: str, new: str) -> Non
     )
     registrar = db.get(Registrar, row.registrar_id) if row else None
     if row is None or registrar is None or registrar.status != RegistrarStatus.active:
-        raise Invalid("The reset code is wrong, already used or expired. Ask for a new one.")
+        raise Invalid(RESET_LINK_UNUSABLE)
     row.used_at = utcnow()
     _set_password(db, security, registrar, new, keep=None)
+    registrar.failed_logins = 0
+    return registrar
 
 
 def update_profile(

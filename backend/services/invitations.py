@@ -51,9 +51,16 @@ def send(
     )
     db.add(invitation)
     db.flush()
-    link = f"{settings.public_url.rstrip('/')}{PAGES[kind]}#token={token}"
+    link = f"{settings.site_url}{PAGES[kind]}#token={token}"
+    # Finnish first: the invitee's language is not known yet (Swedish and English follow).
     queue_email(
-        db, email, TEMPLATES[kind], link=link, days=str(settings.invitation_days), **mail_params
+        db,
+        email,
+        TEMPLATES[kind],
+        "fi",
+        link=link,
+        days=str(settings.invitation_days),
+        **mail_params,
     )
     return invitation
 

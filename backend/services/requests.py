@@ -234,6 +234,7 @@ def decide(
         db,
         request.registrar.email,
         "request_approved" if approve else "request_denied",
+        request.registrar.language,
         reference=request.reference,
         kind_fi=fi,
         kind_sv=sv,

@@ -138,7 +138,7 @@ def reset_second_factor(db: Session, actor: Actor, staff: StaffUser) -> None:
     end_sessions(db, staff_user_id=staff.id)
     staff.locked = False
     staff.failed_logins = 0
-    queue_email(db, staff.email, "second_factor_reset")
+    queue_email(db, staff.email, "second_factor_reset", "fi")  # staff: Finnish first
     audit.record_by(db, actor, "staff.second_factor_reset", "staff", staff.id)
 
 

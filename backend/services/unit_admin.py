@@ -87,7 +87,7 @@ def invite_main_user(
         registrar.role = RegistrarRole.main_user
         if unit not in registrar.units:
             registrar.units.append(unit)
-        queue_email(db, registrar.email, "main_user_appointed", unit=unit.name)
+        queue_email(db, registrar.email, "main_user_appointed", registrar.language, unit=unit.name)
         audit.record_by(
             db, actor, "unit.main_user_appointed", "registrar", registrar.id, f"unit {unit.id}"
         )

@@ -4,10 +4,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend import audit
+from backend.email.outbox import queue_email
+from backend.limits import Limit, Limits
 from backend.models import Registrar, RegistrarRole, RegistrarStatus, Unit, registrar_units
 from backend.services.access import acting_unit
 from backend.services.accounts import find_registrar
 from backend.services.errors import Conflict, Forbidden, NotFound
+from backend.settings import Settings
 
 CANNOT_REMOVE = (
     "A main user cannot remove {what}. File a registrar removal request and Celia removes "
@@ -32,13 +35,17 @@ def registrars_of(db: Session, unit: Unit) -> list[Registrar]:
     )
 
 
-def add_registrar(db: Session, main_user: Registrar, unit_id: int, email: str) -> Registrar:
+def add_registrar(
+    db: Session, settings: Settings, limits: Limits, main_user: Registrar, unit_id: int, email: str
+) -> Registrar | None:
+    """Add the verified account using `email` to the unit; an address without one gets an
+    invitation to register (None is returned), and the main user adds the person once verified."""
     unit = managed_unit(main_user, unit_id)
     registrar = find_registrar(db, email)
     if registrar is None or registrar.status != RegistrarStatus.active:
-        raise NotFound(
-            "No verified registrar account uses this address; ask the person to register first."
-        )
+        limits.enforce(Limit.INVITATIONS_PER_MAIN_USER, str(main_user.id))
+        _invite(db, settings, main_user, unit, email)
+        return None
     if unit not in registrar.units:
         registrar.units.append(unit)
         audit.record(
@@ -51,6 +58,26 @@ def add_registrar(db: Session, main_user: Registrar, unit_id: int, email: str) -
             detail=f"unit {unit.id}",
         )
     return registrar
+
+
+def _invite(db: Session, settings: Settings, main_user: Registrar, unit: Unit, email: str) -> None:
+    queue_email(
+        db,
+        email,
+        "unit_invitation",
+        main_user.language,
+        inviter=f"{main_user.first_name} {main_user.last_name}",
+        unit=unit.name,
+        site=settings.site_url,
+    )
+    audit.record(
+        db,
+        actor_kind="registrar",
+        actor_id=main_user.id,
+        action="unit.registrar_invited",
+        target_kind="unit",
+        target_id=unit.id,
+    )
 
 
 def remove_registrar(db: Session, main_user: Registrar, unit_id: int, registrar_id: int) -> None:

@@ -294,6 +294,36 @@ def test_main_user_removes_a_registrar_of_the_unit(client: TestClient, seed: See
     assert again.status_code == 204
 
 
+def test_an_address_without_an_account_is_invited(
+    client: TestClient, seed: Seed, mailbox: Mailbox
+) -> None:
+    unit = seed.unit()
+    seed.registrar(email="paa@example.org", units=(unit,), role=RegistrarRole.main_user)
+    headers = login(client, "paa@example.org")
+    invited = client.post(
+        f"/api/v1/units/{unit}/registrars", json={"email": "uusi@example.org"}, headers=headers
+    )
+    assert invited.status_code == 202 and "invitation" in invited.json()["detail"]
+    [message] = mailbox.wait_for("uusi@example.org")
+    assert message["Subject"] == "Celia: Kutsu Celian rekisteröijäksi"
+    body = message.get_content()
+    assert "Reija Rekisteröijä kutsuu sinut yksikön Testikirjasto" in body
+    assert "/account/register" in body
+    listed = client.get(f"/api/v1/units/{unit}/registrars").json()
+    assert [r["email"] for r in listed] == ["paa@example.org"]
+
+
+def test_account_pages_are_served_without_a_referrer(client: TestClient) -> None:
+    for name in ("register", "verify", "login", "forgot", "reset", "profile", "unit"):
+        page = client.get(f"/account/{name}")
+        assert page.status_code == 200, name
+        assert page.headers["referrer-policy"] == "no-referrer"
+        assert "script-src 'self'" in page.headers["content-security-policy"]
+        assert f'src="/assets/account/{name}.js"' in page.text
+    assert client.get("/account/nothing").status_code == 404
+    assert client.get("/account/../index").status_code == 404
+
+
 def test_ordinary_registrars_cannot_manage_the_unit(client: TestClient, seed: Seed) -> None:
     unit = seed.unit()
     seed.registrar(units=(unit,))

@@ -2,19 +2,23 @@
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
+import yaml
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
-from backend.models import AccountToken, OutboxEmail
+from backend.api.routes.accounts import RESET_SENT
+from backend.models import AccountToken, OutboxEmail, Registrar
 from tests.backend.conftest import Mailbox, Seed, login, service_headers, wait_until
 
 KNOWN = "reija@example.org"
 NEW_PASSWORD = "Uusi-Salasana-2025"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def token_from(body: str) -> str:
-    return re.search(r"code is (\S+)", body).group(1)  # type: ignore[union-attr]
+    return re.search(r"/account/reset#token=(\S+)", body).group(1)  # type: ignore[union-attr]
 
 
 def ask_reset(client: TestClient, email: str):  # type: ignore[no-untyped-def]
@@ -74,8 +78,8 @@ def test_a_token_works_once(client: TestClient, seed: Seed, mailbox: Mailbox) ->
     seed.registrar()
     ask_reset(client, KNOWN)
     body = mailbox.last_body(KNOWN)
-    assert "Palautuskoodisi" in body and "återställningskod" in body and "reset code" in body
     token = token_from(body)
+    assert f"koodi {token}" in body and f"koden {token}" in body and f"code {token}" in body
     assert confirm(client, token).status_code == 200
     assert confirm(client, token, "Toinen-Salasana-2025").status_code == 422
     login(client, KNOWN, NEW_PASSWORD)
@@ -113,12 +117,63 @@ def test_a_newer_token_replaces_the_older(client: TestClient, seed: Seed, mailbo
     assert confirm(client, second).status_code == 200
 
 
-def test_reset_ends_existing_sessions(client: TestClient, seed: Seed, mailbox: Mailbox) -> None:
+def test_reset_ends_existing_sessions_and_opens_a_new_one(
+    client: TestClient, seed: Seed, mailbox: Mailbox
+) -> None:
     seed.registrar()
     login(client, KNOWN)
+    old_session = client.cookies["celia_session"]
     ask_reset(client, KNOWN)
-    confirm(client, token_from(mailbox.last_body(KNOWN)))
+    answer = confirm(client, token_from(mailbox.last_body(KNOWN)))
+    assert answer.json()["session"]["registrar"]["email"] == KNOWN
+    assert client.get("/api/v1/auth/me").status_code == 200  # logged in by the reset
+    client.cookies.clear()
+    client.cookies.set("celia_session", old_session)
     assert client.get("/api/v1/auth/me").status_code == 401
+
+
+def test_a_locked_account_gets_its_new_password_but_no_session(
+    client: TestClient, seed: Seed, mailbox: Mailbox
+) -> None:
+    registrar_id = seed.registrar()
+    with client.app.state.db.sessions() as db:  # type: ignore[attr-defined]
+        db.execute(update(Registrar).where(Registrar.id == registrar_id).values(locked=True))
+        db.commit()
+    ask_reset(client, KNOWN)
+    answer = confirm(client, token_from(mailbox.last_body(KNOWN)))
+    assert answer.status_code == 200 and answer.json()["session"] is None
+    assert "Only Celia can unlock it" in answer.json()["detail"]
+    assert "celia_session" not in client.cookies
+
+
+def test_the_mail_holds_a_link_in_the_registrars_language(
+    client: TestClient, seed: Seed, mailbox: Mailbox
+) -> None:
+    registrar_id = seed.registrar()
+    with client.app.state.db.sessions() as db:  # type: ignore[attr-defined]
+        db.execute(update(Registrar).where(Registrar.id == registrar_id).values(language="sv"))
+        db.commit()
+    ask_reset(client, KNOWN)
+    [message] = mailbox.wait_for(KNOWN)
+    body = message.get_content().replace("\r\n", "\n")
+    site = client.app.state.settings.site_url  # type: ignore[attr-defined]
+    assert message["Subject"] == "Celia: Ställ in ett nytt lösenord"
+    assert body.startswith(f"Ställ in ett nytt lösenord via den här länken:\n{site}/account/reset#")
+    assert "På svenska" not in body
+    assert body.index("Suomeksi:") < body.index("In English:")
+
+
+def test_the_api_the_chat_and_the_page_say_the_same() -> None:
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    answers = {
+        variant.get("condition", [{"value": "fi"}])[0]["value"]: variant["text"]
+        for variant in domain["responses"]["utter_password_reset_sent"]
+    }
+    assert answers["en"].startswith(RESET_SENT)
+    page_strings = (ROOT / "web/assets/account/strings.js").read_text(encoding="utf-8")
+    for language in ("fi", "sv"):
+        first_sentence = answers[language].split(").")[0] + ")."
+        assert f'"{first_sentence}"' in page_strings, language
 
 
 def test_per_account_limit_sends_no_more_mail_but_answers_the_same(

@@ -1,9 +1,10 @@
 """Browser tests: Debian's Chromium, driven headless by Playwright, against the real stack
 (backend + Rasa + action server) with the DEMO data loaded.
 
-Every page is checked for Content-Security-Policy violations and script errors; axe-core comes
-from web/node_modules (`npm install` in web/); screenshots go to test-artifacts/ and, with
-UPDATE_README_SCREENSHOTS=1, to docs/screenshots/ for the README.
+Every page is checked for Content-Security-Policy violations and script errors; axe-core and
+IBM's Equal Access checker (accessibility-checker-engine) come from web/node_modules (`npm install`
+in web/); screenshots go to test-artifacts/ and, with UPDATE_README_SCREENSHOTS=1, to
+docs/screenshots/ for the README.
 """
 
 from collections.abc import Callable, Iterator
@@ -18,7 +19,7 @@ from backend import demo_data
 from backend.models import Customer
 from backend.security import Security
 from backend.settings import Settings
-from tests.browser.support import AXE_SCRIPT, Pages
+from tests.browser.support import ACE_SCRIPT, AXE_SCRIPT, MailDir, Pages
 from tests.helpers import server_missing
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -45,6 +46,11 @@ def site(stack: dict[str, str], settings: Settings) -> str:
 
 
 @pytest.fixture(scope="session")
+def mail(stack: dict[str, str]) -> MailDir:
+    return MailDir(Path(stack["mail_dir"]))
+
+
+@pytest.fixture(scope="session")
 def customer_status(settings: Settings) -> Iterator[Callable[[str], str]]:
     """Look up a customer's status in the stack's database by hetu."""
     engine = create_engine(settings.database_url)
@@ -62,8 +68,8 @@ def customer_status(settings: Settings) -> Iterator[Callable[[str], str]]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    if not AXE_SCRIPT.exists():
-        server_missing("axe-core is missing: run `npm ci` in web/")
+    if not (AXE_SCRIPT.exists() and ACE_SCRIPT.exists()):
+        server_missing("axe-core or accessibility-checker-engine is missing: run `npm ci` in web/")
     if not CHROMIUM.exists():
         server_missing("Chromium is missing: apt-get install chromium")
     with sync_playwright() as playwright:

@@ -1,8 +1,13 @@
-"""Helpers of the browser tests: pages with CSP checks, axe-core, screenshots, widget actions."""
+"""Helpers of the browser tests: pages with CSP checks, axe-core and IBM's Equal Access checker,
+screenshots, widget actions."""
 
+import email
+import email.policy
 import os
 import re
 import shutil
+import time
+from email.message import EmailMessage
 from pathlib import Path
 
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, expect
@@ -12,6 +17,7 @@ from tests.helpers import staff_totp_code
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_SCRIPT = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+ACE_SCRIPT = ROOT / "web" / "node_modules" / "accessibility-checker-engine" / "ace.js"
 ARTIFACTS = ROOT / "test-artifacts"
 README_SCREENSHOTS = ROOT / "docs" / "screenshots"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -48,28 +54,49 @@ class Pages:
             self.problems.append(f"CSP: {message.text}")
 
     def assert_accessible(self, page: Page, name: str) -> None:
-        """axe-core finds no WCAG 2.1 A or AA violation on the page (shadow DOM included)."""
+        """Neither axe-core (WCAG 2.1 A and AA) nor IBM's Equal Access checker (its
+        IBM_Accessibility rule set) finds a violation on the page, shadow DOM included."""
         self.auditing = True
         try:
-            if not page.evaluate("() => Boolean(window.axe)"):
-                page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))
-            result = page.evaluate(
-                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
-                "resultTypes: ['violations']})",
-                WCAG_TAGS,
-            )
+            problems = [f"axe-core: {p}" for p in _axe_violations(page)]
+            problems += [f"Equal Access: {p}" for p in _ace_violations(page)]
         finally:
             self.auditing = False
-        problems = [
-            f"{v['id']} ({v['impact']}): {v['help']} at "
-            + "; ".join(" > ".join(map(str, node["target"])) for node in v["nodes"][:5])
-            for v in result["violations"]
-        ]
-        assert not problems, f"axe-core on {name}:\n" + "\n".join(problems)
+        assert not problems, f"accessibility of {name}:\n" + "\n".join(problems)
 
     def close(self) -> None:
         for context in self.contexts:
             context.close()
+
+
+def _axe_violations(page: Page) -> list[str]:
+    if not page.evaluate("() => Boolean(window.axe)"):
+        page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
+        "resultTypes: ['violations']})",
+        WCAG_TAGS,
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + "; ".join(" > ".join(map(str, node["target"])) for node in v["nodes"][:5])
+        for v in result["violations"]
+    ]
+
+
+def _ace_violations(page: Page) -> list[str]:
+    """Equal Access results of the kind VIOLATION that FAIL (not 'needs review' nor 'potential')."""
+    if not page.evaluate("() => Boolean(window.ace)"):
+        page.evaluate(ACE_SCRIPT.read_text(encoding="utf-8"))
+    found = page.evaluate(
+        """async () => {
+            const report = await new ace.Checker().check(document, ["IBM_Accessibility"]);
+            return report.results
+                .filter((r) => r.value[0] === "VIOLATION" && r.value[1] === "FAIL")
+                .map((r) => ({ rule: r.ruleId, message: r.message, path: r.path.dom }));
+        }"""
+    )
+    return [f"{r['rule']}: {r['message']} at {r['path']}" for r in found]
 
 
 def screenshot(page: Page, name: str, *, for_readme: bool = False, **options: object) -> Path:
@@ -81,6 +108,29 @@ def screenshot(page: Page, name: str, *, for_readme: bool = False, **options: ob
         README_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, README_SCREENSHOTS / path.name)
     return path
+
+
+class MailDir:
+    """The mail the stack's local SMTP server received (one .eml file each)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def to(self, address: str) -> list[EmailMessage]:
+        found = []
+        for path in sorted(self.folder.glob("*.eml")) if self.folder.exists() else []:
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            if address in str(message["To"]):
+                found.append(message)
+        return found  # type: ignore[return-value]
+
+    def wait_for(self, address: str, count: int, timeout: float = 20.0) -> EmailMessage:
+        """The `count`th mail to `address` (1 = the first), waiting for it to arrive."""
+        deadline = time.monotonic() + timeout
+        while len(messages := self.to(address)) < count:
+            assert time.monotonic() < deadline, f"mail number {count} to {address} never came"
+            time.sleep(0.2)
+        return messages[count - 1]
 
 
 # --- widget helpers -------------------------------------------------------------------------

@@ -142,7 +142,7 @@ def test_console_needs_a_staff_log_in(pages: Pages) -> None:
     page.get_by_label("Salasana").fill("Wrong-Password-2025")
     page.get_by_role("button", name="Kirjaudu").click()
     expect(page.get_by_role("alert")).to_have_text("Sähköposti tai salasana on väärin.")
-    pages.assert_accessible(page, "console log-in")
+    pages.assert_accessible(page, "console log-in, wrong password")
 
     registrar = pages.new("/")  # a registrar's session is no way into the console
     registrar_login(registrar)

@@ -20,7 +20,7 @@ from tests.helpers import chat, random_secrets, say_to_rasa, server_missing, tex
 pytestmark = pytest.mark.integration
 
 ASKS_EMAIL = "sähköpostiosoite"
-RESET_SENT = "celianet.fi/palauta-salasana"
+RESET_SENT = "/account/forgot"
 TOKEN = random_secrets()["SERVICE_TOKEN"]
 
 

@@ -1,11 +1,14 @@
 // Message text as DOM nodes: paragraphs, line breaks and safe links. Text is only ever
 // inserted with text nodes, never as HTML, so nothing in a message can run or inject markup.
+// A path to the registrar account pages ("/account/login") links to the widget's own origin.
 
-const LINK = /\b(?:https?:\/\/[^\s<>"]+|www\.[^\s<>"]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,})/gi;
+const LINK =
+  /\b(?:https?:\/\/[^\s<>"]+|www\.[^\s<>"]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,})|(?<![\w./])\/account\/[a-z]+/gi;
 const TRAILING_PUNCTUATION = /[.,;:!?)\]'"]+$/;
 
 function linkTarget(found) {
   if (found.includes("@") && !found.includes("/")) return `mailto:${found}`;
+  if (found.startsWith("/")) return new URL(found, import.meta.url).href;
   const url = found.startsWith("www.") ? `https://${found}` : found;
   try {
     const parsed = new URL(url);

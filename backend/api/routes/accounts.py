@@ -25,7 +25,11 @@ from backend.sessions import clear_cookies, open_session, set_cookies
 router = APIRouter(prefix="/api/v1/auth", tags=["registrar accounts"])
 
 CODE_SENT = "If the address can be used, we sent a verification code to it."
-RESET_SENT = "If an account uses this address, we sent it a password reset code."
+# The chat (domain.yml, utter_password_reset_sent) and the forgot page say the same.
+RESET_SENT = (
+    "If the address has a registrar account, a link to set a new password is on its way "
+    "(valid for one hour)."
+)
 
 
 class RegisterIn(BaseModel):
@@ -241,8 +245,33 @@ async def answer_reset_request(request: Request, email: str, client: str) -> JSO
     return JSONResponse({"detail": RESET_SENT}, status_code=status.HTTP_202_ACCEPTED)
 
 
-@router.post("/password-reset/confirm", response_model=Message)
-def confirm_password_reset(body: ResetIn, db: SessionDep, security: SecurityDep):
-    accounts.reset_password(db, security, body.token, body.new_password)
+class ResetOut(BaseModel):
+    detail: str
+    session: SessionOut | None  # None when the account is locked: Celia unlocks it first
+
+
+@router.post("/password-reset/confirm", response_model=ResetOut)
+def confirm_password_reset(
+    body: ResetIn,
+    request: Request,
+    response: Response,
+    db: SessionDep,
+    security: SecurityDep,
+    settings: SettingsDep,
+):
+    """Set the new password and log in (every other session of the account ends)."""
+    registrar = accounts.reset_password(db, security, body.token, body.new_password)
+    if registrar.locked:
+        db.commit()
+        return ResetOut(detail=f"Your password is changed. {accounts.LOCKED}", session=None)
+    cookie, session = open_session(db, security, settings, registrar_id=registrar.id)
     db.commit()
-    return Message(detail="Your password is changed. You can log in now.")
+    set_cookies(response, request, settings, "registrar", cookie, session.csrf_token)
+    return ResetOut(
+        detail="Your password is changed and you are logged in.",
+        session=SessionOut(
+            registrar=registrar_out(registrar),
+            csrf_token=session.csrf_token,
+            password_change_required=False,
+        ),
+    )

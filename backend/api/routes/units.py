@@ -1,14 +1,17 @@
 """A main user's view of the unit's registrars."""
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from backend.api.auth import CurrentRegistrar
-from backend.api.deps import SessionDep
+from backend.api.deps import LimitsDep, SessionDep, SettingsDep
 from backend.api.fields import Email, Id
 from backend.services import units
 
 router = APIRouter(prefix="/api/v1/units", tags=["units"])
+
+INVITED = "No verified account uses this address, so we sent it an invitation to register."
 
 
 class UnitRegistrarOut(BaseModel):
@@ -40,10 +43,25 @@ def list_registrars(unit_id: Id, context: CurrentRegistrar, db: SessionDep):
     ]
 
 
-@router.post("/{unit_id}/registrars", status_code=status.HTTP_204_NO_CONTENT)
-def add_registrar(unit_id: Id, body: AddRegistrarIn, context: CurrentRegistrar, db: SessionDep):
-    units.add_registrar(db, context.registrar, unit_id, body.email)
+@router.post(
+    "/{unit_id}/registrars",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={202: {"description": "No verified account: an invitation was mailed."}},
+)
+def add_registrar(
+    unit_id: Id,
+    body: AddRegistrarIn,
+    context: CurrentRegistrar,
+    db: SessionDep,
+    settings: SettingsDep,
+    limits: LimitsDep,
+) -> Response:
+    """204 when the account joined the unit; 202 when the address was sent an invitation."""
+    added = units.add_registrar(db, settings, limits, context.registrar, unit_id, body.email)
     db.commit()
+    if added is None:
+        return JSONResponse({"detail": INVITED}, status_code=status.HTTP_202_ACCEPTED)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.delete("/{unit_id}/registrars/{registrar_id}", status_code=status.HTTP_204_NO_CONTENT)

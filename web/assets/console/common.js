@@ -144,7 +144,7 @@ export async function startPage(section) {
     await call("/auth/logout", { method: "POST" }).catch(() => null);
     location.assign("/staff/login");
   });
-  document.querySelector(".console-header").replaceChildren(
+  document.querySelector(".console-header").append(
     el(
       "div",
       { className: "wrap header-row" },

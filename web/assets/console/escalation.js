@@ -21,11 +21,11 @@ function transcript(text) {
   );
 }
 
-function textForm({ label, button, name, onSubmit }) {
+function textForm({ title, label, button, name, onSubmit }) {
   const input = el("textarea", { id: name, name, rows: 3, maxLength: 4000, required: true });
   const form = el(
     "form",
-    { className: "card" },
+    { className: "card", ariaLabel: title },
     el("div", { className: "field" }, el("label", { for: name }, label), input),
     el("button", { type: "submit", className: "primary" }, button),
   );
@@ -99,12 +99,14 @@ function render(detail) {
     resolved
       ? el("p", {}, "Ratkaistuun eskalaatioon ei voi vastata; avaa se ensin uudelleen.")
       : textForm({
+          title: "Vastaa rekisteröijälle",
           label: "Vastaus rekisteröijälle (näkyy chatissa)",
           button: "Lähetä vastaus",
           name: "reply",
           onSubmit: async (text) => [await post("replies", { text }), "Vastaus lähetetty chattiin."],
         }),
     textForm({
+      title: "Kirjoita muistiinpano",
       label: "Sisäinen muistiinpano",
       button: "Tallenna muistiinpano",
       name: "note",
