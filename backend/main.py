@@ -14,6 +14,7 @@ from backend.api.routes import (
     chat,
     customers,
     escalations,
+    feedback,
     health,
     insights,
     requests,
@@ -76,6 +77,7 @@ def create_app(
         "conversation": SlidingWindowLimiter(settings.chat_per_conversation_per_minute, 60),
     }
     app.state.login_limiter = SlidingWindowLimiter(settings.login_per_client_per_minute, 60)
+    app.state.feedback_limiter = SlidingWindowLimiter(settings.feedback_per_client_per_minute, 60)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -97,6 +99,7 @@ def create_app(
         escalations,
         staff,
         insights,
+        feedback,
         web,
     ):
         app.include_router(module.router)

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     chat_per_client_per_minute: int = Field(default=600, ge=1)
     # Log-in attempts (registrar and staff) per client address: each costs an Argon2 hash.
     login_per_client_per_minute: int = Field(default=20, ge=1)
+    # "Was this helpful?" votes per client address (backend/api/routes/feedback.py).
+    feedback_per_client_per_minute: int = Field(default=20, ge=1)
     cors_origins: list[str] = []
 
     # Retention (backend/retention.py): conversations and Rasa's tracker events (TRACKER_DB,
