@@ -62,7 +62,7 @@ def give_feedback(body: FeedbackIn, request: Request, db: SessionDep) -> Feedbac
         "Too much feedback in a short time. Please wait a minute and try again.",
     )
     if body.entry_id not in request.app.state.faq.entries:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "No such FAQ entry.")
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "No such FAQ entry.")
     conversation = db.get(Conversation, body.conversation_id)
     if conversation is None or conversation.registrar_id not in (
         None,
