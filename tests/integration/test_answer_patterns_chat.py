@@ -80,3 +80,10 @@ def test_ask_api_has_the_caveat_beside_the_sources(client: httpx.Client) -> None
         ).json()
         assert body["entry_id"] == "newsletters" and body["sources"]
         assert month in body["caveat"]
+
+
+@pytest.mark.parametrize("no", ["/deny", "ei kiitos"])
+def test_no_to_the_hand_off_offer_still_declines_it(client: httpx.Client, no: str) -> None:
+    offered = say(client, None, "What is the weather like in Paris tomorrow?")
+    assert "customer service" in texts(offered)
+    assert texts(say(client, offered["conversation_id"], no)).strip() in ("All right.", "Selvä.")
