@@ -43,6 +43,8 @@ class FaqAnswer:
     entry_id: str | None
     lang: str
     sources: list[dict[str, str]]
+    caveat: str | None = None
+    see_also: str | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,8 @@ class BackendClient:
             entry_id=data.get("entry_id"),
             lang=data["lang"],
             sources=data.get("sources", []),
+            caveat=data.get("caveat"),
+            see_also=data.get("see_also"),
         )
 
     async def request_password_reset(self, conversation_id: str, email: str) -> None:

@@ -1,4 +1,8 @@
-"""Answer from the FAQ index (/api/v1/ask), naming the source, or say plainly it is not covered."""
+"""Answer from the FAQ index (/api/v1/ask), naming the source, or say plainly it is not covered.
+
+A yes / no with nothing offered comes here too: answered when the FAQ knows it ("ei hetua, mitä
+nyt?"), otherwise only acknowledged, since a bare "joo" is no question to refuse.
+"""
 
 import logging
 from typing import Any
@@ -10,6 +14,8 @@ from actions.backend_client import BackendError, BackendRefusal, backend
 from actions.dialogue import offer
 
 log = logging.getLogger(__name__)
+
+YES_OR_NO = ("affirm", "deny")
 
 
 class ActionAnswerFaq(Action):
@@ -30,10 +36,20 @@ class ActionAnswerFaq(Action):
         if result.answered and result.answer:
             source = "; ".join(f"{s['document']}, {s['section']}" for s in result.sources)
             dispatcher.utter_message(
-                response="utter_faq_answer", answer=result.answer, source=source
+                response="utter_faq_answer_dated" if result.caveat else "utter_faq_answer",
+                answer=result.answer,
+                caveat=result.caveat,
+                source=source,
+                # Lets the widget ask "Was this helpful?" about this entry.
+                json_message={"faq_entry_id": result.entry_id},
             )
             return [] if in_form else offer(None)
+        if tracker.latest_message.get("intent", {}).get("name") in YES_OR_NO:
+            dispatcher.utter_message(response="utter_ok")
+            return offer(None)
         dispatcher.utter_message(response="utter_faq_not_covered")
+        if result.see_also:
+            dispatcher.utter_message(text=result.see_also)
         if in_form:
             return []
         dispatcher.utter_message(response="utter_offer_handoff")

@@ -54,6 +54,11 @@ class Limit(Enum):
         HOUR,
         "Too many invitations in an hour. Please try again later.",
     )
+    FEEDBACK_PER_CLIENT = (
+        "feedback_per_client_per_minute",
+        MINUTE,
+        "Too much feedback in a short time. Please wait a minute and try again.",
+    )
     VERIFICATION_ATTEMPTS = (
         "verification_attempts_per_account_per_hour",
         HOUR,

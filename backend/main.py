@@ -14,6 +14,7 @@ from backend.api.routes import (
     chat,
     customers,
     escalations,
+    feedback,
     health,
     insights,
     invitations,
@@ -112,6 +113,7 @@ def create_app(
         staff_admin,
         invitations,
         insights,
+        feedback,
         web,
     ):
         app.include_router(module.router)

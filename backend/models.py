@@ -485,3 +485,22 @@ class JobLease(Base):
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     next_run_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class AnswerFeedback(Base):
+    """A registrar's "Was this helpful?" vote on an FAQ answer; one per entry per conversation.
+
+    The comment is redacted before it is stored (privacy/redaction.py).
+    """
+
+    __tablename__ = "answer_feedback"
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "entry_id", name="uq_answer_feedback_vote"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    conversation_id: Mapped[str] = mapped_column(String(32))
+    entry_id: Mapped[str] = mapped_column(String(64), index=True)
+    helpful: Mapped[bool] = mapped_column(Boolean)
+    comment: Mapped[str | None] = mapped_column(String(1000), nullable=True)

@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     verification_codes_per_account_per_hour: int = Field(default=5, ge=1)
     verification_attempts_per_account_per_hour: int = Field(default=10, ge=1)
     invitations_per_main_user_per_hour: int = Field(default=20, ge=1)
+    # "Was this helpful?" votes per client address (backend/api/routes/feedback.py).
+    feedback_per_client_per_minute: int = Field(default=20, ge=1)
     cors_origins: list[str] = []
     # Request bodies larger than this are refused with 413 before they are read or parsed.
     max_request_bytes: int = Field(default=64 * 1024, ge=1024)

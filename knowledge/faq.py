@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -35,12 +36,23 @@ class FaqEntry:
     file: str
     # Ages (inclusive) the entry is about: a question naming an age in the range favours it.
     ages: tuple[int, int] | None = None
+    # After this date (YYYY-MM-DD) the answer carries a "may be out of date" caveat.
+    review_by: str | None = None
 
 
 def _text(value: Any, file: Path, entry: str | None, field: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise FaqError(file, entry, field, "must be a non-empty text")
     return value.strip()
+
+
+def _date(value: Any, file: Path, entry: str, field: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise FaqError(file, entry, field, "must be a date written YYYY-MM-DD") from None
 
 
 def _parse_entry(raw: Any, file: Path, index: int) -> FaqEntry:
@@ -68,7 +80,8 @@ def _parse_entry(raw: Any, file: Path, index: int) -> FaqEntry:
         phrasings[lang] = [
             _text(q, file, entry_id, f"questions.{lang}[{i}]") for i, q in enumerate(items)
         ]
-    dated = raw.get("dated")
+    dated = _date(raw.get("dated"), file, entry_id, "dated")
+    review_by = _date(raw.get("review_by"), file, entry_id, "review_by")
     ages = raw.get("ages")
     if ages is not None and not (
         isinstance(ages, list) and len(ages) == 2 and all(isinstance(a, int) for a in ages)
@@ -79,11 +92,12 @@ def _parse_entry(raw: Any, file: Path, index: int) -> FaqEntry:
         document=_text(source.get("document"), file, entry_id, "source.document"),
         section=_text(source.get("section"), file, entry_id, "source.section"),
         quote=_text(raw.get("quote"), file, entry_id, "quote"),
-        dated=str(dated) if dated else None,
+        dated=dated,
         answer=answers,
         questions=phrasings,
         file=file.name,
         ages=(ages[0], ages[1]) if ages else None,
+        review_by=review_by,
     )
 
 

@@ -25,7 +25,7 @@ MANIFEST_FILE = "manifest.json"
 NOT_COVERED = "__not_covered__"
 
 
-def load_out_of_scope(path: Path) -> list[dict[str, str]]:
+def load_out_of_scope(path: Path) -> list[dict[str, Any]]:
     """Curated questions the FAQ does not answer, as documents of the NOT_COVERED pseudo-entry."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -35,12 +35,19 @@ def load_out_of_scope(path: Path) -> list[dict[str, str]]:
         raise FaqError(path, None, "topics", "must map topic names to questions per language")
     documents: list[dict[str, str]] = []
     for topic, by_lang in data["topics"].items():
+        see_also = (by_lang or {}).get("see_also")
+        if see_also is not None and not (
+            isinstance(see_also, dict)
+            and all(isinstance(see_also.get(lg), str) for lg in LANGUAGES)
+        ):
+            raise FaqError(path, topic, "see_also", "must map fi, sv and en to texts")
         for lang in LANGUAGES:
             questions = (by_lang or {}).get(lang)
             if not isinstance(questions, list) or not all(isinstance(q, str) for q in questions):
                 raise FaqError(path, topic, lang, "must be a list of questions")
             documents.extend(
                 {"entry_id": NOT_COVERED, "lang": lang, "kind": "not_covered", "text": q}
+                | ({"see_also": see_also} if see_also else {})
                 for q in questions
             )
     return documents

@@ -5,18 +5,21 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 import faiss
 import numpy as np
 import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from knowledge.caveats import caveat
 from knowledge.embedding import encode_query, load_encoder
 from knowledge.faq import LANGUAGES
 from knowledge.index import DOCUMENTS_FILE, ENTRIES_FILE, MANIFEST_FILE, NOT_COVERED, VECTORS_FILE
 from knowledge.language import detect_language
 from knowledge.settings import KnowledgeSettings
 from knowledge.text import fold, stemmed_tokens
+from knowledge.vocabulary import vocabulary
 
 # An age written in the question: "13-vuotias", "alle 15 v", "17-åring", "under 15 år",
 # "a 16-year-old". "Under 15" means 14 and "over 15" 16 for the range check.
@@ -26,6 +29,7 @@ AGE_MENTION = re.compile(
     re.IGNORECASE,
 )
 _BELOW = {"alle", "under", "below"}
+_WORD = re.compile(r"[0-9a-zåäöü]+(?:-[0-9a-zåäöü]+)*")
 AGE_BONUS = 0.1
 
 # Fusion weights of the three retrievers (cosine scores in [0, 1]); measured in `make bench`.
@@ -59,6 +63,10 @@ class AskResult:
     lang: str
     sources: list[Source] = field(default_factory=list)
     ranking: list[Candidate] = field(default_factory=list)
+    # "This is from May 2021; check with Celia" for dated or overdue content.
+    caveat: str | None = None
+    # Where the sources point for a not-covered topic (e.g. Celia's contact page).
+    see_also: str | None = None
 
 
 def _identity(tokens: list[str]) -> list[str]:
@@ -107,9 +115,45 @@ class FaqService:
             self.entry_vocab[entry_index].update(stemmed_tokens(document["text"], document["lang"]))
         self.entry_prefixes = [{t[:5] for t in vocab if len(t) >= 5} for vocab in self.entry_vocab]
         frequency = Counter(t for vocab in self.entry_vocab for t in vocab)
+        # The FAQ entries' own words (not the not-covered questions'), for foreign compounds.
+        self.vocab = set().union(*self.entry_vocab[:-1])
+        self.heads = tuple(sorted(t for t in self.vocab if len(t) >= 6))
         entries = len(self.entry_ids)
         self.idf = {t: math.log((entries + 1) / (n + 0.5)) for t, n in frequency.items()}
         self.unknown_idf = math.log((entries + 1) / 0.5)
+
+    def foreign_compound(self, question: str) -> str | None:
+        """A compound whose head is a FAQ word but whose modifier the FAQ never uses.
+
+        "pankkitunnus" (a bank ID) or "wlan-tunnus" share only "tunnus" with the FAQ: another
+        kind of thing than the FAQ's IDs, so the shared head must not pull an entry.
+        """
+        for raw in _WORD.findall(question.lower()):
+            joined = raw.replace("-", "")
+            if any(t in self.vocab for lg in LANGUAGES for t in stemmed_tokens(joined, lg)):
+                continue
+            word = fold(raw)
+            for i in range(1, len(word) - 4):
+                modifier = word[:i].rstrip("-")
+                letters = sum(ch.isalpha() for ch in modifier)
+                if letters < (2 if word[i - 1] == "-" else 3):
+                    continue
+                if not word[i:].startswith(self.heads):
+                    continue
+                if not self._known_part(modifier):
+                    return word
+        return None
+
+    def _known_part(self, modifier: str) -> bool:
+        """Every part of the modifier starts a FAQ word or is one with a short ending."""
+        return all(
+            any(
+                v.startswith(part) or (part.startswith(v) and len(part) - len(v) <= 3)
+                for v in self.vocab
+            )
+            for part in modifier.split("-")
+            if len(part) > 1
+        )
 
     def best_coverage(self, question: str, lang: str | None, entry_index: int) -> float:
         """Coverage in the question's language, or in the best-fitting one when unsure."""
@@ -147,16 +191,34 @@ class FaqService:
 
     def score(self, question: str, tokens: list[str]) -> np.ndarray:
         """Fused relevance of every entry (in `self.entry_ids` order)."""
-        query_vector = encode_query(self.model, question)
-        dense = self.vectors @ query_vector
-        word = (self.word_matrix @ self.word_vectorizer.transform([tokens]).T).toarray().ravel()
-        char = (self.char_matrix @ self.char_vectorizer.transform([question]).T).toarray().ravel()
+        dense, word, char = self._channels(question, tokens)
         fused = (
-            DENSE_WEIGHT * self._per_entry(np.clip(dense, 0, 1))
+            DENSE_WEIGHT * self._per_entry(dense)
             + WORD_WEIGHT * self._per_entry(word)
             + CHAR_WEIGHT * self._per_entry(char)
         )
         return fused + self._age_bonus(question)
+
+    def _channels(
+        self, question: str, tokens: list[str]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per-document dense, stemmed-word and character n-gram similarities."""
+        query_vector = encode_query(self.model, question)
+        dense = np.clip(self.vectors @ query_vector, 0, 1)
+        word = (self.word_matrix @ self.word_vectorizer.transform([tokens]).T).toarray().ravel()
+        char = (self.char_matrix @ self.char_vectorizer.transform([question]).T).toarray().ravel()
+        return dense, word, char
+
+    def _see_also(self, question: str, tokens: list[str], lang: str) -> str | None:
+        """The pointer of the not-covered question closest to this one, if its topic has one."""
+        dense, word, char = self._channels(question, tokens)
+        fused = DENSE_WEIGHT * dense + WORD_WEIGHT * word + CHAR_WEIGHT * char
+        closest = max(
+            (i for i, d in enumerate(self.documents) if d["entry_id"] == NOT_COVERED),
+            key=lambda i: fused[i],
+        )
+        see_also = self.documents[closest].get("see_also")
+        return see_also[lang] if see_also else None
 
     def _age_bonus(self, question: str) -> np.ndarray:
         """Retrieval barely sees numbers, yet "13-vuotias" vs "16-vuotias" decides the answer:
@@ -172,9 +234,11 @@ class FaqService:
                     bonus[i] = AGE_BONUS if ages[0] <= age <= ages[1] else -AGE_BONUS
         return bonus
 
-    def ask(self, question: str, lang: str | None = None) -> AskResult:
+    def ask(self, question: str, lang: str | None = None, today: date | None = None) -> AskResult:
         detected = detect_language(question)
         answer_lang = lang or detected or "fi"
+        # Registrars' words ("lainaaja", "patron") in the FAQ's words (knowledge/vocabulary.yml).
+        question = vocabulary().to_faq_words(question)
         tokens = self.query_tokens(question, lang or detected)
         scores = self.score(question, tokens)
         order = np.argsort(-scores)
@@ -184,10 +248,15 @@ class FaqService:
             if self.entry_ids[i] != NOT_COVERED
         ][:5]
         best = ranking[0]
+        if self.entry_ids[order[0]] == NOT_COVERED:
+            see_also = self._see_also(question, tokens, answer_lang)
+            return AskResult(
+                False, None, None, best.score, answer_lang, [], ranking, None, see_also
+            )
         if (
-            self.entry_ids[order[0]] == NOT_COVERED
-            or best.score < self.threshold
+            best.score < self.threshold
             or self.best_coverage(question, lang or detected, int(order[0])) < self.min_coverage
+            or self.foreign_compound(question)
         ):
             return AskResult(False, None, None, best.score, answer_lang, [], ranking)
         entry = self.entries[best.entry_id]
@@ -200,4 +269,7 @@ class FaqService:
             lang=answer_lang,
             sources=[Source(document=title, section=entry["section"])],
             ranking=ranking,
+            caveat=caveat(
+                answer_lang, entry.get("dated"), entry.get("review_by"), today or date.today()
+            ),
         )

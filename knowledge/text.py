@@ -15,7 +15,8 @@ def _stemmer(lang: str) -> Stemmer.Stemmer:
     return Stemmer.Stemmer(_STEMMER_NAMES[lang])
 
 
-# Function words: they carry no topic, so they neither help nor hurt a match.
+# Function words (colloquial Finnish ones too): they carry no topic, so they neither help nor
+# hurt a match.
 STOPWORDS = frozenset(
     """ja on ei se että kun jos mitä miten mikä mitkä missä miksi kuka voi voiko voinko onko
     saako pitää pitääkö tai vai mutta myös vielä nyt jo kuin niin sitten tämä tuo se ne me te
@@ -25,7 +26,9 @@ STOPWORDS = frozenset(
     still redan nu bara så då the a an and or but is are was were be been do does did can could
     should would will must may have has had to of in on at for with from by about what how when
     who why which this that these those i you we they he she it my our your me us not no yes
-    please still just""".split()
+    please still just then
+    mites mitäs entäs ton tän tää toi noi pitäis ois olis eka ihan vaan sit kans mulla sulla
+    ylipäänsä ylipäätään kaikkiaan""".split()
 )
 
 

@@ -14,7 +14,7 @@ from datetime import date
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -168,7 +168,12 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 class _FaqStub:
-    """The FAQ index is the platform's concern; these tests only need the app to start."""
+    """The FAQ index is the platform's concern; these tests only need the app to start
+    (and one entry to give feedback on)."""
+
+    entries: ClassVar[dict[str, Any]] = {
+        "how-to-register": {"questions": {"fi": ["Miten rekisteröin asiakkaan?"]}}
+    }
 
 
 @pytest.fixture(scope="session")

@@ -67,7 +67,17 @@ def test_answers_in_the_askers_language_with_sources(
     response = client.post("/api/v1/ask", json={"question": question, "lang": None})
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"answered", "answer", "entry_id", "score", "lang", "sources"}
+    assert set(body) == {
+        "answered",
+        "answer",
+        "entry_id",
+        "score",
+        "lang",
+        "sources",
+        "caveat",
+        "see_also",
+    }
+    assert body["caveat"] is None and body["see_also"] is None  # undated, answered
     assert body["answered"] is True
     assert body["entry_id"] == entry_id
     assert body["lang"] == lang
@@ -121,3 +131,18 @@ def test_security_headers_and_no_cors_for_unknown_origins(client: TestClient) ->
         headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
     )
     assert "access-control-allow-origin" not in preflight.headers
+
+
+@pytest.mark.parametrize(("lang", "month"), [("fi", "toukokuulta"), ("sv", "maj"), ("en", "May")])
+def test_a_dated_answer_has_its_caveat_beside_the_sources(
+    client: TestClient, lang: str, month: str
+) -> None:
+    body = client.post("/api/v1/ask", json={"question": "kyselytunti", "lang": lang}).json()
+    assert body["entry_id"] == "qa-hours" and body["sources"]
+    assert f"{month} 2021" in body["caveat"]
+
+
+def test_a_refusal_about_contact_details_has_see_also(client: TestClient) -> None:
+    body = client.post("/api/v1/ask", json={"question": "Mikä on Celian puhelinnumero?"}).json()
+    assert body["answered"] is False and body["caveat"] is None
+    assert "www.celia.fi/yhteystiedot" in body["see_also"]

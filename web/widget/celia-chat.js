@@ -4,6 +4,7 @@
 // reloads (sessionStorage); staff replies to a handed-off conversation are polled every 2 s.
 
 import { maskHetus } from "./hetu.js";
+import { feedbackControls } from "./feedback.js";
 import { LANGUAGES, STRINGS } from "./strings.js";
 import { renderText } from "./text.js";
 
@@ -43,6 +44,7 @@ const TEMPLATE = `
     </div>
     <div class="log" role="log" aria-live="polite" tabindex="0" data-label="log"></div>
     <p class="typing" role="status"></p>
+    <p class="sr announcer" role="status"></p>
     <div class="error" role="alert"></div>
     <form class="composer">
       <label for="message" data-text="messageLabel"></label>
@@ -301,7 +303,12 @@ class CeliaChat extends HTMLElement {
     }
     this.state.conversationId = reply.conversation_id;
     for (const bot of reply.messages) {
-      this.state.messages.push({ from: "bot", text: bot.text, buttons: bot.buttons });
+      this.state.messages.push({
+        from: "bot",
+        text: bot.text,
+        buttons: bot.buttons,
+        faqEntryId: bot.faq_entry_id,
+      });
     }
     this.checkReplies();
   }
@@ -410,6 +417,52 @@ class CeliaChat extends HTMLElement {
       node.append(this.readAloudButton(message, index));
     }
     if (message.buttons?.length) node.append(this.quickReplies(message.buttons));
+    if (message.faqEntryId) {
+      node.append(
+        feedbackControls(message, index, t, {
+          choose: (helpful) => this.chooseFeedback(message, helpful, index),
+          submit: (comment) => this.sendFeedback(message, comment),
+        }),
+      );
+    }
+  }
+
+  // --- "Was this helpful?" ------------------------------------------------------------------
+
+  chooseFeedback(message, helpful, index) {
+    message.feedback = { helpful };
+    this.save();
+    this.renderMessages();
+    this.shadowRoot.getElementById(`feedback-comment-${index}`)?.focus();
+  }
+
+  /** One vote per answer: once the backend has it (or already had it), the controls go. */
+  async sendFeedback(message, comment) {
+    this.showError(null);
+    try {
+      const response = await fetch(new URL("feedback", this.apiBase), {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({
+          conversation_id: this.state.conversationId,
+          entry_id: message.faqEntryId,
+          helpful: message.feedback.helpful,
+          comment: comment || null,
+        }),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+      if (!response.ok && response.status !== 409) throw new Error(String(response.status));
+    } catch {
+      const note = document.createElement("p");
+      note.textContent = this.t.feedbackFailed;
+      this.$(".error").replaceChildren(note);
+      return;
+    }
+    message.feedback.sent = true;
+    this.save();
+    this.renderMessages();
+    this.$(".announcer").textContent = this.t.feedbackThanks;
+    this.$("#message").focus();
   }
 
   readAloudButton(message, index) {

@@ -29,6 +29,10 @@ class AskResponse(BaseModel):
     score: float
     lang: str
     sources: list[SourceOut]
+    # In the asker's language: "this is from May 2021; check with Celia" for dated content.
+    caveat: str | None = None
+    # For a question the FAQ does not cover: where the sources point (e.g. contact details).
+    see_also: str | None = None
 
 
 @router.post("/ask", response_model=AskResponse)
@@ -44,4 +48,6 @@ async def ask(body: AskRequest, request: Request) -> AskResponse:
         score=result.score,
         lang=result.lang,
         sources=[SourceOut(document=s.document, section=s.section) for s in result.sources],
+        caveat=result.caveat,
+        see_also=result.see_also,
     )

@@ -34,6 +34,8 @@ class Button(BaseModel):
 class BotMessage(BaseModel):
     text: str
     buttons: list[Button] | None = None
+    # Set on an FAQ answer: the widget asks "Was this helpful?" about this entry.
+    faq_entry_id: str | None = None
 
 
 class ChatResponse(BaseModel):
@@ -42,10 +44,15 @@ class ChatResponse(BaseModel):
 
 
 def _to_bot_messages(rasa_messages: list[dict[str, Any]]) -> list[BotMessage]:
-    messages = []
+    messages: list[BotMessage] = []
     for item in rasa_messages:
         text = item.get("text")
+        custom = item.get("custom")
+        entry_id = custom.get("faq_entry_id") if isinstance(custom, dict) else None
         if not isinstance(text, str):
+            # Rasa sends an action's custom payload as its own message after the text.
+            if isinstance(entry_id, str) and messages:
+                messages[-1].faq_entry_id = entry_id
             continue
         buttons = item.get("buttons")
         messages.append(
@@ -54,6 +61,7 @@ def _to_bot_messages(rasa_messages: list[dict[str, Any]]) -> list[BotMessage]:
                 buttons=[Button(title=b["title"], payload=b["payload"]) for b in buttons]
                 if buttons
                 else None,
+                faq_entry_id=entry_id if isinstance(entry_id, str) else None,
             )
         )
     return messages

@@ -1,5 +1,6 @@
 // Questions the FAQ did not answer, grouped with counts (most asked first).
 import { announce, call, el, formatTime, run, startPage } from "./common.js";
+import { showAnswerFeedback } from "./feedback.js";
 
 function table(groups) {
   const head = el(
@@ -40,5 +41,6 @@ run(async () => {
   await startPage("unanswered");
   const { groups, total } = await call("/insights/unanswered-questions");
   document.getElementById("questions").replaceChildren(groups.length ? table(groups) : el("p", {}, "Ei vastaamattomia kysymyksiä."));
-  announce(`${groups.length} erilaista kysymystä, yhteensä ${total} kertaa.`);
+  const rated = await showAnswerFeedback();
+  announce(`${groups.length} erilaista kysymystä, yhteensä ${total} kertaa. Palautetta ${rated} vastauksesta.`);
 });

@@ -1,0 +1,84 @@
+"""POST /api/v1/feedback and the staff report of answer feedback (issue 16)."""
+
+from datetime import date
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from backend.models import AnswerFeedback
+from tests.backend.conftest import Seed, make_hetu, staff_login
+
+ENTRY = "how-to-register"
+
+
+def vote(client: TestClient, conversation: str, helpful: bool, comment: str | None = None):  # type: ignore[no-untyped-def]
+    return client.post(
+        "/api/v1/feedback",
+        json={
+            "conversation_id": conversation,
+            "entry_id": ENTRY,
+            "helpful": helpful,
+            "comment": comment,
+        },
+    )
+
+
+def test_a_vote_with_a_hetu_in_the_comment_is_stored_redacted_and_reported(
+    client: TestClient, seed: Seed
+) -> None:
+    hetu = make_hetu(date(2010, 3, 4), 912)
+    no = vote(client, seed.conversation(), False, f"Ei auttanut asiakasta {hetu}")
+    assert no.status_code == 201, no.text
+    assert vote(client, seed.conversation(), True).status_code == 201
+    assert vote(client, seed.conversation(), False).status_code == 201
+    with seed._session() as db:
+        stored = db.scalars(select(AnswerFeedback.comment)).all()
+    assert all(hetu not in (comment or "") for comment in stored)
+
+    seed.staff()
+    headers = staff_login(client)
+    report = client.get("/api/v1/staff/insights/answer-feedback", headers=headers).json()
+    (entry,) = report["entries"]
+    assert (entry["entry_id"], entry["no"], entry["yes"]) == (ENTRY, 2, 1)
+    (comment,) = entry["comments"]
+    assert hetu not in comment["comment"] and "Ei auttanut asiakasta" in comment["comment"]
+    assert comment["helpful"] is False
+
+
+def test_one_vote_per_answer(client: TestClient, seed: Seed) -> None:
+    conversation = seed.conversation()
+    assert vote(client, conversation, True).status_code == 201
+    second = vote(client, conversation, False)
+    assert second.status_code == 409 and "already" in second.json()["detail"]
+
+
+def test_unknown_entry_or_conversation_and_bad_input(client: TestClient, seed: Seed) -> None:
+    conversation = seed.conversation()
+    unknown_entry = client.post(
+        "/api/v1/feedback",
+        json={"conversation_id": conversation, "entry_id": "no-such", "helpful": True},
+    )
+    assert unknown_entry.status_code == 422
+    assert vote(client, "0" * 32, True).status_code == 404
+    assert vote(client, conversation, True, "x" * 1001).status_code == 422
+    assert client.post("/api/v1/feedback", json={"helpful": "maybe"}).status_code == 422
+
+
+def test_a_registrars_conversation_takes_votes_only_from_that_registrar(
+    client: TestClient, seed: Seed
+) -> None:
+    conversation = seed.conversation(registrar_id=seed.registrar())
+    assert vote(client, conversation, True).status_code == 404
+
+
+def test_the_report_is_for_staff_only(client: TestClient) -> None:
+    assert client.get("/api/v1/staff/insights/answer-feedback").status_code == 401
+
+
+def test_votes_are_rate_limited_per_client(client: TestClient, seed: Seed) -> None:
+    limit = client.app.state.settings.feedback_per_client_per_minute  # type: ignore[attr-defined]
+    client.app.state.feedback_limiter._hits.clear()  # type: ignore[attr-defined]
+    codes = [vote(client, seed.conversation(), True).status_code for _ in range(limit + 1)]
+    assert codes[:limit] == [201] * limit
+    assert codes[-1] == 429
+    client.app.state.feedback_limiter._hits.clear()  # type: ignore[attr-defined]
