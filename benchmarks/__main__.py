@@ -78,6 +78,7 @@ def bench_faq() -> dict:
         if name == "dev":
             texts = [q.text for q in questions]
             encode_query.cache_clear()  # measure real embedding work, not the query cache
+            service.forget_answers()
             report["latency_ms_in_process"] = {
                 "hybrid": latency_ms(service.ask, texts),
                 "bm25-raw": latency_ms(baseline.predict, texts),
@@ -134,7 +135,7 @@ def bench_chat() -> dict:
     from benchmarks.chat_e2e import evaluate
     from benchmarks.stack import running_stack
 
-    with running_stack(RESULTS_DIR / "index") as (backend_url, _group):
+    with running_stack(RESULTS_DIR / "index") as (backend_url, _groups):
         report = evaluate(backend_url, load_questions(DEV_SET))
     accuracy = ", ".join(f"{lang} {value:.3f}" for lang, value in report["accuracy"].items())
     latency = report["chat_latency_ms"]
@@ -175,13 +176,13 @@ def bench_load() -> dict:
     report: dict = {"seconds_per_level": seconds, **{system: [] for system in LOAD_SYSTEMS}}
     pick = assistant_conversations(questions)
     for system, replicas in (("assistant", 0), ("scale-out", 2)):
-        with running_stack(RESULTS_DIR / "index", replicas) as (backend_url, group):
+        with running_stack(RESULTS_DIR / "index", replicas) as (backend_url, groups):
             for users, pace in scenarios:
                 result = asyncio.run(
                     run_load(backend_url, send_to_assistant, pick, users, seconds, pace)
                 )
                 report[system].append(_load_row(result))
-            report[f"{system}_peak_memory_mb"] = peak_memory_mb(group)
+            report[f"{system}_peak_memory_mb"] = peak_memory_mb(groups[0])
     with BaselineBot() as baseline:
         for users, pace in scenarios:
             result = asyncio.run(
@@ -262,6 +263,12 @@ def _plot_load(report: dict, target: Path) -> None:
     print(f"plot: {target}")
 
 
+def bench_long() -> dict:
+    from benchmarks.long_conversations import bench_long as run
+
+    return run(RESULTS_DIR)
+
+
 def bench_audit() -> dict:
     from benchmarks.audit import audit_all
 
@@ -314,6 +321,7 @@ SUITES = {
     "chat": bench_chat,
     "tracker": bench_tracker,
     "load": bench_load,
+    "long": bench_long,
     "audit": bench_audit,
 }
 
@@ -330,7 +338,7 @@ def main() -> int:
     args.suites = args.suites or list(SUITES)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     results = {}
-    if {"chat", "load"} & set(args.suites) and "faq" not in args.suites:
+    if {"chat", "load", "long"} & set(args.suites) and "faq" not in args.suites:
         args.suites.insert(0, "faq")  # these suites serve the index the faq suite builds
     for suite in args.suites:
         results[suite] = SUITES[suite]()
