@@ -68,6 +68,7 @@ def _rows(
 
 def _day(url: str, send: SendFn, turns: list[str], groups: list[ServiceGroup]) -> list[dict]:
     blocks = asyncio.run(run_day_long(url, send, turns, CpuProbe(groups)))
+    print(f"  day-long: {[(b.last, b.median_ms, b.cpu_ms_per_message['all']) for b in blocks]}")
     return [asdict(block) for block in blocks]
 
 
