@@ -6,7 +6,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
 from actions.backend_client import idempotency_key
-from privacy.redaction import redact
+from privacy.transcript import transcript_lines
 
 MAX_TRANSCRIPT_CHARS = 20_000
 
@@ -19,14 +19,9 @@ def turn_key(tracker: Tracker, purpose: str) -> str:
 
 
 def redacted_transcript(tracker: Tracker) -> str:
-    """The conversation so far, user and bot lines, with personal data masked."""
-    lines = []
-    for event in tracker.events:
-        if event.get("event") == "user" and event.get("text"):
-            lines.append(f"user: {redact(event['text'])}")
-        elif event.get("event") == "bot" and event.get("text"):
-            lines.append(f"bot: {redact(event['text'])}")
-    return "\n".join(lines)[-MAX_TRANSCRIPT_CHARS:]
+    """The current session so far, user and bot lines, with personal data masked (the backend
+    adds the earlier sessions from Rasa's tracker store)."""
+    return "\n".join(transcript_lines(tracker.events))[-MAX_TRANSCRIPT_CHARS:]
 
 
 def offer(name: str | None) -> list[dict[str, Any]]:

@@ -13,12 +13,13 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import create_engine, delete, inspect, select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.models import Conversation, Escalation, EscalationStatus
 from backend.periodic import PeriodicTask, claim_turn
 from backend.settings import Settings, get_settings
+from backend.tracker_events import tracker_connection
 
 log = logging.getLogger(__name__)
 
@@ -51,18 +52,13 @@ def purge(db: Session, settings: Settings, now: datetime | None = None) -> Purge
 
 def _purge_tracker(settings: Settings, cutoff: datetime) -> int:
     """Rasa's SQL tracker store keeps one row per event with a UNIX timestamp."""
-    engine = create_engine(settings.tracker_database_url)
-    try:
-        if not inspect(engine).has_table("events"):
+    with tracker_connection(settings) as connection:
+        if connection is None:
             return 0
-        with engine.begin() as connection:
-            result = connection.execute(
-                text("DELETE FROM events WHERE timestamp < :cutoff"),
-                {"cutoff": cutoff.timestamp()},
-            )
-            return int(result.rowcount or 0)
-    finally:
-        engine.dispose()
+        result = connection.execute(
+            text("DELETE FROM events WHERE timestamp < :cutoff"), {"cutoff": cutoff.timestamp()}
+        )
+        return int(result.rowcount or 0)
 
 
 POLL_SECONDS = 60.0  # how often each worker asks whether the cluster's turn has come

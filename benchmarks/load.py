@@ -10,6 +10,10 @@ per scenario: messages/s, latency p50/p95/p99, errors (non-200 or no answer), an
 of each service process.
 The baseline is the bot `rasa init` creates, trained with its default pipeline and policies and
 talked to directly over its REST channel (no backend in front of it).
+
+Long conversations, as in a working day: each registrar keeps one conversation for the whole
+row (think 2-4 s, so 15-30 turns a minute-long row), from its own client address; and one
+conversation of 300 turns (`run_day_long`), measured per block of 25 turns.
 """
 
 import asyncio
@@ -19,12 +23,14 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import numpy as np
 
+from benchmarks.cpu import CpuProbe
 from launcher.paths import RASA_BIN
 from launcher.services import Service, ServiceGroup, free_port
 
@@ -42,6 +48,7 @@ class Pace:
 
 THINK = Pace("think 1-2 s", (1.0, 2.0))
 RATE = Pace("every 0.75-1.75 s", (0.75, 1.75), from_sent=True)
+THINK_LONG = Pace("think 2-4 s", (2.0, 4.0))
 NO_PAUSE = Pace("none", None)
 
 
@@ -73,15 +80,44 @@ def assistant_conversations(faq_questions: list[str]) -> Callable[[random.Random
     return pick
 
 
+BASELINE_SCRIPTS = [
+    ["hello", "I am sad", "yes"],
+    ["hi", "I am great"],
+    ["are you a bot?"],
+    ["good morning", "not good", "no", "bye"],
+]
+
+
 def baseline_conversations(rng: random.Random) -> list[str]:
-    return rng.choice(
-        [
-            ["hello", "I am sad", "yes"],
-            ["hi", "I am great"],
-            ["are you a bot?"],
-            ["good morning", "not good", "no", "bye"],
-        ]
-    )
+    return rng.choice(BASELINE_SCRIPTS)
+
+
+LONG_TURNS = 300  # more than any registrar sends in a row; the day-long conversation's length
+
+
+def long_conversation(
+    pick: Callable[[random.Random], list[str]],
+) -> Callable[[random.Random], list[str]]:
+    """One conversation made of `pick`'s short ones back to back, for a whole row or a day."""
+
+    def script(rng: random.Random) -> list[str]:
+        turns: list[str] = []
+        while len(turns) < LONG_TURNS:
+            turns += pick(rng)
+        return turns[:LONG_TURNS]
+
+    return script
+
+
+def assistant_day(faq_questions: list[str]) -> Callable[[random.Random], list[str]]:
+    """A registrar's day: mixed FAQ questions in fi/sv/en and small talk (no form left open)."""
+
+    def pick(rng: random.Random) -> list[str]:
+        if rng.random() < 0.8:
+            return [rng.choice(faq_questions)]
+        return [rng.choice(["hei", "hej", "hello", "kiitos", "tack", "thanks"])]
+
+    return long_conversation(pick)
 
 
 async def send_to_assistant(
@@ -138,6 +174,11 @@ async def _user(
                 await asyncio.sleep(max(pause, 0))
 
 
+def _source_address(user: int) -> str:
+    """A loopback address of its own for each simulated registrar (127.0.1.1, 127.0.1.2, ...)."""
+    return f"127.0.{1 + user // 250}.{1 + user % 250}"
+
+
 async def run_load(
     base_url: str,
     send: SendFn,
@@ -146,18 +187,34 @@ async def run_load(
     seconds: float,
     pace: Pace = THINK,
     verify: ssl.SSLContext | bool = True,
+    own_addresses: bool = False,
 ) -> LoadResult:
+    """Run the simulated registrars; with `own_addresses` each speaks from its own address, as
+    the backend's per-client limit sees real registrars."""
     latencies: list[float] = []
     errors: list[int] = []
     limits = httpx.Limits(max_connections=users + 5, max_keepalive_connections=users + 5)
-    async with httpx.AsyncClient(
-        base_url=base_url, timeout=30, limits=limits, verify=verify
-    ) as client:
+    async with AsyncExitStack() as stack:
+        if own_addresses:
+            clients = [
+                await stack.enter_async_context(
+                    httpx.AsyncClient(
+                        base_url=base_url,
+                        timeout=30,
+                        verify=verify,
+                        transport=httpx.AsyncHTTPTransport(local_address=_source_address(user)),
+                    )
+                )
+                for user in range(users)
+            ]
+        else:
+            shared = httpx.AsyncClient(base_url=base_url, timeout=30, limits=limits, verify=verify)
+            clients = [await stack.enter_async_context(shared)] * users
         started = time.monotonic()
         deadline = started + seconds
         await asyncio.gather(
             *(
-                _user(client, send, pick, seed, deadline, pace, latencies, errors)
+                _user(clients[seed], send, pick, seed, deadline, pace, latencies, errors)
                 for seed in range(users)
             )
         )
@@ -171,6 +228,46 @@ async def run_load(
         len(errors),
         *(round(float(np.percentile(values, q)), 1) for q in (50, 95, 99)),
     )
+
+
+@dataclass(frozen=True)
+class Block:
+    """Turns `first`..`last` of the day-long conversation."""
+
+    first: int
+    last: int
+    median_ms: float
+    cpu_ms_per_message: dict[str, float]
+    errors: int
+
+
+async def run_day_long(
+    base_url: str,
+    send: SendFn,
+    turns: list[str],
+    probe: CpuProbe,
+    block: int = 25,
+    pause: float = 0.1,
+) -> list[Block]:
+    """One conversation through all `turns`, one message at a time: per block of turns the
+    median latency and each process's CPU per message."""
+    blocks = []
+    conversation = None
+    async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
+        for first in range(0, len(turns), block):
+            texts = turns[first : first + block]
+            latencies, errors = [], 0
+            before = probe.read()
+            for text in texts:
+                started = time.perf_counter()
+                ok, conversation = await send(client, text, conversation)
+                latencies.append((time.perf_counter() - started) * 1000)
+                errors += not ok
+                await asyncio.sleep(pause)  # let the turn's background work finish in its block
+            cpu = probe.ms_per_message(before, probe.read(), len(texts))
+            median = round(float(np.median(latencies)), 1)
+            blocks.append(Block(first + 1, first + len(texts), median, cpu, errors))
+    return blocks
 
 
 def peak_memory_mb(group: ServiceGroup) -> dict[str, float]:

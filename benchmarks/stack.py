@@ -17,8 +17,13 @@ from launcher.services import Ports, ServiceGroup, assistant_services, free_port
 @dataclass(frozen=True)
 class Stack:
     url: str  # where a browser would talk to it
-    group: ServiceGroup
+    group: ServiceGroup  # the assistant's processes
+    data: ServiceGroup | None = None  # PostgreSQL and Redis, when replicas > 0
     verify: ssl.SSLContext | bool = True  # the production shape's local CA
+
+    @property
+    def groups(self) -> list[ServiceGroup]:
+        return [self.group, *([self.data] if self.data else [])]
 
 
 @contextmanager
@@ -39,8 +44,10 @@ def running_stack(
             "TRACKER_DB": str(work / "tracker.db"),
             # One load generator speaks for many registrars from one address.
             "CHAT_PER_CLIENT_PER_MINUTE": "1000000",
+            # The day-long conversation sends its 300 turns without a registrar's pauses.
+            "CHAT_PER_CONVERSATION_PER_MINUTE": "1000000",
         }
-        wiring = None
+        wiring, data = None, None
         if replicas:
             data = ServiceGroup(
                 scale_out.data_services(work, free_port(), free_port()), work / "log"
@@ -62,7 +69,7 @@ def running_stack(
         group = ServiceGroup([*services, *([proxy] if proxy else [])], work / "log")
         cleanup.enter_context(group)
         if proxy is None:
-            yield Stack(f"http://127.0.0.1:{ports.backend}", group)
+            yield Stack(f"http://127.0.0.1:{ports.backend}", group, data)
         else:
             ca = ssl.create_default_context(cafile=str(work / "tls" / "ca.pem"))
-            yield Stack(f"https://127.0.0.1:{proxy.port}", group, ca)
+            yield Stack(f"https://127.0.0.1:{proxy.port}", group, data, ca)

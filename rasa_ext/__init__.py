@@ -1,10 +1,11 @@
 """Extensions loaded by the Rasa server itself (run in .venv-rasa, Python 3.10).
 
 Rasa imports this package when it builds the tracker store (endpoints.yml) and the language
-detector (config.yml), so the compiled action-response validator is installed in every Rasa
-process, including `rasa test`.
+detector (config.yml), so the compiled action-response validator and the kept action-server
+connections are installed in every Rasa process, including `rasa test`.
 """
 
-from rasa_ext import action_validation
+from rasa_ext import action_validation, endpoint_session
 
 action_validation.install()
+endpoint_session.install()

@@ -6,6 +6,13 @@ parse data, entity values, slot values, bot text), and an event broker, if one i
 gets the same redacted copies. The tracker in memory is untouched, so the
 actions of the current turn still get what they need (a form that asks for a hetu completes and
 files its request within the turn that received it); later turns read the redacted history.
+
+It also bounds the work of a turn. Rasa retrieves, replays and featurises every event of the
+current session on every turn, so a registrar's day-long conversation got slower with each
+message. Once a session holds `max_session_events` events and the turn has ended (the bot
+listens), the store appends a new session, as Rasa's own `action_session_start` would, carrying
+every slot and the active form over. The next turn reads only that new session; all sessions
+stay stored (`retrieve_full_tracker`, and the backend's escalation transcripts).
 """
 
 import itertools
@@ -15,7 +22,8 @@ from typing import Any
 import sqlalchemy
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import Event, SessionStarted
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SessionStarted, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
@@ -96,13 +104,49 @@ def _stored_since_session_start(events: sqlalchemy.Table) -> sqlalchemy.sql.Sele
     )
 
 
+def events_in_session(tracker: DialogueStateTracker) -> int:
+    """How many of the tracker's events belong to its latest session."""
+    for back, event in enumerate(reversed(tracker.events)):
+        if isinstance(event, SessionStarted):
+            return back + 1
+    return len(tracker.events)
+
+
+def session_rollover(tracker: DialogueStateTracker) -> list[Event]:
+    """The events that start a new session carrying over the slots and the active form.
+    Made in order: the store reads a session from its SessionStarted's timestamp on."""
+    events: list[Event] = [ActionExecuted(ACTION_SESSION_START_NAME), SessionStarted()]
+    events += [
+        SlotSet(slot.name, slot.value)
+        for slot in tracker.slots.values()
+        if slot.value != slot.initial_value
+    ]
+    if tracker.active_loop_name:
+        events.append(ActiveLoop(tracker.active_loop_name))
+    events.append(ActionExecuted(ACTION_LISTEN_NAME))
+    return events
+
+
+def should_roll_over(tracker: DialogueStateTracker, max_session_events: int) -> bool:
+    """A long session whose turn has ended: the bot listens, nothing follows, not paused."""
+    return (
+        tracker.latest_action_name == ACTION_LISTEN_NAME
+        and isinstance(tracker.events[-1], ActionExecuted)
+        and tracker.followup_action in (None, ACTION_LISTEN_NAME)
+        and not tracker.is_paused()
+        and events_in_session(tracker) >= max_session_events
+    )
+
+
 class RedactingSQLTrackerStore(SQLTrackerStore):
-    """Rasa's SQL tracker store, writing (and streaming) only redacted copies of new events."""
+    """Rasa's SQL tracker store, writing (and streaming) only redacted copies of new events,
+    and starting a new session when the current one grows long."""
 
     engine: sqlalchemy.engine.Engine  # set by SQLTrackerStore, which has no annotations
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, max_session_events: int = 60, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.max_session_events = int(max_session_events)
         if self.engine.dialect.name == "sqlite":
             self._pool_sqlite_connections()
         self._count_stored = _stored_since_session_start(self.SQLEvent.__table__)
@@ -123,6 +167,12 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         )
         sqlalchemy.event.listen(self.engine, "connect", _sqlite_connection_settings)
         self.sessionmaker = sessionmaker(bind=self.engine)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        if should_roll_over(tracker, self.max_session_events):
+            for event in session_rollover(tracker):
+                tracker.update(event)
+        await super().save(tracker)
 
     def _additional_events(self, session: Session, tracker: DialogueStateTracker) -> Iterator:
         """Redacted copies of the events not stored yet. Rasa counts the stored ones with an ORM

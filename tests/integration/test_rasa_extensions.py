@@ -101,6 +101,55 @@ folder.cleanup()
 """
 
 
+# A long conversation is cut into sessions of a bounded size: every turn reads at most one
+# session, which carries the language, the active form and its slots (the hetu stays masked),
+# while the full tracker keeps every turn.
+CHECK_SESSION_BOUND = """
+import asyncio, tempfile
+from pathlib import Path
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa_ext.tracker_store import RedactingSQLTrackerStore
+
+domain = Domain.load("domain.yml")
+folder = tempfile.TemporaryDirectory()
+db = str(Path(folder.name) / "t.db")
+store = RedactingSQLTrackerStore(domain, dialect="sqlite", db=db, max_session_events=12)
+
+async def turn(text, *events):
+    tracker = await store.retrieve("c1") or DialogueStateTracker("c1", domain.slots)
+    closing = (BotUttered("ok " + text), ActionExecuted("action_listen"))
+    for event in (UserUttered(text), *events, *closing):
+        tracker.update(event)
+    await store.save(tracker)
+    return tracker
+
+async def main():
+    await turn("hej", SlotSet("language", "sv"))
+    form = ActiveLoop("reactivation_form")
+    await turn("form", form, SlotSet("requested_slot", "hetu"), SlotSet("hetu", "131052-308T"))
+    sizes = []
+    for n in range(30):
+        await turn(f"q{n}")
+        sizes.append(len((await store.retrieve("c1")).events))
+    restored = await store.retrieve("c1")
+    assert max(sizes) <= 12 + 3, sizes
+    assert restored.get_slot("language") == "sv"
+    assert restored.active_loop_name == "reactivation_form"
+    assert restored.get_slot("requested_slot") == "hetu"
+    assert restored.get_slot("hetu") == "[hetu]"
+    assert restored.latest_action_name == "action_listen"
+    full = await store.retrieve_full_tracker("c1")
+    users = [e.text for e in full.events if isinstance(e, UserUttered)]
+    assert users == ["hej", "form"] + [f"q{n}" for n in range(30)], users
+    print("checked")
+
+asyncio.run(main())
+folder.cleanup()
+"""
+
+
 def run_in_rasa_env(script: str) -> str:
     result = subprocess.run(
         [str(RASA_PYTHON), "-c", script],
@@ -119,3 +168,7 @@ def test_action_responses_are_validated_with_the_compiled_validator() -> None:
 
 def test_the_redacting_store_counts_stored_events_as_rasa_does() -> None:
     assert run_in_rasa_env(CHECK_TRACKER_STORE).endswith("checked")
+
+
+def test_a_long_conversation_reads_a_bounded_session_that_carries_its_state() -> None:
+    assert run_in_rasa_env(CHECK_SESSION_BOUND).endswith("checked")

@@ -41,3 +41,34 @@ def test_a_rate_pace_counts_from_the_sending_a_think_pace_from_the_answer() -> N
 
 def test_no_pause_sends_again_at_once() -> None:
     assert 180 <= messages_sent(NO_PAUSE) <= 205  # 5 users x 2 s / 0.05 s
+
+
+async def _peers_of_own_address_users(users: int) -> set[str]:
+    """Run registrars that speak from their own addresses against a bare HTTP server."""
+    peers: set[str] = set()
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        peers.add(writer.get_extra_info("peername")[0])
+        while (await reader.readuntil(b"\r\n\r\n")) and not reader.at_eof():
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
+            await writer.drain()
+
+    async def post(
+        client: httpx.AsyncClient, _text: str, conversation: str | None
+    ) -> tuple[bool, str | None]:
+        return (await client.post("/")).status_code == 200, conversation or "c"
+
+    server = await asyncio.start_server(answer, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    async with server:
+        result = await run_load(
+            f"http://127.0.0.1:{port}", post, one_message, users, 2.0, NO_PAUSE, True
+        )
+    assert result.errors == 0 and result.messages >= users
+    return peers
+
+
+def test_each_registrar_of_a_long_conversation_row_has_its_own_client_address() -> None:
+    peers = run_async(_peers_of_own_address_users(260))
+    assert len(peers) == 260
+    assert "127.0.2.1" in peers  # past the first 250

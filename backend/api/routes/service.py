@@ -9,7 +9,7 @@ from pydantic import BaseModel, StringConstraints
 from sqlalchemy.orm import Session
 
 from backend.api.auth import SecurityDep
-from backend.api.deps import ServiceAuth, SessionDep
+from backend.api.deps import ServiceAuth, SessionDep, SettingsDep
 from backend.api.fields import ConversationId, Email, HetuText, Id
 from backend.api.routes.accounts import answer_reset_request
 from backend.api.routes.escalations import ConversationPath, RepliesOut, replies_payload
@@ -29,6 +29,7 @@ from backend.services import escalations, requests
 from backend.services.accounts import find_registrar
 from backend.services.customers import masked_hetu
 from backend.services.errors import Forbidden, NotFound, RefusalCode
+from backend.tracker_events import earlier_sessions_transcript
 
 router = APIRouter(prefix="/api/v1/service", tags=["service"], dependencies=[ServiceAuth])
 
@@ -220,12 +221,16 @@ def create_escalation(
     body: EscalationIn,
     db: SessionDep,
     security: SecurityDep,
+    settings: SettingsDep,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
-    """Hand the conversation to Celia staff; an unresolved escalation is reused (200)."""
+    """Hand the conversation to Celia staff; an unresolved escalation is reused (200).
+    The bot sends the current session's transcript; the earlier sessions come first."""
 
     def make() -> tuple[int, dict]:
-        escalation, new = escalations.create(db, body.conversation_id, body.reason, body.transcript)
+        earlier = earlier_sessions_transcript(settings, body.conversation_id)
+        transcript = "\n".join(part for part in (earlier, body.transcript) if part)
+        escalation, new = escalations.create(db, body.conversation_id, body.reason, transcript)
         if new:  # counted here, not for a replayed Idempotency-Key
             HANDOFFS.labels(body.reason.value).inc()
         return (201 if new else 200), escalation_out(escalation).model_dump(mode="json")
