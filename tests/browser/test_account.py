@@ -7,7 +7,7 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from backend.services.accounts import VERIFY_ATTEMPTS_PER_HOUR
+from backend.settings import Settings
 from tests.browser.support import MailDir, Pages, chat_log, open_chat, say, screenshot
 
 pytestmark = pytest.mark.integration
@@ -310,7 +310,8 @@ def test_wrong_codes_stop_as_the_api_stops_them(pages: Pages, mail: MailDir) -> 
     expect(page).to_have_url(re.compile("/account/verify$"))
     code = code_from(mail, address)
     wrong = str((int(code) + 1) % 10**8).zfill(8)
-    for _ in range(VERIFY_ATTEMPTS_PER_HOUR):
+    attempts = Settings.model_fields["verification_attempts_per_account_per_hour"].default
+    for _ in range(attempts):
         fill_and_submit(page, {"Vahvistuskoodi": wrong}, "Vahvista")
         expect(page.locator("#code-error")).to_have_text(
             "Koodi on väärä tai vanhentunut. Pyydä uusi koodi."
