@@ -8,8 +8,9 @@ hands its actions only the latest session, so the earlier sessions of a transcri
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
-from sqlalchemy import Connection, create_engine, inspect, text
+from sqlalchemy import Connection, create_engine, inspect, make_url, text
 
 from backend.settings import Settings
 from privacy.transcript import transcript_lines
@@ -23,8 +24,13 @@ _EARLIER_SESSIONS = text(
 
 @contextmanager
 def tracker_connection(settings: Settings) -> Iterator[Connection | None]:
-    """A transaction on the tracker store, or None while Rasa has not created its table."""
-    engine = create_engine(settings.tracker_database_url)
+    """A transaction on the tracker store, or None while Rasa has not created it (its SQLite
+    file or its table)."""
+    url = make_url(settings.tracker_database_url)
+    if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
+        yield None
+        return
+    engine = create_engine(url)
     try:
         if not inspect(engine).has_table("events"):
             yield None

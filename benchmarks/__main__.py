@@ -184,7 +184,15 @@ def bench_load() -> dict:
         with running_stack(RESULTS_DIR / "index", replicas, behind_proxy) as stack:
             for users, pace in scenarios:
                 result = asyncio.run(
-                    run_load(stack.url, send_to_assistant, pick, users, seconds, pace, stack.verify)
+                    run_load(
+                        stack.url,
+                        send_to_assistant,
+                        pick,
+                        users,
+                        seconds,
+                        pace,
+                        verify=stack.verify,
+                    )
                 )
                 report[system].append(_load_row(result))
             report[f"{system}_peak_memory_mb"] = peak_memory_mb(stack.group)

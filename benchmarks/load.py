@@ -186,6 +186,7 @@ async def run_load(
     users: int,
     seconds: float,
     pace: Pace = THINK,
+    *,
     verify: ssl.SSLContext | bool = True,
     own_addresses: bool = False,
 ) -> LoadResult:

@@ -109,7 +109,7 @@ def test_outbox_backlog_and_oldest_age(client: TestClient, local: TestClient) ->
     later = utcnow() + timedelta(hours=1)
     with client.app.state.db.sessions() as db:  # type: ignore[attr-defined]
         for number in range(3):
-            queue_email(db, f"waiting{number}@example.org", "account_locked")
+            queue_email(db, f"waiting{number}@example.org", "account_locked", "fi")
         db.flush()
         for mail in db.query(OutboxEmail):
             mail.created_at = utcnow() - timedelta(minutes=10)

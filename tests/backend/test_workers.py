@@ -46,7 +46,7 @@ def test_two_senders_deliver_each_mail_exactly_once(
     try:
         with workers[0].sessions() as db:
             for number in range(MAILS):
-                queue_email(db, f"user{number}@example.org", "account_locked")
+                queue_email(db, f"user{number}@example.org", "account_locked", "fi")
             db.commit()
         senders = [EmailSender(settings, worker.sessions) for worker in workers]
 

@@ -62,7 +62,7 @@ async def _peers_of_own_address_users(users: int) -> set[str]:
     port = server.sockets[0].getsockname()[1]
     async with server:
         result = await run_load(
-            f"http://127.0.0.1:{port}", post, one_message, users, 2.0, NO_PAUSE, True
+            f"http://127.0.0.1:{port}", post, one_message, users, 2.0, NO_PAUSE, own_addresses=True
         )
     assert result.errors == 0 and result.messages >= users
     return peers
