@@ -5,7 +5,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from backend.models import RegistrarRole
+from backend.models import RegistrarRole, StaffRole
 from tests.backend.conftest import Seed, login, service_headers, staff_login
 
 BIG = 99_999_999_999_999_999_999  # more than 64 bits
@@ -16,7 +16,7 @@ def both(client: TestClient, seed: Seed) -> dict[str, dict[str, str]]:
     """One client logged in as a main user and as staff (their cookies differ)."""
     unit = seed.unit()
     seed.registrar(units=(unit,), role=RegistrarRole.main_user)
-    seed.staff()
+    seed.staff(role=StaffRole.admin)  # admin: every staff route, the admin ones too
     return {"registrar": login(client, "reija@example.org"), "staff": staff_login(client)}
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from backend.api.auth import CurrentAdmin, SecurityDep, StaffContext
 from backend.api.deps import SessionDep, SettingsDep
-from backend.api.fields import Email
+from backend.api.fields import Email, Id
 from backend.audit import Actor
 from backend.models import StaffRole, StaffUser, Unit, UnitKind
 from backend.services import second_factor, staff_accounts, unit_admin
@@ -127,7 +127,7 @@ def create_staff(
 
 
 @router.post("/staff/{staff_id}/disable", response_model=StaffUserOut)
-def disable_staff(staff_id: int, context: CurrentAdmin, db: SessionDep):
+def disable_staff(staff_id: Id, context: CurrentAdmin, db: SessionDep):
     staff = staff_accounts.get_staff(db, staff_id)
     staff_accounts.set_active(db, _actor(context), staff, active=False)
     db.commit()
@@ -135,7 +135,7 @@ def disable_staff(staff_id: int, context: CurrentAdmin, db: SessionDep):
 
 
 @router.post("/staff/{staff_id}/enable", response_model=StaffUserOut)
-def enable_staff(staff_id: int, context: CurrentAdmin, db: SessionDep):
+def enable_staff(staff_id: Id, context: CurrentAdmin, db: SessionDep):
     staff = staff_accounts.get_staff(db, staff_id)
     staff_accounts.set_active(db, _actor(context), staff, active=True)
     db.commit()
@@ -143,7 +143,7 @@ def enable_staff(staff_id: int, context: CurrentAdmin, db: SessionDep):
 
 
 @router.post("/staff/{staff_id}/role", response_model=StaffUserOut)
-def set_role(staff_id: int, body: RoleIn, context: CurrentAdmin, db: SessionDep):
+def set_role(staff_id: Id, body: RoleIn, context: CurrentAdmin, db: SessionDep):
     staff = staff_accounts.get_staff(db, staff_id)
     staff_accounts.set_role(db, _actor(context), staff, body.role)
     db.commit()
@@ -151,7 +151,7 @@ def set_role(staff_id: int, body: RoleIn, context: CurrentAdmin, db: SessionDep)
 
 
 @router.post("/staff/{staff_id}/unlock", response_model=StaffUserOut)
-def unlock_staff(staff_id: int, context: CurrentAdmin, db: SessionDep):
+def unlock_staff(staff_id: Id, context: CurrentAdmin, db: SessionDep):
     staff = staff_accounts.get_staff(db, staff_id)
     staff_accounts.unlock(db, _actor(context), staff)
     db.commit()
@@ -159,7 +159,7 @@ def unlock_staff(staff_id: int, context: CurrentAdmin, db: SessionDep):
 
 
 @router.post("/staff/{staff_id}/reset-second-factor", response_model=StaffUserOut)
-def reset_second_factor(staff_id: int, context: CurrentAdmin, db: SessionDep):
+def reset_second_factor(staff_id: Id, context: CurrentAdmin, db: SessionDep):
     """The staff member enrols again at the next log-in; their sessions end now."""
     staff = staff_accounts.get_staff(db, staff_id)
     staff_accounts.reset_second_factor(db, _actor(context), staff)
@@ -169,7 +169,7 @@ def reset_second_factor(staff_id: int, context: CurrentAdmin, db: SessionDep):
 
 @router.post("/staff/{staff_id}/password-link", status_code=status.HTTP_204_NO_CONTENT)
 def send_password_link(
-    staff_id: int, context: CurrentAdmin, db: SessionDep, settings: SettingsDep
+    staff_id: Id, context: CurrentAdmin, db: SessionDep, settings: SettingsDep
 ) -> None:
     """Mail a one-time set-password link (a forgotten password, or a lost first mail)."""
     staff = staff_accounts.get_staff(db, staff_id)
@@ -190,14 +190,14 @@ def create_unit(body: NewUnitIn, context: CurrentAdmin, db: SessionDep):
 
 
 @router.post("/units/{unit_id}/rename", response_model=UnitOut)
-def rename_unit(unit_id: int, body: RenameIn, context: CurrentAdmin, db: SessionDep):
+def rename_unit(unit_id: Id, body: RenameIn, context: CurrentAdmin, db: SessionDep):
     unit = unit_admin.rename_unit(db, _actor(context), unit_id, body.name)
     db.commit()
     return _unit_out(unit)
 
 
 @router.post("/units/{unit_id}/close", response_model=UnitOut)
-def close_unit(unit_id: int, context: CurrentAdmin, db: SessionDep):
+def close_unit(unit_id: Id, context: CurrentAdmin, db: SessionDep):
     unit = unit_admin.close_unit(db, _actor(context), unit_id)
     db.commit()
     return _unit_out(unit)
@@ -205,7 +205,7 @@ def close_unit(unit_id: int, context: CurrentAdmin, db: SessionDep):
 
 @router.post("/units/{unit_id}/main-user", response_model=MainUserOut)
 def appoint_main_user(
-    unit_id: int, body: MainUserIn, context: CurrentAdmin, db: SessionDep, settings: SettingsDep
+    unit_id: Id, body: MainUserIn, context: CurrentAdmin, db: SessionDep, settings: SettingsDep
 ):
     result = unit_admin.invite_main_user(db, settings, _actor(context), unit_id, body.email)
     db.commit()
