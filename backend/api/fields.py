@@ -5,6 +5,8 @@ from typing import Annotated, Literal
 from annotated_types import Interval
 from pydantic import AfterValidator, StringConstraints
 
+from backend.conversations import CONVERSATION_ID_PATTERN
+
 _EMAIL_SHAPE = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$"
 
 
@@ -31,6 +33,6 @@ Language = Literal["fi", "sv", "en"]
 # Database ids (and offsets) are 64-bit: a larger number is refused (422) before any query.
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Interval(ge=1, le=MAX_ID)]
-ConversationId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
+ConversationId = Annotated[str, StringConstraints(pattern=CONVERSATION_ID_PATTERN)]
 # Where a missing hetu deserves its own explanation (the customer information form process).
 MaybeHetuText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)] | None
