@@ -4,12 +4,12 @@ A refusal the chat may meet carries a `code` too (answered as `{"detail", "code"
 answer it in the conversation's language instead of showing the English detail.
 """
 
-from enum import StrEnum
+from enum import Enum
 
 from fastapi import HTTPException, status
 
 
-class RefusalCode(StrEnum):
+class RefusalCode(str, Enum):
     """Why a filed request was refused; each has a response `utter_refused_<code>` in
     domain.yml, in fi, sv and en."""
 
