@@ -76,7 +76,7 @@ async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]  # Starlette types handlers for Exception
-    app.add_exception_handler(Refusal, refusal)  # type: ignore[arg-type]  # as above
+    app.add_exception_handler(Refusal, refusal)  # type: ignore[arg-type]  # Starlette types handlers for Exception
     for database_error in (OperationalError, PoolTimeout, LimitsUnavailable):
         app.add_exception_handler(database_error, database_unavailable)
     app.add_exception_handler(IntegrityError, conflicting_write)

@@ -4,12 +4,12 @@ A refusal the chat may meet carries a `code` too (answered as `{"detail", "code"
 answer it in the conversation's language instead of showing the English detail.
 """
 
-from enum import StrEnum
+from enum import Enum
 
 from fastapi import HTTPException, status
 
 
-class RefusalCode(StrEnum):
+class RefusalCode(str, Enum):
     """Why a filed request was refused; each has a response `utter_refused_<code>` in
     domain.yml, in fi, sv and en."""
 
@@ -24,35 +24,37 @@ class RefusalCode(StrEnum):
 
 
 class Refusal(HTTPException):
-    status_code_default = status.HTTP_400_BAD_REQUEST
+    """A refusal answered with `http_status` (each subclass sets its own)."""
+
+    http_status = status.HTTP_400_BAD_REQUEST
 
     def __init__(self, detail: str, code: RefusalCode | None = None) -> None:
-        super().__init__(self.status_code_default, detail)
+        super().__init__(self.http_status, detail)
         self.code = code
 
 
 class Invalid(Refusal):
-    status_code_default = status.HTTP_422_UNPROCESSABLE_CONTENT
+    http_status = status.HTTP_422_UNPROCESSABLE_CONTENT
 
 
 class Conflict(Refusal):
-    status_code_default = status.HTTP_409_CONFLICT
+    http_status = status.HTTP_409_CONFLICT
 
 
 class NotFound(Refusal):
-    status_code_default = status.HTTP_404_NOT_FOUND
+    http_status = status.HTTP_404_NOT_FOUND
 
 
 class Forbidden(Refusal):
-    status_code_default = status.HTTP_403_FORBIDDEN
+    http_status = status.HTTP_403_FORBIDDEN
 
 
 class Unauthorized(Refusal):
-    status_code_default = status.HTTP_401_UNAUTHORIZED
+    http_status = status.HTTP_401_UNAUTHORIZED
 
 
 class TooManyRequests(Refusal):
-    status_code_default = status.HTTP_429_TOO_MANY_REQUESTS
+    http_status = status.HTTP_429_TOO_MANY_REQUESTS
 
     def __init__(self, detail: str, retry_after: int) -> None:
         super().__init__(detail)

@@ -46,6 +46,7 @@ def backend_rule(text: str) -> str | None:
         return None
 
 
+@pytest.mark.rasa
 def test_the_form_accepts_exactly_what_the_backend_accepts() -> None:
     script = (
         "import json, sys\nfrom actions.forms import valid_hetu\n"

@@ -50,8 +50,11 @@ LOGGERS = ["actions.server", "sanic.error", "rasa_sdk.executor"]
 
 @pytest.mark.parametrize(
     ("python", "setup"),
-    [(Path(sys.executable), BACKEND), (RASA_PYTHON, RASA), (RASA_PYTHON, ACTIONS)],
-    ids=["backend", "rasa", "actions"],
+    [
+        pytest.param(Path(sys.executable), BACKEND, id="backend"),
+        pytest.param(RASA_PYTHON, RASA, id="rasa", marks=pytest.mark.rasa),
+        pytest.param(RASA_PYTHON, ACTIONS, id="actions", marks=pytest.mark.rasa),
+    ],
 )
 def test_tracebacks_are_redacted(python: Path, setup: str, tmp_path: Path) -> None:
     script = textwrap.dedent(setup) + RAISE_AND_LOG

@@ -10,6 +10,8 @@ import yaml
 from backend.services.errors import RefusalCode
 from launcher.paths import PROJECT_ROOT, RASA_PYTHON
 
+pytestmark = pytest.mark.rasa  # the actions' code runs in the Rasa environment
+
 LANGUAGES = ("fi", "sv", "en")
 
 

@@ -112,9 +112,18 @@ class CeliaChat extends HTMLElement {
     return STRINGS[this.state.lang];
   }
 
+  /** Keep the state for reloads, with every hetu masked: the draft and unsent messages too
+   * (the page's memory keeps them as typed, so sending or retrying now still works). */
   save() {
+    const kept = {
+      ...this.state,
+      draft: maskHetus(this.state.draft),
+      messages: this.state.messages.map((m) =>
+        m.from === "user" ? { ...m, text: maskHetus(m.text), payload: maskHetus(m.payload) } : m,
+      ),
+    };
     try {
-      sessionStorage.setItem(STORE_KEY, JSON.stringify(this.state));
+      sessionStorage.setItem(STORE_KEY, JSON.stringify(kept));
     } catch {
       // Storage full or disabled: the conversation still works, it just does not survive a reload.
     }
@@ -265,7 +274,7 @@ class CeliaChat extends HTMLElement {
   }
 
   /** Post one user message; on failure it stays in the log, marked, with a retry. Once sent,
-   * a hetu in it is masked: the browser keeps no personal identity code. */
+   * a hetu in it is masked in memory too. */
   async deliver(message) {
     this.busy = true;
     delete message.failed;
