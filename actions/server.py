@@ -13,6 +13,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from actions.backend_client import backend
+from privacy.log_context import REQUEST_ID, formatter_from_env, valid_request_id
 from privacy.redaction import install_redacting_filter
 
 log = logging.getLogger("actions.server")
@@ -31,6 +32,17 @@ def build_app(token: str) -> Sanic:
             return response.json({"error": "a valid service token is required"}, status=401)
         return None
 
+    @app.middleware("request")
+    async def carry_request_id(request: Request) -> None:
+        """The turn's request id, from the message metadata the backend gave Rasa: this
+        action's log lines and its calls to the backend carry it."""
+        if request.path != "/webhook" or not isinstance(request.json, dict):
+            return
+        tracker = request.json.get("tracker") or {}
+        metadata = (tracker.get("latest_message") or {}).get("metadata") or {}
+        REQUEST_ID.set(valid_request_id(metadata.get("request_id")) or "-")
+        log.info("running %s", request.json.get("next_action"))
+
     @app.listener("after_server_stop")
     async def close_backend_client(*_: object) -> None:
         await backend().close()
@@ -45,10 +57,11 @@ def build_app(token: str) -> Sanic:
 
 
 def configure_logging() -> None:
-    """Everything to stderr (the launcher keeps it in actions.out), through the redacting filter."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    """Everything to stderr (the launcher keeps it in actions.out), through the redacting filter;
+    LOG_FORMAT=json: one object a line."""
+    logging.basicConfig(level=logging.INFO)
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(formatter_from_env())
     install_redacting_filter()
 
 

@@ -77,8 +77,8 @@ class Limits:
         self._secret = settings.session_secret.get_secret_value().encode()
         # Storage errors (Redis down) surface as LimitsUnavailable: answered 503.
         storage = storage_from_string(settings.limits_storage_url, wrap_exceptions=True)
-        if not isinstance(storage, Storage):  # an async:// URL names the asyncio API
-            raise ValueError("LIMITS_STORAGE_URL must name a synchronous storage")
+        if not isinstance(storage, Storage):
+            raise ValueError("LIMITS_STORAGE_URL must be memory:// or redis://…, not async+")
         self.storage = storage
         self._limiter = MovingWindowRateLimiter(self.storage)
 

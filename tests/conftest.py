@@ -23,7 +23,7 @@ collect_ignore = ["actions"]
 _NEEDS = {
     "rasa": {"stack", "rasa_model_file"},
     "postgres": {"postgres_url", "postgres_root", "scaled"},
-    "redis": {"scaled"},
+    "redis": {"scaled", "redis_url"},
 }
 
 
@@ -31,7 +31,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         used = set(getattr(item, "fixturenames", ()))
         callspec = getattr(item, "callspec", None)
-        if callspec is not None and callspec.params.get("running_app") == "postgresql":
+        params = callspec.params if callspec is not None else {}
+        if "postgresql" in (params.get("running_app"), params.get("shared_database")):
             used.add("postgres_url")
         for mark, fixtures in _NEEDS.items():
             if used & fixtures:
