@@ -197,3 +197,22 @@ def test_the_welcome_email_entry_is_about_celias_message_not_credentials() -> No
 def test_the_training_topic_is_no_longer_out_of_scope() -> None:
     text = SETTINGS.out_of_scope_file.read_text(encoding="utf-8").lower()
     assert "training" not in text and "koulutus" not in text and "utbildning" not in text
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "entry_id"),
+    [
+        (
+            "Asiakas ei pääse kirjautumaan kuuntelusovellukseen, koska salasana on unohtunut",
+            "fi",
+            "customer-forgotten-credentials",
+        ),
+        ("Asiakas sanoo, ettei Celian sovellus toimi ollenkaan tänään", "fi", "celianet-outage"),
+        ("Kunden säger att Celias app inte fungerar i dag", "sv", "celianet-outage"),
+    ],
+)
+def test_app_log_in_and_app_errors_get_what_the_sources_say(
+    faq: FaqService, question: str, lang: str, entry_id: str
+) -> None:
+    """Credentials are re-ordered where registrars' are; a general problem: the pink banner."""
+    assert faq.ask(question, lang).entry_id == entry_id

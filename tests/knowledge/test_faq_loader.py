@@ -31,6 +31,14 @@ def test_a_good_file_loads(tmp_path: Path) -> None:
     assert [e.id for e in entries] == ["guardian-consent"]
 
 
+def test_dates_load_as_iso_dates(tmp_path: Path) -> None:
+    dated = GOOD.replace(
+        "    quote:", "    dated: 2021-05-18\n    review_by: '2027-01-31'\n    quote:"
+    )
+    (entry,) = load_faq(_write(tmp_path, dated), tmp_path)
+    assert (entry.dated, entry.review_by) == ("2021-05-18", "2027-01-31")
+
+
 @pytest.mark.parametrize(
     ("broken", "named"),
     [
@@ -41,6 +49,8 @@ def test_a_good_file_loads(tmp_path: Path) -> None:
         (GOOD.replace("id: guardian-consent", "id: Guardian Consent"), "field 'id'"),
         (GOOD.replace("entries:", "entries: {"), "topic.yml: not valid YAML"),
         (GOOD + GOOD.replace("entries:", ""), "duplicate id"),
+        (GOOD.replace("    quote:", "    dated: May 2021\n    quote:"), "field 'dated'"),
+        (GOOD.replace("    quote:", "    review_by: next spring\n    quote:"), "field 'review_by'"),
     ],
 )
 def test_errors_name_file_entry_and_field(tmp_path: Path, broken: str, named: str) -> None:
