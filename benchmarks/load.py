@@ -110,7 +110,8 @@ def long_conversation(
 
 
 def assistant_day(faq_questions: list[str]) -> Callable[[random.Random], list[str]]:
-    """A registrar's day: mixed FAQ questions in fi/sv/en and small talk (no form left open)."""
+    """A registrar's day: the dev set's questions in fi/sv/en (some start a flow, as real ones
+    do) and small talk."""
 
     def pick(rng: random.Random) -> list[str]:
         if rng.random() < 0.8:
