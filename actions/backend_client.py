@@ -12,6 +12,8 @@ from typing import Any
 
 import aiohttp
 
+from privacy.log_context import REQUEST_ID, REQUEST_ID_HEADER
+
 DEFAULT_TIMEOUT_SECONDS = 3.0
 
 
@@ -70,6 +72,8 @@ class BackendClient:
         return self._session
 
     async def _request(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        # The turn's request id: the backend's log lines of this call carry it too.
+        kwargs["headers"] = {**kwargs.get("headers", {}), REQUEST_ID_HEADER: REQUEST_ID.get()}
         try:
             async with self._client().request(method, self.base_url + path, **kwargs) as reply:
                 if 400 <= reply.status < 500:

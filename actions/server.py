@@ -10,8 +10,10 @@ import os
 from rasa_sdk.endpoint import create_app
 from sanic import Sanic, response
 from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from actions.backend_client import backend
+from privacy.log_context import REQUEST_ID, formatter_from_env, valid_request_id
 from privacy.redaction import install_redacting_filter
 
 log = logging.getLogger("actions.server")
@@ -22,7 +24,7 @@ def build_app(token: str) -> Sanic:
     expected = f"Bearer {token}"
 
     @app.middleware("request")
-    async def require_token(request: Request):  # type: ignore[no-untyped-def]
+    async def require_token(request: Request) -> HTTPResponse | None:
         if request.path == "/health":
             return None
         given = request.headers.get("authorization", "")
@@ -30,12 +32,23 @@ def build_app(token: str) -> Sanic:
             return response.json({"error": "a valid service token is required"}, status=401)
         return None
 
+    @app.middleware("request")
+    async def carry_request_id(request: Request) -> None:
+        """The turn's request id, from the message metadata the backend gave Rasa: this
+        action's log lines and its calls to the backend carry it."""
+        if request.path != "/webhook" or not isinstance(request.json, dict):
+            return
+        tracker = request.json.get("tracker") or {}
+        metadata = (tracker.get("latest_message") or {}).get("metadata") or {}
+        REQUEST_ID.set(valid_request_id(metadata.get("request_id")) or "-")
+        log.info("running %s", request.json.get("next_action"))
+
     @app.listener("after_server_stop")
     async def close_backend_client(*_: object) -> None:
         await backend().close()
 
     @app.exception(Exception)
-    async def on_error(request: Request, exception: Exception):  # type: ignore[no-untyped-def]
+    async def on_error(request: Request, exception: Exception) -> HTTPResponse:
         # rasa-sdk's own handler echoes the request body (user text) back; this one does not.
         log.error("action failed: %s", type(exception).__name__)
         return response.json({"error": "action failed"}, status=500)
@@ -44,9 +57,9 @@ def build_app(token: str) -> Sanic:
 
 
 def main() -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logging.basicConfig(level=logging.INFO)
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(formatter_from_env())  # LOG_FORMAT=json: one object a line
     install_redacting_filter()
     port = int(os.environ.get("ACTION_PORT", "5055"))
     app = build_app(os.environ["SERVICE_TOKEN"])

@@ -66,9 +66,10 @@ class Limits:
         self._settings = settings
         self._secret = settings.session_secret.get_secret_value().encode()
         # Storage errors (Redis down) surface as LimitsUnavailable: answered 503.
-        self.storage: Storage = storage_from_string(
-            settings.limits_storage_url, wrap_exceptions=True
-        )
+        storage = storage_from_string(settings.limits_storage_url, wrap_exceptions=True)
+        if not isinstance(storage, Storage):
+            raise ValueError("LIMITS_STORAGE_URL must be memory:// or redis://…, not async+")
+        self.storage = storage
         self._limiter = MovingWindowRateLimiter(self.storage)
 
     def _item(self, limit: Limit) -> RateLimitItemPerSecond:

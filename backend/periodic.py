@@ -54,16 +54,20 @@ def claim_turn(sessions: sessionmaker[Session], name: str, interval: float) -> b
     now = utcnow()
     later = now + timedelta(seconds=interval)
     with sessions() as db:
-        moved = db.execute(
-            update(JobLease)
-            .where(JobLease.name == name, JobLease.next_run_at <= now)
-            .values(next_run_at=later)
-        ).rowcount
+        moved = (
+            db.execute(
+                update(JobLease)
+                .where(JobLease.name == name, JobLease.next_run_at <= now)
+                .values(next_run_at=later)
+                .returning(JobLease.name)
+            ).first()
+            is not None
+        )
         if not moved and db.get(JobLease, name) is None:
             db.add(JobLease(name=name, next_run_at=later))
-            moved = 1
+            moved = True
         try:
             db.commit()
         except IntegrityError:  # another process created the row first: its turn
             return False
-        return bool(moved)
+        return moved

@@ -11,7 +11,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from launcher.paths import APP_PYTHON, PROJECT_ROOT, RASA_BIN, RASA_PYTHON, VAR_DIR
+from launcher.paths import APP_PYTHON, PROJECT_ROOT, RASA_PYTHON, VAR_DIR
 from launcher.rasa_model import MODEL_FILE
 
 
@@ -214,7 +214,9 @@ def _rasa_service(
         endpoints = "endpoints.yml"
         store = {"TRACKER_DB": str(VAR_DIR / "tracker.db")}
     argv = [
-        str(RASA_BIN),
+        str(RASA_PYTHON),
+        "-m",
+        "rasa_ext.run",  # Rasa's CLI, with logging.yml really applied
         "run",
         "--model",
         str(model_file),

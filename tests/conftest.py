@@ -14,6 +14,31 @@ from launcher import rasa_model
 from launcher.services import Ports, ServiceGroup, assistant_services
 from tests.helpers import random_secrets
 
+# The actions' unit tests import rasa-sdk, which only the Rasa environment has:
+# tests/test_actions_unit.py runs them there.
+collect_ignore = ["actions"]
+
+# What a test needs, read from the fixtures it uses: `make test-unit` deselects by these marks.
+_NEEDS = {
+    "rasa": {"stack", "rasa_model_file"},
+    "postgres": {"postgres_url", "postgres_root", "scaled"},
+    "redis": {"scaled", "redis_url"},
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        callspec = getattr(item, "callspec", None)
+        params = callspec.params if callspec is not None else {}
+        if "postgresql" in (params.get("running_app"), params.get("shared_database")):
+            used.add("postgres_url")
+        for mark, fixtures in _NEEDS.items():
+            if used & fixtures:
+                item.add_marker(mark)
+        if "browser" in item.path.parts:
+            item.add_marker("browser")
+
 
 @pytest.fixture(scope="session")
 def faq_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 import backend.limits
 from backend.settings import PROJECT_ROOT, Settings
-from tests.backend.conftest import Mailbox, app_without_faq, test_settings
+from tests.backend.conftest import Mailbox, Seed, app_without_faq, test_settings, wait_until
 
 WRONG = {"password": "Wrong-pass-1"}
 
@@ -222,6 +222,25 @@ def test_two_workers_share_one_bucket_in_redis(two_workers: list[TestClient]) ->
     assert statuses == [401, 401, 401, 429]
     refused = first.post("/api/v1/auth/login", **attempt)  # type: ignore[arg-type]
     assert refused.status_code == 429 and 1 <= int(refused.headers["Retry-After"]) <= 60
+
+
+def test_each_worker_handles_its_reset_requests_under_one_shared_account_limit(
+    two_workers: list[TestClient], mailbox: Mailbox
+) -> None:
+    """Each worker's reset queue is its own (memory only) and drains there; the per-account
+    limit counts in Redis, so one mail goes out whichever worker takes the requests."""
+    first, second = two_workers
+    Seed(first).registrar("reija@example.org")
+    for worker in two_workers:
+        worker.app.state.settings.password_reset_per_account_per_hour = 1  # type: ignore[attr-defined]
+    for worker in (first, second, first):
+        reply = worker.post("/api/v1/auth/password-reset", json={"email": "reija@example.org"})
+        assert reply.status_code == 202
+    for worker in two_workers:
+        wait_until(lambda w=worker: w.app.state.reset_worker.pending == 0)  # type: ignore[misc]
+    assert len(mailbox.wait_for("reija@example.org")) == 1
+    time.sleep(0.5)  # the senders have had time for any second mail
+    assert len(mailbox.to("reija@example.org")) == 1
 
 
 def test_in_memory_limits_are_per_process(tmp_path: Path, smtp_server: tuple[Mailbox, int]) -> None:

@@ -116,4 +116,5 @@ async def chat(body: ChatRequest, request: Request) -> ChatResponse:
         ACTION_ERRORS.inc()
         messages = [BotMessage(text=no_answer_text(body.message))]
     CHAT_TURNS.inc()
+    log.info("chat turn answered with %s message(s)", len(messages))
     return ChatResponse(conversation_id=conversation_id, messages=messages)
