@@ -96,6 +96,7 @@ def assistant_group(ports: Ports, secrets: dict[str, str], wiring: ScaleOut | No
     services = assistant_services(
         ports,
         secrets,
+        production.process_env(),
         scale_out=wiring,
         mail_dir=MAIL_DIR,
         workers=production.workers(PRODUCTION_DIR, worker_ports, proxy_ports, wiring),
@@ -120,7 +121,7 @@ def run() -> int:
         group = assistant_group(ports, secrets, wiring)
         groups.insert(0, group)
         print(f"Starting {', '.join(service.name for service in group.services)} ...")
-        group.start()
+        group.start(timeout_seconds=300 if PRODUCTION else 180)  # two workers, two replicas
     except (PortInUse, ServiceFailed, MissingServer) as error:
         _stop_all(groups)
         print(error, file=sys.stderr)

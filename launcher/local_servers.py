@@ -9,6 +9,7 @@ import os
 import shutil
 import signal
 import subprocess
+import time
 from pathlib import Path
 
 import psycopg
@@ -85,19 +86,32 @@ def ensure_database(url: URL) -> None:
     """Create the database a PostgreSQL URL names, if missing."""
     if not url.database:
         raise ValueError(f"{url.render_as_string()} names no database")
-    with psycopg.connect(
-        host=url.host or "127.0.0.1",
-        port=url.port or 5432,
-        user=url.username or POSTGRES_USER,
-        password=url.password,
-        dbname="postgres",
-        autocommit=True,
-    ) as connection:
+    with _admin_connection(url) as connection:
         exists = connection.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", (url.database,)
         ).fetchone()
         if not exists:
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(url.database)))
+
+
+def _admin_connection(url: URL, wait_seconds: float = 30.0) -> psycopg.Connection:
+    """A connection to the server's `postgres` database; a server that accepts connections
+    but is still starting up ("the database system is starting up") is waited for."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            return psycopg.connect(
+                host=url.host or "127.0.0.1",
+                port=url.port or 5432,
+                user=url.username or POSTGRES_USER,
+                password=url.password,
+                dbname="postgres",
+                autocommit=True,
+            )
+        except psycopg.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
 
 
 def redis_service(port: int) -> Service:

@@ -52,9 +52,14 @@ def workers(root: Path, ports: tuple[int, ...], proxy: ProxyPorts, wiring: Scale
             "LIMITS_STORAGE_URL": f"redis://127.0.0.1:{wiring.redis_port}/1",
             "PROMETHEUS_MULTIPROC_DIR": str(metrics),
             "SESSION_COOKIE_SECURE": "true",
-            "LOG_FORMAT": os.environ.get("LOG_FORMAT", "json"),
         },
     )
+
+
+def process_env() -> dict[str, str]:
+    """What every process of the shape gets: JSON logs, so that the request id of one chat
+    turn can be followed through the proxy, a worker, a Rasa replica and the action server."""
+    return {"LOG_FORMAT": os.environ.get("LOG_FORMAT", "json")}
 
 
 def proxy(root: Path, log_dir: Path, proxy: ProxyPorts, ports: tuple[int, ...]) -> Service:

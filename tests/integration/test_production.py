@@ -82,6 +82,7 @@ class Production:
     rasa: tuple[int, int]
     actions: int
     postgres: int
+    internal: int
     lines: list[tuple[float, str]] = field(default_factory=list)
 
     @property
@@ -95,12 +96,17 @@ class Production:
         return httpx.Client(base_url=self.url, transport=transport, timeout=timeout)
 
     def access_log(self, request_ids: list[str]) -> list[dict]:
-        """The proxy's access log lines of these requests (nginx writes each line once the
-        response has gone out, so the last may come a moment after the client has it)."""
+        """The HTTPS listener's access log lines of these requests (nginx writes each line once
+        the response has gone out, so the last may come a moment after the client has it; the
+        action server's calls for a turn share its id on the internal listener)."""
         deadline = time.monotonic() + 5
         while True:
             lines = (self.root / "log" / "proxy-access.log").read_text().splitlines()
-            entries = {entry["request_id"]: entry for entry in map(json.loads, lines)}
+            entries = {
+                entry["request_id"]: entry
+                for entry in map(json.loads, lines)
+                if entry["listener"] == str(self.https)
+            }
             if all(i in entries for i in request_ids) or time.monotonic() > deadline:
                 return [entries[i] for i in request_ids]
             time.sleep(0.1)
@@ -112,6 +118,8 @@ class Production:
             for when, line in list(self.lines):
                 if when >= after and text in line:
                     return when
+            if self.process.poll() is not None:
+                break
             time.sleep(0.2)
         raise AssertionError(f"{text!r} not printed; output:\n{self.output()}")
 
@@ -182,6 +190,7 @@ def production(faq_index_dir: Path, rasa_model_file: Path) -> Iterator[Productio
         rasa=(rasa, rasa + 1),
         actions=ports["ACTION_PORT"],
         postgres=ports["POSTGRES_PORT"],
+        internal=ports["PROXY_INTERNAL_PORT"],
     )
 
     def read() -> None:
@@ -254,10 +263,37 @@ def test_a_form_conversation_runs_with_turns_on_both_workers(production: Product
         f"127.0.0.1:{port}" for port in production.workers
     }
     assert {entry["client"] for entry in entries} == {"127.0.0.2"}
-    # One turn can be followed from the proxy's log into the worker's (LOG_FORMAT=json).
-    backend_log = (production.root / "log" / "backend.log").read_text().splitlines()
-    turn_ids = {json.loads(line).get("request_id") for line in backend_log if line.startswith("{")}
-    assert set(chat.request_ids) <= turn_ids
+    logs = production.root / "log"
+    backend_ids = {entry.get("request_id") for entry in _json_lines(logs / "backend.log")}
+    assert set(chat.request_ids) <= backend_ids
+
+
+def test_one_turn_is_followed_by_its_request_id_through_every_log(
+    production: Production,
+) -> None:
+    """The greeting runs a custom action, which asks a worker about the conversation through
+    the proxy's internal listener: every process logs the turn's id (LOG_FORMAT=json)."""
+    with production.client("127.0.0.2") as client:
+        turn = Chat(client)
+        assert GREETING in turn.say(GREET)
+    (request_id,) = turn.request_ids
+    time.sleep(1)  # the action server's line may follow the answer
+    logs = production.root / "log"
+    for names in (["backend.log"], ["rasa-1.out", "rasa-2.out"], ["actions.out"]):
+        ids = {entry.get("request_id") for name in names for entry in _json_lines(logs / name)}
+        assert request_id in ids, names
+    proxy_lines = (logs / "proxy-access.log").read_text().splitlines()
+    listeners = {
+        entry["listener"]
+        for entry in map(json.loads, proxy_lines)
+        if entry["request_id"] == request_id
+    }
+    assert listeners == {str(production.https), str(production.internal)}
+
+
+def _json_lines(path: Path) -> list[dict]:
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    return [json.loads(line) for line in lines if line.startswith("{")]
 
 
 def _log_in_as_nobody(client: httpx.Client, **headers: str) -> httpx.Response:
