@@ -8,6 +8,7 @@ from sqlalchemy import update
 
 from backend.chat_limits import SlidingWindowLimiter
 from backend.models import AccountToken, Registrar, RegistrarRole, utcnow
+from backend.services.units import INVITATIONS_PER_HOUR
 from tests.backend.conftest import PASSWORD, Mailbox, Seed, login, staff_login
 
 EMAIL = "uusi@example.org"
@@ -312,6 +313,18 @@ def test_an_address_without_an_account_is_invited(
     assert "/account/register" in body
     listed = client.get(f"/api/v1/units/{unit}/registrars").json()
     assert [r["email"] for r in listed] == ["paa@example.org"]
+
+
+def test_invitations_are_limited_per_main_user(client: TestClient, seed: Seed) -> None:
+    unit = seed.unit()
+    seed.registrar(email="paa@example.org", units=(unit,), role=RegistrarRole.main_user)
+    headers = login(client, "paa@example.org")
+    url = f"/api/v1/units/{unit}/registrars"
+    for number in range(INVITATIONS_PER_HOUR):
+        sent = client.post(url, json={"email": f"uusi{number}@example.org"}, headers=headers)
+        assert sent.status_code == 202
+    refused = client.post(url, json={"email": "yksi-liikaa@example.org"}, headers=headers)
+    assert refused.status_code == 429
 
 
 def test_account_pages_are_served_without_a_referrer(client: TestClient) -> None:
