@@ -5,29 +5,41 @@ SHELL := /bin/bash
 VENV      := .venv
 RASA_VENV := .venv-rasa
 PY        := $(VENV)/bin/python
+INSTALL_LOGS := var/log/install
 
-.PHONY: help install system-packages run run-scale-out test test-unit lint bench clean
+.PHONY: help install system-packages run run-scale-out test test-unit lint lock bench clean
 
 help:
 	@echo "make run    - install what is missing, build the FAQ index and Rasa model if stale, start all services"
 	@echo "make run-scale-out - the same with PostgreSQL, Redis and two Rasa replicas"
 	@echo "make test   - run the whole test suite (unit + integration with real services)"
 	@echo "make bench  - benchmarks (FAQ retrieval quality and latency)"
-	@echo "make lint   - ruff"
+	@echo "make lint   - ruff check, ruff format --check, mypy (make test runs it too)"
+	@echo "make test-unit - the tests that need no Rasa environment and no browser"
+	@echo "make lock  - regenerate the lock files (hashes) from requirements/*.in"
 
 install: $(VENV)/.installed $(RASA_VENV)/.installed
 
-$(VENV)/.installed: requirements/app.in requirements/app.lock pyproject.toml
-	@test -x $(PY) || $$(scripts/find-python.sh 3.11) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c requirements/app.lock -r requirements/app.in
+$(VENV)/.installed: requirements/app.in requirements/app.lock requirements/dev.in requirements/dev.lock pyproject.toml
+	@mkdir -p $(INSTALL_LOGS)
+	@echo "Installing the app environment $(VENV) (first run only, about 4 min; log: $(INSTALL_LOGS)/app.log) ..."
+	@{ test -x $(PY) || $$(scripts/find-python.sh 3.11) -m venv $(VENV); } >$(INSTALL_LOGS)/app.log 2>&1 \
+	  && $(PY) -m pip install --upgrade pip >>$(INSTALL_LOGS)/app.log 2>&1 \
+	  && $(PY) -m pip install -r requirements/app.lock -r requirements/dev.lock >>$(INSTALL_LOGS)/app.log 2>&1 \
+	  && $(PY) -m pip install --no-deps -e . >>$(INSTALL_LOGS)/app.log 2>&1 \
+	  || { echo "Installing $(VENV) failed; read $(INSTALL_LOGS)/app.log" >&2; exit 1; }
 	@touch $@
+	@echo "App environment ready."
 
 $(RASA_VENV)/.installed: requirements/rasa.in requirements/rasa.lock
-	@test -x $(RASA_VENV)/bin/python || $$(scripts/find-python.sh 3.10) -m venv $(RASA_VENV)
-	$(RASA_VENV)/bin/python -m pip install --quiet --upgrade pip==24.0
-	$(RASA_VENV)/bin/python -m pip install --quiet -c requirements/rasa.lock -r requirements/rasa.in
+	@mkdir -p $(INSTALL_LOGS)
+	@echo "Installing the Rasa environment $(RASA_VENV) (first run only, about 4 min; log: $(INSTALL_LOGS)/rasa.log) ..."
+	@{ test -x $(RASA_VENV)/bin/python || $$(scripts/find-python.sh 3.10) -m venv $(RASA_VENV); } >$(INSTALL_LOGS)/rasa.log 2>&1 \
+	  && $(RASA_VENV)/bin/python -m pip install --upgrade pip==24.0 >>$(INSTALL_LOGS)/rasa.log 2>&1 \
+	  && $(RASA_VENV)/bin/python -m pip install -c requirements/rasa.lock -r requirements/rasa.in >>$(INSTALL_LOGS)/rasa.log 2>&1 \
+	  || { echo "Installing $(RASA_VENV) failed; read $(INSTALL_LOGS)/rasa.log" >&2; exit 1; }
 	@touch $@
+	@echo "Rasa environment ready."
 
 # PostgreSQL and Chromium for the tests (Debian packages; installed when missing).
 system-packages:
@@ -44,14 +56,30 @@ run: install
 run-scale-out: install system-packages
 	SCALE_OUT=1 $(PY) -m launcher run
 
-test: install system-packages web/node_modules/.installed
-	$(PY) -m pytest -ra
+# CELIA_REQUIRE_SERVERS=1: a missing PostgreSQL, Redis or Chromium fails the run instead of skipping.
+test: install system-packages web/node_modules/.installed lint
+	CELIA_REQUIRE_SERVERS=1 $(PY) -m pytest -ra
 
+# Tests that need neither the Rasa environment nor a browser; PostgreSQL's half is skipped, with
+# the reason, where PostgreSQL is not installed.
 test-unit: $(VENV)/.installed
-	$(PY) -m pytest -ra -m "not integration"
+	$(PY) -m pytest -ra -m "not integration and not rasa and not browser"
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+# Regenerate the lock files (exact versions and hashes) after changing requirements/*.in.
+# The Rasa lock is resolved by Python 3.10 in a throwaway venv holding pip-tools.
+PIP_COMPILE := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+lock: $(VENV)/.installed
+	$(VENV)/bin/pip-compile $(PIP_COMPILE) -o requirements/app.lock requirements/app.in
+	$(VENV)/bin/pip-compile $(PIP_COMPILE) -o requirements/dev.lock requirements/dev.in
+	rm -rf var/lock-venv && $$(scripts/find-python.sh 3.10) -m venv var/lock-venv
+	var/lock-venv/bin/pip install --quiet pip==24.0 pip-tools==7.4.1
+	var/lock-venv/bin/pip-compile $(PIP_COMPILE) -o requirements/rasa.lock requirements/rasa.in
+	rm -rf var/lock-venv
 
 bench: install
 	$(PY) -m benchmarks

@@ -16,21 +16,9 @@ from privacy.redaction import EMAIL_PATTERN, HETU_PATTERN
 
 FAILED = "__failed__"
 MAX_INVALID = 3
-# Intents that are not an answer to the form's question: let the rules handle them.
-NOT_AN_ANSWER = {
-    "faq",
-    "stop",
-    "human_handoff",
-    "greet",
-    "goodbye",
-    "thank",
-    "bot_challenge",
-    "out_of_scope",
-    "password_reset",
-    "locked_account",
-    "reactivation",
-    "cd_to_online",
-}
+# Intents that can be an answer to the form's question (a typed address or hetu, a yes or no, or
+# text NLU could not place); every other intent, a new one included, goes to the rules.
+ANSWER_INTENTS = {"inform", "affirm", "deny", "nlu_fallback", None}
 
 
 # These always win over a form, even when the message also holds an e-mail or a hetu.
@@ -42,7 +30,7 @@ def _intent(tracker: Tracker) -> str | None:
 
 
 def _is_answer(tracker: Tracker, slot: str) -> bool:
-    return tracker.get_slot("requested_slot") == slot and _intent(tracker) not in NOT_AN_ANSWER
+    return tracker.get_slot("requested_slot") == slot and _intent(tracker) in ANSWER_INTENTS
 
 
 def _invalid(

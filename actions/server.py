@@ -10,6 +10,7 @@ import os
 from rasa_sdk.endpoint import create_app
 from sanic import Sanic, response
 from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from actions.backend_client import backend
 from privacy.redaction import install_redacting_filter
@@ -22,7 +23,7 @@ def build_app(token: str) -> Sanic:
     expected = f"Bearer {token}"
 
     @app.middleware("request")
-    async def require_token(request: Request):  # type: ignore[no-untyped-def]
+    async def require_token(request: Request) -> HTTPResponse | None:
         if request.path == "/health":
             return None
         given = request.headers.get("authorization", "")
@@ -35,7 +36,7 @@ def build_app(token: str) -> Sanic:
         await backend().close()
 
     @app.exception(Exception)
-    async def on_error(request: Request, exception: Exception):  # type: ignore[no-untyped-def]
+    async def on_error(request: Request, exception: Exception) -> HTTPResponse:
         # rasa-sdk's own handler echoes the request body (user text) back; this one does not.
         log.error("action failed: %s", type(exception).__name__)
         return response.json({"error": "action failed"}, status=500)

@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 
 from backend.models import Conversation, utcnow
 
-_ID_SHAPE = re.compile(r"^[0-9a-f]{32}$")
+CONVERSATION_ID_PATTERN = r"^[0-9a-f]{32}$"  # what new_conversation_id issues
+_ID_SHAPE = re.compile(CONVERSATION_ID_PATTERN)
 
 
 def new_conversation_id() -> str:

@@ -144,18 +144,18 @@ def load(db: Session, security: Security) -> bool:
                 units=[units[name] for name in demo.units],
             )
         )
-    for demo in CUSTOMERS:
+    for customer in CUSTOMERS:
         db.add(
             Customer(
-                hetu_hmac=security.hetu_hmac(demo.hetu),
-                hetu_encrypted=security.encrypt_hetu(demo.hetu),
-                first_name=demo.first_name,
-                last_name=demo.last_name,
-                unit=units[demo.unit],
-                status=demo.status,
-                delivery=demo.delivery,
-                temporary=demo.temporary,
-                guardian_consent=demo.guardian_consent,
+                hetu_hmac=security.hetu_hmac(customer.hetu),
+                hetu_encrypted=security.encrypt_hetu(customer.hetu),
+                first_name=customer.first_name,
+                last_name=customer.last_name,
+                unit=units[customer.unit],
+                status=customer.status,
+                delivery=customer.delivery,
+                temporary=customer.temporary,
+                guardian_consent=customer.guardian_consent,
             )
         )
     create_staff_user(db, security, *STAFF)

@@ -65,7 +65,7 @@ async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]  # Starlette types handlers for Exception
     for database_error in (OperationalError, PoolTimeout):
         app.add_exception_handler(database_error, database_unavailable)
     app.add_exception_handler(IntegrityError, conflicting_write)

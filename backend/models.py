@@ -5,8 +5,9 @@ look-up and a Fernet-encrypted copy (see backend/security.py); passwords and tok
 """
 
 import enum
+from collections.abc import Mapping
 from datetime import datetime, timezone
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -257,7 +258,7 @@ class StaffRequest(Base):
     """
 
     __tablename__ = "staff_requests"
-    __mapper_args__: ClassVar[dict[str, Any]] = {"polymorphic_on": "kind"}
+    __mapper_args__: Mapping[str, Any] = {"polymorphic_on": "kind"}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[RequestKind] = mapped_column(_enum(RequestKind), index=True)
@@ -288,29 +289,25 @@ class StaffRequest(Base):
 class ReactivationRequest(StaffRequest):
     """Bring back a customer marked for deletion, into the requester's unit."""
 
-    __mapper_args__: ClassVar[dict[str, Any]] = {"polymorphic_identity": RequestKind.reactivation}
+    __mapper_args__: Mapping[str, Any] = {"polymorphic_identity": RequestKind.reactivation}
 
 
 class UnlockRequest(StaffRequest):
     """Open a registrar account locked after failed log-ins (the requester is the account)."""
 
-    __mapper_args__: ClassVar[dict[str, Any]] = {"polymorphic_identity": RequestKind.unlock}
+    __mapper_args__: Mapping[str, Any] = {"polymorphic_identity": RequestKind.unlock}
 
 
 class DeliveryChangeRequest(StaffRequest):
     """Move a customer from CD loans to online use."""
 
-    __mapper_args__: ClassVar[dict[str, Any]] = {
-        "polymorphic_identity": RequestKind.delivery_change
-    }
+    __mapper_args__: Mapping[str, Any] = {"polymorphic_identity": RequestKind.delivery_change}
 
 
 class RegistrarRemovalRequest(StaffRequest):
     """Remove a registrar from a unit where the unit's main user cannot."""
 
-    __mapper_args__: ClassVar[dict[str, Any]] = {
-        "polymorphic_identity": RequestKind.registrar_removal
-    }
+    __mapper_args__: Mapping[str, Any] = {"polymorphic_identity": RequestKind.registrar_removal}
 
 
 class Escalation(Base):

@@ -23,6 +23,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from starlette.datastructures import State
 
 from backend.settings import Settings
 
@@ -106,10 +107,10 @@ class Security:
         return hmac.new(self._session_key, value.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def app_security(state: object) -> Security:
-    """The app's Security, built on first use from `state.settings` (an app's `state`)."""
-    security = getattr(state, "security", None)
+def app_security(state: State) -> Security:
+    """The app's Security, built on first use from `state.settings`."""
+    security: Security | None = getattr(state, "security", None)
     if security is None:
-        security = Security(state.settings)  # type: ignore[attr-defined]
-        state.security = security  # type: ignore[attr-defined]
+        security = Security(state.settings)
+        state.security = security
     return security

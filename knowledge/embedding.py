@@ -2,10 +2,14 @@
 
 import os
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from knowledge.settings import PACKAGED_MODEL
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
 
 
 def resolve_model_path(name: str) -> str:
@@ -17,7 +21,7 @@ def resolve_model_path(name: str) -> str:
 
 
 @lru_cache(maxsize=2)
-def load_encoder(name: str):  # type: ignore[no-untyped-def]  (SentenceTransformer)
+def load_encoder(name: str) -> "SentenceTransformer":
     if name == PACKAGED_MODEL:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
@@ -26,7 +30,7 @@ def load_encoder(name: str):  # type: ignore[no-untyped-def]  (SentenceTransform
     # Two cores: one thread per request keeps latency flat under concurrent requests.
     torch.set_num_threads(max(1, int(os.environ.get("EMBEDDING_THREADS", "1"))))
     encoder = SentenceTransformer(resolve_model_path(name), device="cpu")
-    encoder.max_seq_length = min(encoder.max_seq_length, 128)  # questions are short
+    encoder.max_seq_length = min(encoder.max_seq_length or 128, 128)  # questions are short
     return encoder
 
 

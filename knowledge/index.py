@@ -33,7 +33,7 @@ def load_out_of_scope(path: Path) -> list[dict[str, str]]:
         raise FaqError(path, None, None, f"not valid YAML ({error})") from error
     if not isinstance(data, dict) or not isinstance(data.get("topics"), dict):
         raise FaqError(path, None, "topics", "must map topic names to questions per language")
-    documents = []
+    documents: list[dict[str, str]] = []
     for topic, by_lang in data["topics"].items():
         for lang in LANGUAGES:
             questions = (by_lang or {}).get(lang)
@@ -48,7 +48,7 @@ def load_out_of_scope(path: Path) -> list[dict[str, str]]:
 
 def index_documents(entries: list[FaqEntry]) -> list[dict[str, str]]:
     """What gets indexed: every question phrasing and every answer, in each language."""
-    documents = []
+    documents: list[dict[str, str]] = []
     for entry in entries:
         for lang, questions in entry.questions.items():
             documents.extend(
@@ -80,7 +80,7 @@ def read_manifest(index_dir: Path) -> dict[str, Any] | None:
 
 def is_current(settings: KnowledgeSettings) -> bool:
     manifest = read_manifest(settings.index_dir)
-    return bool(manifest) and manifest.get("content_hash") == content_hash(settings)
+    return manifest is not None and manifest.get("content_hash") == content_hash(settings)
 
 
 def build_index(settings: KnowledgeSettings) -> dict[str, Any]:

@@ -6,9 +6,8 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 
-from launcher import rasa_model, scale_out
+from launcher import progress, rasa_model, scale_out
 from launcher.local_servers import MissingServer
 from launcher.paths import LOG_DIR, VAR_DIR
 from launcher.secrets_file import ensure_secrets
@@ -34,26 +33,30 @@ def prepare() -> dict[str, str]:
     from knowledge.settings import PROJECT_ROOT, KnowledgeSettings
 
     if os.environ.get("DEMO_DATA", "1") != "0":
-        loaded = load_into(Settings())  # type: ignore[call-arg]
+        loaded = load_into(Settings())
         print("Database: demo data loaded" if loaded else "Database: ready")
     settings = KnowledgeSettings()
     if is_current(settings):
         print("FAQ index: current")
     else:
-        manifest = build_index(settings)
-        print(f"FAQ index: built ({manifest['entries']} entries, {manifest['build_seconds']} s)")
+        with progress.step("Building the FAQ index", "embeds every phrasing, about 40 s"):
+            manifest = build_index(settings)
+        print(f"FAQ index: {manifest['entries']} entries")
     if export_nlu(load_faq(settings.faq_dir), PROJECT_ROOT / "bot" / "nlu" / "faq.yml"):
         print("Rasa NLU: FAQ phrasings updated")
-    started = time.monotonic()
+    train_log = LOG_DIR / "rasa-train.log"
+    if rasa_model.is_current():
+        print("Rasa model: current")
+        return secrets
     try:
-        trained = rasa_model.train_if_stale(LOG_DIR / "rasa-train.log")
+        with progress.step(
+            f"Training the Rasa model (log: {train_log})",
+            "about 1-2 min",
+            progress.training_progress(train_log),
+        ):
+            rasa_model.train_if_stale(train_log)
     except subprocess.CalledProcessError:
-        sys.exit(f"Rasa training failed; see {LOG_DIR / 'rasa-train.log'}")
-    print(
-        f"Rasa model: trained in {time.monotonic() - started:.0f} s"
-        if trained
-        else "Rasa model: current"
-    )
+        sys.exit(f"Rasa training failed; read {train_log}")
     return secrets
 
 

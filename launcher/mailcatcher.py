@@ -18,7 +18,7 @@ class SaveToFolder:
         self.folder.mkdir(parents=True, exist_ok=True)
 
     async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
-        content = envelope.original_content or envelope.content  # type: ignore[attr-defined]
+        content = envelope.original_content or envelope.content  # type: ignore[attr-defined]  # set by aiosmtpd, not in its stubs
         name = f"{time.strftime('%Y%m%d-%H%M%S')}-{time.monotonic_ns() % 10**9:09d}.eml"
         (self.folder / name).write_bytes(content)
         return "250 Message accepted for delivery"

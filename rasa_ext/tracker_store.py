@@ -80,7 +80,7 @@ def _sqlite_connection_settings(dbapi_connection: Any, _record: Any) -> None:
 def _stored_since_session_start(events: sqlalchemy.Table) -> sqlalchemy.sql.Select:
     """Rasa's `_event_query(..., fetch_events_from_all_sessions=False).count()`: a conversation's
     events from its latest SessionStarted on, or all of them if it has none."""
-    sender = sqlalchemy.bindparam("sender_id")
+    sender: sqlalchemy.sql.elements.BindParameter[str] = sqlalchemy.bindparam("sender_id")
     session_start = (
         sqlalchemy.select(sqlalchemy.func.max(events.c.timestamp))
         .where(events.c.sender_id == sender, events.c.type_name == SessionStarted.type_name)
@@ -98,6 +98,8 @@ def _stored_since_session_start(events: sqlalchemy.Table) -> sqlalchemy.sql.Sele
 
 class RedactingSQLTrackerStore(SQLTrackerStore):
     """Rasa's SQL tracker store, writing (and streaming) only redacted copies of new events."""
+
+    engine: sqlalchemy.engine.Engine  # set by SQLTrackerStore, which has no annotations
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -14,6 +14,30 @@ from launcher import rasa_model
 from launcher.services import Ports, ServiceGroup, assistant_services
 from tests.helpers import random_secrets
 
+# The actions' unit tests import rasa-sdk, which only the Rasa environment has:
+# tests/test_actions_unit.py runs them there.
+collect_ignore = ["actions"]
+
+# What a test needs, read from the fixtures it uses: `make test-unit` deselects by these marks.
+_NEEDS = {
+    "rasa": {"stack", "rasa_model_file"},
+    "postgres": {"postgres_url", "postgres_root", "scaled"},
+    "redis": {"scaled"},
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("running_app") == "postgresql":
+            used.add("postgres_url")
+        for mark, fixtures in _NEEDS.items():
+            if used & fixtures:
+                item.add_marker(mark)
+        if "browser" in item.path.parts:
+            item.add_marker("browser")
+
 
 @pytest.fixture(scope="session")
 def faq_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -2,15 +2,30 @@
 
 import asyncio
 import json
+import os
 import urllib.error
 import urllib.request
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
+
+import pytest
 
 from launcher.secrets_file import new_secrets as random_secrets  # noqa: F401
 
 T = TypeVar("T")
+
+# `make test` sets it: there a missing server is a failure, never a quiet skip.
+REQUIRE_SERVERS = os.environ.get("CELIA_REQUIRE_SERVERS") == "1"
+
+
+def server_missing(reason: str) -> NoReturn:
+    """A test's server (PostgreSQL, Redis, Chromium, the Rasa environment) is not installed:
+    skipped with the reason in `make test-unit`, a failure in `make test`."""
+    message = f"{reason} (the Makefile's system-packages step installs it)"
+    if REQUIRE_SERVERS:
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 def run_async(coroutine: Coroutine[Any, Any, T]) -> T:

@@ -4,6 +4,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, StringConstraints
 
+from backend.conversations import CONVERSATION_ID_PATTERN
+
 _EMAIL_SHAPE = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$"
 
 
@@ -27,6 +29,6 @@ Password = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
 HetuText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 Language = Literal["fi", "sv", "en"]
-ConversationId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
+ConversationId = Annotated[str, StringConstraints(pattern=CONVERSATION_ID_PATTERN)]
 # Where a missing hetu deserves its own explanation (the customer information form process).
 MaybeHetuText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)] | None

@@ -21,9 +21,10 @@ MARKED_FOR_DELETION = (
     "This hetu is in use by a customer marked for deletion. Celia can reactivate the customer: "
     "file a reactivation request."
 )
+GUARDIAN_CONSENT_AGE = 15  # under this age, a guardian's consent is needed (the webinar)
 GUARDIAN_CONSENT_NEEDED = (
-    "The customer is under 15, so a guardian's consent is needed. Record the guardian's "
-    "consent (guardian_consent: true) and try again."
+    f"The customer is under {GUARDIAN_CONSENT_AGE}, so a guardian's consent is needed. Record "
+    "the guardian's consent (guardian_consent: true) and try again."
 )
 
 
@@ -78,7 +79,7 @@ def create(
             f"The customer is already registered (unit: {existing.unit.name}). "
             "Transfer the customer to your unit instead of creating a new one."
         )
-    if hetu.age_on(number, date.today()) < 15 and not guardian_consent:
+    if hetu.age_on(number, date.today()) < GUARDIAN_CONSENT_AGE and not guardian_consent:
         raise Invalid(GUARDIAN_CONSENT_NEEDED)
     customer = Customer(
         hetu_hmac=security.hetu_hmac(number),
@@ -159,10 +160,11 @@ def list_own(
 
 
 def update(security: Security, customer: Customer, changes: dict[str, object]) -> None:
-    """Apply edited fields; a customer under 15 cannot lose the guardian's consent."""
+    """Apply edited fields; a customer under the consent age cannot lose the guardian's
+    consent."""
     if changes.get("guardian_consent") is False and customer.hetu_encrypted:
         number = security.decrypt_hetu(customer.hetu_encrypted)
-        if hetu.age_on(number, date.today()) < 15:
+        if hetu.age_on(number, date.today()) < GUARDIAN_CONSENT_AGE:
             raise Invalid(GUARDIAN_CONSENT_NEEDED)
     for field, value in changes.items():
         if value is None and field != "email":

@@ -44,7 +44,7 @@ from backend.settings import Settings
 from launcher.local_servers import MissingServer, create_database, postgres_service
 from launcher.services import ServiceGroup, free_port
 from privacy.redaction import HETU_PATTERN
-from tests.helpers import random_secrets
+from tests.helpers import random_secrets, server_missing
 
 PASSWORD = "Kirjasto-Salasana-42"
 CHECK_CHARS = "0123456789ABCDEFHJKLMNPRSTUVWXY"
@@ -136,11 +136,8 @@ def postgres_url() -> Iterator[str]:
     root = Path(tempfile.mkdtemp(prefix="celia-pg-"))
     try:
         server = postgres_service(root, free_port())
-    except MissingServer:
-        pytest.skip(
-            "POSTGRESQL NOT INSTALLED: the PostgreSQL half of the backend tests did not run. "
-            "Install Debian's `postgresql` package (the Makefile's set-up does)."
-        )
+    except MissingServer as error:
+        server_missing(f"{error}: the PostgreSQL half of the backend tests did not run")
     try:
         with ServiceGroup([server], root):
             yield create_database(server.port, "celia")

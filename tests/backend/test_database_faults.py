@@ -18,7 +18,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from backend.models import AuditEvent, IdempotencyRecord, OutboxEmail, Registrar, StaffRequest
-from launcher.local_servers import create_database, postgres_service
+from launcher.local_servers import (
+    MissingServer,
+    create_database,
+    postgres_bin_dir,
+    postgres_service,
+)
 from launcher.services import ServiceGroup, free_port
 from tests.backend.conftest import (
     Seed,
@@ -27,6 +32,7 @@ from tests.backend.conftest import (
     test_settings,
     wait_until,
 )
+from tests.helpers import server_missing
 
 EMAIL = "lukittu@example.org"
 
@@ -160,6 +166,10 @@ def test_a_reset_the_worker_cannot_write_is_logged_without_the_address(
 
 @pytest.fixture
 def postgres_root() -> Iterator[Path]:
+    try:
+        postgres_bin_dir()
+    except MissingServer as error:
+        server_missing(str(error))
     # Not under pytest's tmp_path: its root-only parent folders shut out the postgres user.
     root = Path(tempfile.mkdtemp(prefix="celia-pg-fault-"))
     yield root

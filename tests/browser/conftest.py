@@ -20,6 +20,7 @@ from backend.models import Customer
 from backend.security import Security
 from backend.settings import Settings
 from tests.browser.support import ACE_SCRIPT, AXE_SCRIPT, MailDir, Pages
+from tests.helpers import server_missing
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -68,12 +69,9 @@ def customer_status(settings: Settings) -> Iterator[Callable[[str], str]]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not (AXE_SCRIPT.exists() and ACE_SCRIPT.exists()):
-        pytest.fail(
-            "axe-core or accessibility-checker-engine is missing: run `npm ci` in web/ "
-            "(the Makefile does)."
-        )
+        server_missing("axe-core or accessibility-checker-engine is missing: run `npm ci` in web/")
     if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: apt-get install chromium (the Makefile installs it).")
+        server_missing("Chromium is missing: apt-get install chromium")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM),

@@ -15,7 +15,7 @@ from backend.settings import Settings
 from launcher import scale_out
 from launcher.local_servers import MissingServer
 from launcher.services import Ports, ServiceGroup, assistant_services, free_port
-from tests.helpers import chat, random_secrets, say_to_rasa, texts
+from tests.helpers import chat, random_secrets, say_to_rasa, server_missing, texts
 
 pytestmark = pytest.mark.integration
 
@@ -32,7 +32,7 @@ def scaled(faq_index_dir: Path, rasa_model_file: Path) -> Iterator[dict]:
     try:
         data = ServiceGroup(scale_out.data_services(root, free_port(), free_port()), root / "log")
     except MissingServer as error:
-        pytest.fail(f"{error} (the Makefile's system-packages step installs it)")
+        server_missing(str(error))
     try:
         with data:
             postgres, redis = data.services

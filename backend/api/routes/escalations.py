@@ -9,12 +9,13 @@ from sqlalchemy.orm import Session
 
 from backend.api.deps import SessionDep
 from backend.api.schemas import ReplyOut, reply_out
+from backend.conversations import CONVERSATION_ID_PATTERN
 from backend.models import EscalationStatus
 from backend.services import escalations
 
 router = APIRouter(prefix="/api/v1/conversations", tags=["chat"])
 
-ConversationPath = Path(pattern=r"^[0-9a-f]{32}$")
+ConversationPath = Path(pattern=CONVERSATION_ID_PATTERN)
 
 
 class RepliesOut(BaseModel):

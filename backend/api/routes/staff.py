@@ -1,7 +1,7 @@
 """Celia staff console API: log-in, requests, escalations, registrar unlock, audit log."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, StringConstraints
@@ -127,7 +127,7 @@ def _trail(db: Session, target_kind: str, target_id: int) -> list[AuditOut]:
     return [_audit_out(event) for event in events]
 
 
-def _counts(db: Session, query: Select, column) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _counts(db: Session, query: Select[Any], column: Any) -> dict[str, int]:
     rows = db.execute(query.with_only_columns(column, func.count()).group_by(column).order_by(None))
     return {value.value: count for value, count in rows}
 
