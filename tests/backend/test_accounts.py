@@ -334,6 +334,8 @@ def test_account_pages_are_served_without_a_referrer(client: TestClient) -> None
         assert page.headers["referrer-policy"] == "no-referrer"
         assert "script-src 'self'" in page.headers["content-security-policy"]
         assert f'src="/assets/account/{name}.js"' in page.text
+    early = client.post("/account/login", data={"password": "Salainen-1"}, follow_redirects=False)
+    assert early.status_code == 303 and early.headers["location"] == "/account/login"
     assert client.get("/account/nothing").status_code == 404
     assert client.get("/account/../index").status_code == 404
 
