@@ -47,7 +47,8 @@ $(RASA_VENV)/.installed: requirements/rasa.in requirements/rasa.lock
 system-packages:
 	@scripts/ensure-system-packages.sh
 
-# axe-core for the accessibility tests (npm, dev tooling only; the pages need no build).
+# axe-core and accessibility-checker-engine for the accessibility tests (npm, dev tooling only;
+# the pages need no build).
 web/node_modules/.installed: web/package.json web/package-lock.json
 	npm ci --prefix web --no-audit --no-fund --silent
 	@touch $@

@@ -142,6 +142,15 @@ def account_page(name: str) -> FileResponse:
     return _send(PAGES_DIR / "account" / f"{name}.html", {"Referrer-Policy": "no-referrer"})
 
 
+@router.post("/account/{name}")
+def account_form_without_script(name: str) -> RedirectResponse:
+    """A form sent before its script ran posts here (method="post", so a password never lands
+    in a URL); the body is not read, and the browser gets the page again."""
+    if name not in ACCOUNT_PAGES:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Not found.")
+    return RedirectResponse(f"/account/{name}", status_code=status.HTTP_303_SEE_OTHER)
+
+
 @router.get("/account")
 def account_root() -> RedirectResponse:
     return RedirectResponse("/account/profile", status_code=status.HTTP_307_TEMPORARY_REDIRECT)

@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from backend.models import AccountToken, Registrar, RegistrarRole, utcnow
+from backend.services.units import INVITATIONS_PER_HOUR
 from tests.backend.conftest import PASSWORD, Mailbox, Seed, login, staff_login
 
 EMAIL = "uusi@example.org"
@@ -313,6 +314,18 @@ def test_an_address_without_an_account_is_invited(
     assert [r["email"] for r in listed] == ["paa@example.org"]
 
 
+def test_invitations_are_limited_per_main_user(client: TestClient, seed: Seed) -> None:
+    unit = seed.unit()
+    seed.registrar(email="paa@example.org", units=(unit,), role=RegistrarRole.main_user)
+    headers = login(client, "paa@example.org")
+    url = f"/api/v1/units/{unit}/registrars"
+    for number in range(INVITATIONS_PER_HOUR):
+        sent = client.post(url, json={"email": f"uusi{number}@example.org"}, headers=headers)
+        assert sent.status_code == 202
+    refused = client.post(url, json={"email": "yksi-liikaa@example.org"}, headers=headers)
+    assert refused.status_code == 429
+
+
 def test_account_pages_are_served_without_a_referrer(client: TestClient) -> None:
     for name in ("register", "verify", "login", "forgot", "reset", "profile", "unit"):
         page = client.get(f"/account/{name}")
@@ -320,6 +333,8 @@ def test_account_pages_are_served_without_a_referrer(client: TestClient) -> None
         assert page.headers["referrer-policy"] == "no-referrer"
         assert "script-src 'self'" in page.headers["content-security-policy"]
         assert f'src="/assets/account/{name}.js"' in page.text
+    early = client.post("/account/login", data={"password": "Salainen-1"}, follow_redirects=False)
+    assert early.status_code == 303 and early.headers["location"] == "/account/login"
     assert client.get("/account/nothing").status_code == 404
     assert client.get("/account/../index").status_code == 404
 

@@ -232,6 +232,7 @@ export function passwordProblem(value) {
 export function serverPasswordProblem(message) {
   if (message.includes("too common")) return "err.password.common";
   if (message.includes("differ")) return "err.password.same";
+  if (message.includes("at most")) return "err.password.long";
   return "err.password.short";
 }
 
