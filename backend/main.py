@@ -20,10 +20,10 @@ from backend.api.routes import (
     insights,
     invitations,
     registrar_second_factor,
-    requests,
     staff,
     staff_admin,
     staff_auth,
+    staff_requests,
     units,
 )
 from backend.db import Database
@@ -105,7 +105,7 @@ def create_app(
         accounts,
         registrar_second_factor,
         customers,
-        requests,
+        staff_requests,
         units,
         conversations,
         staff,

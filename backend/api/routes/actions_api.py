@@ -21,7 +21,7 @@ from backend.models import (
     StaffRequest,
 )
 from backend.security import Security
-from backend.services import escalations, requests
+from backend.services import escalations, staff_requests
 from backend.services.accounts import find_registrar, request_password_reset
 from backend.services.customers import masked_hetu
 from backend.services.errors import Forbidden, RefusalCode
@@ -140,7 +140,7 @@ def unlock_request(
             conversation = db.get(Conversation, body.conversation_id)
             registrar_id = conversation.registrar_id if conversation else None
             registrar = db.get(Registrar, registrar_id) if registrar_id else None
-        requests.file_unlock(db, registrar, body.conversation_id)
+        staff_requests.file_unlock(db, registrar, body.conversation_id)
         return 202, {"detail": UNLOCK_RECEIVED}
 
     return run_once(
@@ -164,7 +164,7 @@ def reactivation_request(
 
     def make() -> tuple[int, dict]:
         registrar = _bound_registrar(db, body.conversation_id)
-        filed = requests.file_reactivation(
+        filed = staff_requests.file_reactivation(
             db, security, registrar, body.hetu, body.unit_id, body.conversation_id
         )
         return 201, _filed(security, filed)
@@ -190,7 +190,7 @@ def delivery_change_request(
 
     def make() -> tuple[int, dict]:
         registrar = _bound_registrar(db, body.conversation_id)
-        filed = requests.file_delivery_change(
+        filed = staff_requests.file_delivery_change(
             db, security, registrar, body.hetu, body.conversation_id
         )
         return 201, _filed(security, filed)

@@ -29,7 +29,7 @@ from backend.models import (
     RequestStatus,
     StaffRequest,
 )
-from backend.services import escalations, requests, work_queue
+from backend.services import escalations, staff_requests, work_queue
 from backend.services.errors import NotFound
 
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"])
@@ -138,7 +138,7 @@ def approve(
 ):
     """Approve: the change is made and the requester is e-mailed, in one transaction."""
     row = _request(db, request_id)
-    requests.decide(db, context.staff, row, approve=True, note=body.note)
+    staff_requests.decide(db, context.staff, row, approve=True, note=body.note)
     db.commit()
     return request_out(security, row)
 
@@ -148,7 +148,7 @@ def deny(
     request_id: Id, body: DecisionIn, context: CurrentStaff, db: SessionDep, security: SecurityDep
 ):
     row = _request(db, request_id)
-    requests.decide(db, context.staff, row, approve=False, note=body.note)
+    staff_requests.decide(db, context.staff, row, approve=False, note=body.note)
     db.commit()
     return request_out(security, row)
 
@@ -158,7 +158,7 @@ def assign_request(
     request_id: Id, body: AssignIn, context: CurrentStaff, db: SessionDep, security: SecurityDep
 ):
     row = _request(db, request_id)
-    requests.assign(db, context.staff, row, work_queue.active_assignee(db, body.assignee_id))
+    staff_requests.assign(db, context.staff, row, work_queue.active_assignee(db, body.assignee_id))
     db.commit()
     return request_out(security, row)
 
@@ -166,7 +166,7 @@ def assign_request(
 @router.post("/registrars/{registrar_id}/unlock", status_code=status.HTTP_204_NO_CONTENT)
 def unlock_registrar(registrar_id: Id, context: CurrentStaff, db: SessionDep) -> None:
     """Unlock a registrar account directly (without an unlock request)."""
-    requests.unlock_by_staff(db, context.staff, registrar_id)
+    staff_requests.unlock_by_staff(db, context.staff, registrar_id)
     db.commit()
 
 
