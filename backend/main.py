@@ -10,20 +10,20 @@ from fastapi.middleware.cors import CORSMiddleware
 from backend import migrate, web
 from backend.api.routes import (
     accounts,
+    actions_api,
     ask,
     chat,
+    conversations,
     customers,
-    escalations,
     feedback,
     health,
     insights,
     invitations,
     registrar_second_factor,
-    requests,
-    service,
     staff,
     staff_admin,
     staff_auth,
+    staff_requests,
     units,
 )
 from backend.db import Database
@@ -37,7 +37,7 @@ from backend.request_context import RequestContextMiddleware
 from backend.reset_worker import ResetWorker
 from backend.retention import retention_job
 from backend.settings import Settings, get_settings
-from knowledge.service import FaqService
+from knowledge.answering import FaqService
 from knowledge.settings import KnowledgeSettings
 
 log = logging.getLogger("backend")
@@ -101,13 +101,13 @@ def create_app(
         health,
         ask,
         chat,
-        service,
+        actions_api,
         accounts,
         registrar_second_factor,
         customers,
-        requests,
+        staff_requests,
         units,
-        escalations,
+        conversations,
         staff,
         staff_auth,
         staff_admin,

@@ -42,10 +42,10 @@ def _table(title: str, rows: dict[str, dict[str, Quality]]) -> str:
 
 
 def bench_faq() -> dict:
+    from knowledge.answering import FaqService
     from knowledge.embedding import encode_query
     from knowledge.faq import load_faq
     from knowledge.index import build_index
-    from knowledge.service import FaqService
     from knowledge.settings import KnowledgeSettings
 
     settings = KnowledgeSettings(index_dir=RESULTS_DIR / "index")

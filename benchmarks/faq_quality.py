@@ -13,8 +13,8 @@ import numpy as np
 from rank_bm25 import BM25Okapi
 
 from benchmarks.eval_sets import EvalQuestion
+from knowledge.answering import FaqService
 from knowledge.faq import LANGUAGES, FaqEntry
-from knowledge.service import FaqService
 
 _WORD = re.compile(r"\w+")
 

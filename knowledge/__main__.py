@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{target}: {'updated' if changed else 'already current'}")
         return 0
 
-    from knowledge.service import FaqService
+    from knowledge.answering import FaqService
 
     result = FaqService.load(settings).ask(args.question, args.lang)
     print(json.dumps(result.__dict__, default=lambda o: o.__dict__, ensure_ascii=False, indent=1))

@@ -3,7 +3,9 @@ password change and reset, profile, deletion."""
 
 import calendar
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
+import anyio.to_thread
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -24,6 +26,9 @@ from backend.services import second_factor
 from backend.services.errors import Forbidden, Invalid, Unauthorized
 from backend.sessions import end_sessions
 from backend.settings import Settings
+
+if TYPE_CHECKING:
+    from backend.reset_worker import ResetWorker
 
 WRONG_CREDENTIALS = "The e-mail address or the password is wrong."
 LOCKED = (
@@ -245,6 +250,23 @@ def change_password(
         raise Invalid("The new password must differ from the current one.")
     _set_password(db, security, registrar, new, keep=session.id)
     session.password_change_required = False
+
+
+# The chat (domain.yml, utter_password_reset_sent), the API and the forgot page say the same.
+RESET_SENT = (
+    "If the address has a registrar account, a link to set a new password is on its way "
+    "(valid for one hour)."
+)
+
+
+async def request_password_reset(
+    limits: Limits, worker: "ResetWorker", email: str, client: str
+) -> str:
+    """Count the client's limit (the only refusal anyone sees), queue the address for the
+    reset worker and return the answer: the same work and words whatever the address."""
+    await anyio.to_thread.run_sync(admit_reset_request, limits, client)
+    worker.submit(email)
+    return RESET_SENT
 
 
 def admit_reset_request(limits: Limits, client: str) -> None:

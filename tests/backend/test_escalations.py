@@ -3,6 +3,8 @@
 import pytest
 from fastapi.testclient import TestClient
 
+from backend.models import EscalationStatus
+from backend.services import escalations
 from tests.backend.conftest import Seed, login, service_headers, staff_login
 
 TRANSCRIPT = (
@@ -29,19 +31,19 @@ def escalate(client: TestClient, conversation: str, key: str | None = None, **fi
     return client.post("/api/v1/service/escalations", json=body, headers=headers)
 
 
-def state(client: TestClient, conversation: str) -> dict:
-    return client.get(
-        f"/api/v1/service/conversations/{conversation}/escalation",
-        headers=service_headers(client),
-    ).json()
+def handed_off(client: TestClient, conversation: str) -> bool:
+    """Whether the conversation is with Celia's staff now (what the chat proxy checks)."""
+    with client.app.state.db.sessions() as db:  # type: ignore[attr-defined]
+        current = escalations.latest_for(db, conversation)
+        return current is not None and current.status != EscalationStatus.resolved
 
 
 def test_create_and_read_the_hand_off(client: TestClient, conversation: str) -> None:
-    assert state(client, conversation) == {"handed_off": False, "escalation": None}
+    assert handed_off(client, conversation) is False
     created = escalate(client, conversation)
     assert created.status_code == 201 and created.json()["reference"].startswith("ESC-")
     assert created.json()["registrar_id"] is not None
-    assert state(client, conversation)["handed_off"] is True
+    assert handed_off(client, conversation) is True
     reused = escalate(client, conversation, reason="asked_for_human")
     assert reused.status_code == 200 and reused.json()["id"] == created.json()["id"]
 
@@ -108,10 +110,6 @@ def test_staff_handle_and_reply(client: TestClient, conversation: str) -> None:
     )
     newer = client.get(replies_url, params={"since": since}).json()["replies"]
     assert [r["text"] for r in newer] == ["Toinen viesti."]
-    via_service = client.get(
-        f"/api/v1/service/conversations/{conversation}/replies", headers=service_headers(client)
-    ).json()
-    assert len(via_service["replies"]) == 2
 
     with_hetu = client.post(
         f"/api/v1/staff/escalations/{escalation_id}/replies",
@@ -138,18 +136,6 @@ def test_staff_handle_and_reply(client: TestClient, conversation: str) -> None:
     ]
     audit = client.get("/api/v1/staff/audit", params={"actor_kind": "staff"}).json()
     assert len(audit) == 5
-
-
-def test_the_chat_can_update_and_close_the_hand_off(client: TestClient, conversation: str) -> None:
-    escalate(client, conversation)
-    url = f"/api/v1/service/conversations/{conversation}/escalation"
-    updated = client.patch(
-        url,
-        json={"transcript": TRANSCRIPT + "\nuser: kiitos", "status": "resolved"},
-        headers=service_headers(client),
-    )
-    assert updated.status_code == 200 and updated.json()["handed_off"] is False
-    assert escalate(client, conversation).status_code == 201  # a new hand-off starts fresh
 
 
 def test_filters_and_counts(client: TestClient, seed: Seed, conversation: str) -> None:

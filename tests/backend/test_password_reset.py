@@ -8,8 +8,8 @@ import yaml
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
-from backend.api.routes.accounts import RESET_SENT
 from backend.models import AccountToken, OutboxEmail, Registrar
+from backend.services.accounts import RESET_SENT
 from tests.backend.conftest import Mailbox, Seed, login, service_headers, wait_until
 
 KNOWN = "reija@example.org"

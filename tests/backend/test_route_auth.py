@@ -106,9 +106,6 @@ SERVICE_ROUTES = {
     "POST /api/v1/service/reactivation-requests",
     "POST /api/v1/service/delivery-change-requests",
     "POST /api/v1/service/escalations",
-    "GET /api/v1/service/conversations/{conversation_id}/escalation",
-    "PATCH /api/v1/service/conversations/{conversation_id}/escalation",
-    "GET /api/v1/service/conversations/{conversation_id}/replies",
 }
 EXPECTED = {
     **dict.fromkeys(PUBLIC, NONE),

@@ -1,6 +1,6 @@
 """The FAQ service answers a repeated question from its cache, per language, until told so."""
 
-from knowledge.service import FaqService
+from knowledge.answering import FaqService
 from knowledge.settings import KnowledgeSettings
 
 QUESTION = "Miten rekisteröin uuden asiakkaan Celianetissä?"

@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
+from knowledge.answering import FaqService
 from knowledge.caveats import caveat
 from knowledge.faq import LANGUAGES, FaqEntry, load_faq
-from knowledge.service import FaqService
 from knowledge.settings import KnowledgeSettings
 from knowledge.vocabulary import Vocabulary, vocabulary
 

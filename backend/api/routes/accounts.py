@@ -3,7 +3,6 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Request, Response, status
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, StringConstraints
 
@@ -25,11 +24,6 @@ from backend.sessions import clear_cookies, open_session, set_cookies
 router = APIRouter(prefix="/api/v1/auth", tags=["registrar accounts"])
 
 CODE_SENT = "If the address can be used, we sent a verification code to it."
-# The chat (domain.yml, utter_password_reset_sent) and the forgot page say the same.
-RESET_SENT = (
-    "If the address has a registrar account, a link to set a new password is on its way "
-    "(valid for one hour)."
-)
 
 
 class RegisterIn(BaseModel):
@@ -98,7 +92,7 @@ class SessionOut(BaseModel):
     stage: SessionStage | None = None
 
 
-class Message(BaseModel):
+class Detail(BaseModel):
     detail: str
 
 
@@ -114,7 +108,7 @@ def registrar_out(registrar: Registrar) -> RegistrarOut:
     )
 
 
-@router.post("/register", status_code=status.HTTP_202_ACCEPTED, response_model=Message)
+@router.post("/register", status_code=status.HTTP_202_ACCEPTED, response_model=Detail)
 def register(
     body: RegisterIn,
     db: SessionDep,
@@ -136,21 +130,21 @@ def register(
         language=body.language,
     )
     db.commit()
-    return Message(detail=CODE_SENT)
+    return Detail(detail=CODE_SENT)
 
 
-@router.post("/verify/resend", status_code=status.HTTP_202_ACCEPTED, response_model=Message)
+@router.post("/verify/resend", status_code=status.HTTP_202_ACCEPTED, response_model=Detail)
 def resend_code(body: EmailIn, db: SessionDep, settings: SettingsDep, limits: LimitsDep):
     accounts.resend_code(db, settings, limits, body.email)
     db.commit()
-    return Message(detail=CODE_SENT)
+    return Detail(detail=CODE_SENT)
 
 
-@router.post("/verify", response_model=Message)
+@router.post("/verify", response_model=Detail)
 def verify(body: VerifyIn, db: SessionDep, limits: LimitsDep):
     accounts.verify_email(db, limits, body.email, body.code)
     db.commit()
-    return Message(detail="Your e-mail address is verified. You can log in now.")
+    return Detail(detail="Your e-mail address is verified. You can log in now.")
 
 
 @router.post("/login", response_model=SessionOut, dependencies=[LoginLimit])
@@ -206,7 +200,7 @@ def update_profile(body: ProfileIn, context: CurrentRegistrar, db: SessionDep):
     return registrar_out(context.registrar)
 
 
-@router.post("/me/password", response_model=Message)
+@router.post("/me/password", response_model=Detail)
 def change_password(
     body: PasswordChangeIn, context: RegistrarAny, db: SessionDep, security: SecurityDep
 ):
@@ -215,7 +209,7 @@ def change_password(
         db, security, context.registrar, context.session, body.current_password, body.new_password
     )
     db.commit()
-    return Message(detail="Your password is changed.")
+    return Detail(detail="Your password is changed.")
 
 
 @router.delete("/me", status_code=status.HTTP_204_NO_CONTENT)
@@ -231,18 +225,14 @@ def delete_account(
     clear_cookies(response, "registrar")
 
 
-@router.post("/password-reset", status_code=status.HTTP_202_ACCEPTED, response_model=Message)
+@router.post("/password-reset", status_code=status.HTTP_202_ACCEPTED, response_model=Detail)
 async def request_password_reset(body: EmailIn, request: Request) -> JSONResponse:
     """Same status, body and work whether or not the address has an account."""
     client = f"ip:{client_address(request)}"
-    return await answer_reset_request(request, body.email, client)
-
-
-async def answer_reset_request(request: Request, email: str, client: str) -> JSONResponse:
-    """Count the client's limit, hand the address to the reset worker and answer at once."""
-    await run_in_threadpool(accounts.admit_reset_request, get_limits(request), client)
-    request.app.state.reset_worker.submit(email)
-    return JSONResponse({"detail": RESET_SENT}, status_code=status.HTTP_202_ACCEPTED)
+    detail = await accounts.request_password_reset(
+        get_limits(request), request.app.state.reset_worker, body.email, client
+    )
+    return JSONResponse({"detail": detail}, status_code=status.HTTP_202_ACCEPTED)
 
 
 class ResetOut(BaseModel):

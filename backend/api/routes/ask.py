@@ -5,7 +5,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, StringConstraints
 
 from backend.metrics import FAQ_ANSWERS
-from knowledge.service import FaqService
+from knowledge.answering import FaqService
 
 router = APIRouter(prefix="/api/v1", tags=["faq"])
 

@@ -1,14 +1,13 @@
 """Celia staff console API: requests, escalations, registrar unlock, audit log."""
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, StringConstraints
-from sqlalchemy import Select, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend import audit
 from backend.api.auth import CurrentStaff, SecurityDep
 from backend.api.deps import SessionDep
 from backend.api.fields import MAX_ID, Id, Note
@@ -26,14 +25,12 @@ from backend.models import (
     EscalationReason,
     EscalationStatus,
     MessageKind,
-    Registrar,
     RequestKind,
     RequestStatus,
     StaffRequest,
-    StaffUser,
 )
-from backend.services import escalations, requests
-from backend.services.errors import Invalid, NotFound
+from backend.services import escalations, staff_requests, work_queue
+from backend.services.errors import NotFound
 
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"])
 
@@ -97,26 +94,7 @@ def _audit_out(event: AuditEvent) -> AuditOut:
 
 
 def _trail(db: Session, target_kind: str, target_id: int) -> list[AuditOut]:
-    events = db.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.target_kind == target_kind, AuditEvent.target_id == target_id)
-        .order_by(AuditEvent.id)
-    )
-    return [_audit_out(event) for event in events]
-
-
-def _counts(db: Session, query: Select[Any], column: Any) -> dict[str, int]:
-    rows = db.execute(query.with_only_columns(column, func.count()).group_by(column).order_by(None))
-    return {value.value: count for value, count in rows}
-
-
-def _assignee(db: Session, assignee_id: int | None) -> StaffUser | None:
-    if assignee_id is None:
-        return None
-    assignee = db.get(StaffUser, assignee_id)
-    if assignee is None or not assignee.active:
-        raise Invalid("The assignee must be an active staff user.")
-    return assignee
+    return [_audit_out(event) for event in work_queue.audit_trail(db, target_kind, target_id)]
 
 
 @router.get("/requests", response_model=RequestList)
@@ -131,17 +109,13 @@ def list_requests(
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ):
     """Requests, newest first, with counts per status (the counts ignore the status filter)."""
-    base = select(StaffRequest)
-    if kind is not None:
-        base = base.where(StaffRequest.kind == kind)
-    if assignee_id is not None:
-        base = base.where(StaffRequest.assignee_id == assignee_id)
-    counts = _counts(db, base, StaffRequest.status)
-    query = base if status_filter is None else base.where(StaffRequest.status == status_filter)
-    total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = db.scalars(query.order_by(StaffRequest.id.desc()).limit(limit).offset(offset))
+    found = work_queue.page(
+        db, StaffRequest, status_filter, {"kind": kind, "assignee_id": assignee_id}, limit, offset
+    )
     return RequestList(
-        items=[request_out(security, row) for row in rows], total=total, counts=counts
+        items=[request_out(security, row) for row in found.rows],
+        total=found.total,
+        counts=found.counts,
     )
 
 
@@ -164,7 +138,7 @@ def approve(
 ):
     """Approve: the change is made and the requester is e-mailed, in one transaction."""
     row = _request(db, request_id)
-    requests.decide(db, context.staff, row, approve=True, note=body.note)
+    staff_requests.decide(db, context.staff, row, approve=True, note=body.note)
     db.commit()
     return request_out(security, row)
 
@@ -174,7 +148,7 @@ def deny(
     request_id: Id, body: DecisionIn, context: CurrentStaff, db: SessionDep, security: SecurityDep
 ):
     row = _request(db, request_id)
-    requests.decide(db, context.staff, row, approve=False, note=body.note)
+    staff_requests.decide(db, context.staff, row, approve=False, note=body.note)
     db.commit()
     return request_out(security, row)
 
@@ -184,7 +158,7 @@ def assign_request(
     request_id: Id, body: AssignIn, context: CurrentStaff, db: SessionDep, security: SecurityDep
 ):
     row = _request(db, request_id)
-    requests.assign(db, context.staff, row, _assignee(db, body.assignee_id))
+    staff_requests.assign(db, context.staff, row, work_queue.active_assignee(db, body.assignee_id))
     db.commit()
     return request_out(security, row)
 
@@ -192,18 +166,7 @@ def assign_request(
 @router.post("/registrars/{registrar_id}/unlock", status_code=status.HTTP_204_NO_CONTENT)
 def unlock_registrar(registrar_id: Id, context: CurrentStaff, db: SessionDep) -> None:
     """Unlock a registrar account directly (without an unlock request)."""
-    registrar = db.get(Registrar, registrar_id)
-    if registrar is None:
-        raise NotFound("No such registrar.")
-    requests.unlock(registrar)
-    audit.record(
-        db,
-        actor_kind="staff",
-        actor_id=context.staff.id,
-        action="registrar.unlocked",
-        target_kind="registrar",
-        target_id=registrar.id,
-    )
+    staff_requests.unlock_by_staff(db, context.staff, registrar_id)
     db.commit()
 
 
@@ -218,16 +181,12 @@ def list_escalations(
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ):
     """Escalations, newest first, with counts per status (the counts ignore the status filter)."""
-    base = select(Escalation)
-    if reason is not None:
-        base = base.where(Escalation.reason == reason)
-    if assignee_id is not None:
-        base = base.where(Escalation.assignee_id == assignee_id)
-    counts = _counts(db, base, Escalation.status)
-    query = base if status_filter is None else base.where(Escalation.status == status_filter)
-    total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = db.scalars(query.order_by(Escalation.id.desc()).limit(limit).offset(offset))
-    return EscalationList(items=[escalation_out(row) for row in rows], total=total, counts=counts)
+    found = work_queue.page(
+        db, Escalation, status_filter, {"reason": reason, "assignee_id": assignee_id}, limit, offset
+    )
+    return EscalationList(
+        items=[escalation_out(row) for row in found.rows], total=found.total, counts=found.counts
+    )
 
 
 def _escalation(db: Session, escalation_id: int) -> Escalation:
@@ -254,7 +213,7 @@ def escalation_detail(escalation_id: Id, context: CurrentStaff, db: SessionDep):
 @router.post("/escalations/{escalation_id}/assign", response_model=EscalationDetail)
 def assign_escalation(escalation_id: Id, body: AssignIn, context: CurrentStaff, db: SessionDep):
     row = _escalation(db, escalation_id)
-    escalations.assign(db, context.staff, row, _assignee(db, body.assignee_id))
+    escalations.assign(db, context.staff, row, work_queue.active_assignee(db, body.assignee_id))
     db.commit()
     return _escalation_detail(db, row)
 

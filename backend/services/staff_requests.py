@@ -209,6 +209,22 @@ def unlock(registrar: Registrar) -> None:
     registrar.failed_logins = 0
 
 
+def unlock_by_staff(db: Session, staff: StaffUser, registrar_id: int) -> None:
+    """Unlock a registrar account directly (without an unlock request), audited."""
+    registrar = db.get(Registrar, registrar_id)
+    if registrar is None:
+        raise NotFound("No such registrar.")
+    unlock(registrar)
+    audit.record(
+        db,
+        actor_kind="staff",
+        actor_id=staff.id,
+        action="registrar.unlocked",
+        target_kind="registrar",
+        target_id=registrar.id,
+    )
+
+
 def decide(
     db: Session, staff: StaffUser, request: StaffRequest, approve: bool, note: str | None
 ) -> None:

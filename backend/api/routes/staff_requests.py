@@ -10,7 +10,7 @@ from backend.api.fields import HetuText, Id
 from backend.api.schemas import RequestOut, request_out
 from backend.idempotency import IdempotencyKeyHeader, run_once
 from backend.models import Registrar, StaffRequest
-from backend.services import requests
+from backend.services import staff_requests
 from backend.services.errors import NotFound
 
 router = APIRouter(prefix="/api/v1/requests", tags=["requests"])
@@ -52,7 +52,9 @@ def reactivation(
     """Ask Celia to reactivate a customer marked for deletion into your unit."""
 
     def make() -> tuple[int, dict]:
-        filed = requests.file_reactivation(db, security, context.registrar, body.hetu, body.unit_id)
+        filed = staff_requests.file_reactivation(
+            db, security, context.registrar, body.hetu, body.unit_id
+        )
         return 201, request_out(security, filed).model_dump(mode="json")
 
     return run_once(
@@ -76,7 +78,7 @@ def delivery_change(
     """Ask Celia to move a customer of your unit from CD loans to the online service."""
 
     def make() -> tuple[int, dict]:
-        filed = requests.file_delivery_change(db, security, context.registrar, body.hetu)
+        filed = staff_requests.file_delivery_change(db, security, context.registrar, body.hetu)
         return 201, request_out(security, filed).model_dump(mode="json")
 
     return run_once(
@@ -103,7 +105,7 @@ def registrar_removal(
         target = db.get(Registrar, body.registrar_id)
         if target is None:
             raise NotFound("This registrar is not in your unit.")
-        filed = requests.file_registrar_removal(db, context.registrar, target, body.unit_id)
+        filed = staff_requests.file_registrar_removal(db, context.registrar, target, body.unit_id)
         return 201, request_out(security, filed).model_dump(mode="json")
 
     return run_once(

@@ -1,7 +1,6 @@
 """Endpoints for the action server only (service token)."""
 
-from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse
@@ -9,26 +8,23 @@ from pydantic import BaseModel, StringConstraints
 from sqlalchemy.orm import Session
 
 from backend.api.auth import SecurityDep
-from backend.api.deps import ServiceAuth, SessionDep, SettingsDep
+from backend.api.deps import ServiceAuth, SessionDep, SettingsDep, get_limits
 from backend.api.fields import ConversationId, Email, HetuText, Id
-from backend.api.routes.accounts import answer_reset_request
-from backend.api.routes.escalations import ConversationPath, RepliesOut, replies_payload
-from backend.api.schemas import EscalationOut, escalation_out
+from backend.api.schemas import escalation_out
 from backend.idempotency import IdempotencyKeyHeader, run_once
 from backend.metrics import HANDOFFS
 from backend.models import (
     Conversation,
     EscalationReason,
-    EscalationStatus,
     Registrar,
     RegistrarStatus,
     StaffRequest,
 )
 from backend.security import Security
-from backend.services import escalations, requests
-from backend.services.accounts import find_registrar
+from backend.services import escalations, staff_requests
+from backend.services.accounts import find_registrar, request_password_reset
 from backend.services.customers import masked_hetu
-from backend.services.errors import Forbidden, NotFound, RefusalCode
+from backend.services.errors import Forbidden, RefusalCode
 from backend.tracker_events import earlier_sessions_transcript
 
 router = APIRouter(prefix="/api/v1/service", tags=["service"], dependencies=[ServiceAuth])
@@ -85,16 +81,6 @@ class EscalationIn(BaseModel):
     transcript: Annotated[str, StringConstraints(max_length=50_000)]
 
 
-class EscalationPatch(BaseModel):
-    transcript: Annotated[str, StringConstraints(max_length=50_000)] | None = None
-    status: Literal["resolved"] | None = None
-
-
-class EscalationState(BaseModel):
-    handed_off: bool
-    escalation: EscalationOut | None
-
-
 UNLOCK_RECEIVED = (
     "Thank you. If the account is locked, Celia has been asked to unlock it and will send an "
     "e-mail to the account's address."
@@ -131,7 +117,10 @@ def _filed(security: Security, request: StaffRequest) -> dict:
 async def password_reset(body: ServiceResetIn, request: Request) -> JSONResponse:
     """Same answer (status, body, work) whether or not the address has an account."""
     client = f"conversation:{body.conversation_id or 'none'}"
-    return await answer_reset_request(request, body.email, client)
+    detail = await request_password_reset(
+        get_limits(request), request.app.state.reset_worker, body.email, client
+    )
+    return JSONResponse({"detail": detail}, status_code=status.HTTP_202_ACCEPTED)
 
 
 @router.post("/unlock-requests", status_code=status.HTTP_202_ACCEPTED)
@@ -151,7 +140,7 @@ def unlock_request(
             conversation = db.get(Conversation, body.conversation_id)
             registrar_id = conversation.registrar_id if conversation else None
             registrar = db.get(Registrar, registrar_id) if registrar_id else None
-        requests.file_unlock(db, registrar, body.conversation_id)
+        staff_requests.file_unlock(db, registrar, body.conversation_id)
         return 202, {"detail": UNLOCK_RECEIVED}
 
     return run_once(
@@ -175,7 +164,7 @@ def reactivation_request(
 
     def make() -> tuple[int, dict]:
         registrar = _bound_registrar(db, body.conversation_id)
-        filed = requests.file_reactivation(
+        filed = staff_requests.file_reactivation(
             db, security, registrar, body.hetu, body.unit_id, body.conversation_id
         )
         return 201, _filed(security, filed)
@@ -201,7 +190,7 @@ def delivery_change_request(
 
     def make() -> tuple[int, dict]:
         registrar = _bound_registrar(db, body.conversation_id)
-        filed = requests.file_delivery_change(
+        filed = staff_requests.file_delivery_change(
             db, security, registrar, body.hetu, body.conversation_id
         )
         return 201, _filed(security, filed)
@@ -243,37 +232,3 @@ def create_escalation(
         request_data=body.model_dump(mode="json"),
         create=make,
     )
-
-
-@router.get("/conversations/{conversation_id}/escalation", response_model=EscalationState)
-def escalation_state(db: SessionDep, conversation_id: str = ConversationPath) -> EscalationState:
-    """Whether the conversation is handed off to a human right now."""
-    current = escalations.latest_for(db, conversation_id)
-    return EscalationState(
-        handed_off=current is not None and current.status != EscalationStatus.resolved,
-        escalation=escalation_out(current) if current else None,
-    )
-
-
-@router.patch("/conversations/{conversation_id}/escalation", response_model=EscalationState)
-def update_escalation(
-    body: EscalationPatch, db: SessionDep, conversation_id: str = ConversationPath
-) -> EscalationState:
-    """Replace the (redacted) transcript, or resolve the hand-off from the chat."""
-    current = escalations.latest_for(db, conversation_id)
-    if current is None:
-        raise NotFound("This conversation has no escalation.")
-    escalations.update_from_chat(db, current, body.transcript, body.status == "resolved")
-    db.commit()
-    return EscalationState(
-        handed_off=current.status != EscalationStatus.resolved,
-        escalation=escalation_out(current),
-    )
-
-
-@router.get("/conversations/{conversation_id}/replies", response_model=RepliesOut)
-def conversation_replies(
-    db: SessionDep, conversation_id: str = ConversationPath, since: datetime | None = None
-) -> RepliesOut:
-    """Staff replies after `since` (ISO 8601), oldest first."""
-    return replies_payload(db, conversation_id, since)

@@ -1,0 +1,63 @@
+"""The staff console's queue: requests and escalations listed, counted and paged one way."""
+
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from backend.models import AuditEvent, Escalation, StaffRequest, StaffUser
+from backend.services.errors import Invalid
+
+Item = TypeVar("Item", StaffRequest, Escalation)
+
+
+@dataclass
+class Page(Generic[Item]):
+    rows: list[Item]
+    total: int  # matching the filters, all pages
+    counts: dict[str, int]  # per status, ignoring the status filter
+
+
+def page(
+    db: Session,
+    model: type[Item],
+    status: Any,
+    filters: dict[str, Any],
+    limit: int,
+    offset: int,
+) -> Page[Item]:
+    """Rows of `model`, newest first, matching `filters` (column name: value; None ignores) and
+    `status` (None: any), with the counts per status that the console's tabs show."""
+    base = select(model)
+    for column, value in filters.items():
+        if value is not None:
+            base = base.where(getattr(model, column) == value)
+    counted = db.execute(
+        base.with_only_columns(model.status, func.count()).group_by(model.status).order_by(None)
+    )
+    counts = {value.value: count for value, count in counted}
+    query = base if status is None else base.where(model.status == status)
+    total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = db.scalars(query.order_by(model.id.desc()).limit(limit).offset(offset))
+    return Page(list(rows), total, counts)
+
+
+def audit_trail(db: Session, target_kind: str, target_id: int) -> list[AuditEvent]:
+    return list(
+        db.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.target_kind == target_kind, AuditEvent.target_id == target_id)
+            .order_by(AuditEvent.id)
+        )
+    )
+
+
+def active_assignee(db: Session, assignee_id: int | None) -> StaffUser | None:
+    """The staff user to assign to (None: unassign); only an active one."""
+    if assignee_id is None:
+        return None
+    assignee = db.get(StaffUser, assignee_id)
+    if assignee is None or not assignee.active:
+        raise Invalid("The assignee must be an active staff user.")
+    return assignee
