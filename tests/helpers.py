@@ -12,6 +12,7 @@ from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NoReturn, TypeVar
 
+import httpx
 import pyotp
 import pytest
 from sqlalchemy import create_engine, select
@@ -112,3 +113,17 @@ def listening_pids(port: int) -> set[int]:
         ["ss", "-ltnpH", f"sport = :{port}"], capture_output=True, text=True, check=True
     ).stdout
     return {int(pid) for pid in re.findall(r"pid=(\d+)", listing)}
+
+
+def log_in_demo_staff(staff: httpx.Client, database_url: str) -> dict[str, str]:
+    """Log the demo data's Celia staff user in, password then TOTP code; the CSRF header."""
+    from backend.demo_data import STAFF, STAFF_TOTP_SECRET
+
+    email, _name, password = STAFF
+    login = staff.post("/api/v1/staff/auth/login", json={"email": email, "password": password})
+    assert login.status_code == 200, login.text
+    csrf = {"X-CSRF-Token": login.json()["csrf_token"]}
+    code = staff_totp_code(database_url, email, STAFF_TOTP_SECRET)
+    second = staff.post("/api/v1/staff/auth/second-factor", json={"code": code}, headers=csrf)
+    assert second.status_code == 200, second.text
+    return csrf

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.integration.test_conversation_flows import REGISTRAR, STAFF, Chat
+from tests.helpers import log_in_demo_staff
+from tests.integration.test_conversation_flows import REGISTRAR, Chat
 
 pytestmark = pytest.mark.integration
 
@@ -29,9 +30,9 @@ def _log_in(client: httpx.Client, account: tuple[str, str], path: str = "/api/v1
     return {"X-CSRF-Token": reply.json()["csrf_token"]}
 
 
-def _reply_from_staff(backend: str, conversation_id: str, text: str) -> None:
-    with httpx.Client(base_url=backend, timeout=30) as staff:
-        csrf = _log_in(staff, STAFF, "/api/v1/staff/auth")
+def _reply_from_staff(stack: dict[str, str], conversation_id: str, text: str) -> None:
+    with httpx.Client(base_url=stack["backend"], timeout=30) as staff:
+        csrf = log_in_demo_staff(staff, stack["database_url"])
         queue = staff.get("/api/v1/staff/escalations", params={"limit": 200}).json()["items"]
         escalation = next(e for e in queue if e["conversation_id"] == conversation_id)
         sent = staff.post(
@@ -49,7 +50,7 @@ def test_replies_of_a_bound_conversation_reach_only_its_registrar(
     _log_in(registrar, REGISTRAR)
     chat = Chat(registrar)
     assert "ESC-" in chat.say("haluan puhua ihmiselle")
-    _reply_from_staff(stack["backend"], str(chat.conversation_id), "Vastaus rekisteröijälle")
+    _reply_from_staff(stack, str(chat.conversation_id), "Vastaus rekisteröijälle")
     url = f"/api/v1/conversations/{chat.conversation_id}/replies"
     assert [r["text"] for r in registrar.get(url).json()["replies"]] == ["Vastaus rekisteröijälle"]
     anonymous = stranger.get(url)
@@ -64,7 +65,7 @@ def test_binding_someone_elses_anonymous_conversation_starts_a_new_one(
     owner, intruder = browsers
     anonymous = Chat(owner)
     assert "ESC-" in anonymous.say("haluan puhua ihmiselle")
-    _reply_from_staff(stack["backend"], str(anonymous.conversation_id), "Vastaus nimettömälle")
+    _reply_from_staff(stack, str(anonymous.conversation_id), "Vastaus nimettömälle")
     _log_in(intruder, OTHER_REGISTRAR)
     taken = Chat(intruder)
     taken.conversation_id = anonymous.conversation_id

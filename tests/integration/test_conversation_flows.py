@@ -6,8 +6,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from backend.demo_data import STAFF_TOTP_SECRET
-from tests.helpers import staff_totp_code
+from tests.helpers import log_in_demo_staff
 
 pytestmark = pytest.mark.integration
 
@@ -114,14 +113,7 @@ def test_hand_off_keeps_the_bot_quiet_and_the_staff_reply_reaches_the_chat(
     quiet = chat.say("asiakkaan hetu on 131052-308T, voitteko katsoa?")
     assert "välitetty" in quiet
     with httpx.Client(base_url=stack["backend"], timeout=30) as staff:
-        login = staff.post(
-            "/api/v1/staff/auth/login", json={"email": STAFF[0], "password": STAFF[1]}
-        )
-        assert login.status_code == 200, login.text
-        csrf = {"X-CSRF-Token": login.json()["csrf_token"]}
-        code = staff_totp_code(stack["database_url"], STAFF[0], STAFF_TOTP_SECRET)
-        second = staff.post("/api/v1/staff/auth/second-factor", json={"code": code}, headers=csrf)
-        assert second.status_code == 200, second.text
+        csrf = log_in_demo_staff(staff, stack["database_url"])
         queue = staff.get("/api/v1/staff/escalations").json()["items"]
         escalation = next(e for e in queue if e["conversation_id"] == chat.conversation_id)
         detail = staff.get(f"/api/v1/staff/escalations/{escalation['id']}").json()

@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.helpers import say_to_rasa
-from tests.integration.test_conversation_flows import STAFF, Chat, _log_in_registrar
+from tests.helpers import log_in_demo_staff, say_to_rasa
+from tests.integration.test_conversation_flows import Chat, _log_in_registrar
 
 pytestmark = pytest.mark.integration
 
@@ -74,10 +74,7 @@ def test_a_day_long_conversation_keeps_form_language_and_registrar_and_the_staff
     assert len(said) > 100
 
     with httpx.Client(base_url=stack["backend"], timeout=30) as staff:
-        login = staff.post(
-            "/api/v1/staff/auth/login", json={"email": STAFF[0], "password": STAFF[1]}
-        )
-        assert login.status_code == 200, login.text
+        log_in_demo_staff(staff, stack["database_url"])
         queue = staff.get("/api/v1/staff/escalations").json()["items"]
         escalation = next(e for e in queue if e["conversation_id"] == conversation)
         transcript = staff.get(f"/api/v1/staff/escalations/{escalation['id']}").json()["transcript"]

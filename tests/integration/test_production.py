@@ -48,7 +48,7 @@ RESET_ACCOUNTS = (
     "korkeakoulu@demo.celia.invalid",
 )
 ASKS_EMAIL = "sähköpostiosoite"
-RESET_SENT = "celianet.fi/palauta-salasana"
+RESET_SENT = "/account/forgot"
 GREET, GREETING = "hei", "Hei!"
 
 
