@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import Header
 from fastapi.responses import JSONResponse
-from pydantic import StringConstraints
+from pydantic import BaseModel, StringConstraints
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -38,16 +38,15 @@ def _replay(record: IdempotencyRecord, fingerprint: str) -> JSONResponse:
 def run_once(
     db: Session,
     security: Security,
-    *,
     scope: str,
     key: str | None,
-    request_data: dict[str, Any],
+    body: BaseModel,
     create: Callable[[], tuple[int, dict[str, Any]]],
 ) -> JSONResponse:
-    """Run `create` (which adds to `db` and returns status and JSON body) at most once per key,
-    then commit."""
+    """Run `create` (which adds to `db` and returns status and JSON body) at most once per key
+    and request `body`, then commit."""
     fingerprint = security.fingerprint(
-        json.dumps(request_data, sort_keys=True, default=str).encode("utf-8")
+        json.dumps(body.model_dump(mode="json"), sort_keys=True, default=str).encode("utf-8")
     )
     if key is not None:
         stored = db.scalar(
@@ -57,7 +56,7 @@ def run_once(
         )
         if stored is not None:
             return _replay(stored, fingerprint)
-    status_code, body = create()
+    status_code, answer = create()
     if key is not None:
         db.add(
             IdempotencyRecord(
@@ -65,7 +64,7 @@ def run_once(
                 key=key,
                 fingerprint=fingerprint,
                 status_code=status_code,
-                response_body=body,
+                response_body=answer,
             )
         )
     try:
@@ -81,4 +80,4 @@ def run_once(
         if stored is None:
             raise
         return _replay(stored, fingerprint)
-    return JSONResponse(body, status_code=status_code)
+    return JSONResponse(answer, status_code=status_code)

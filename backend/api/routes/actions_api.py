@@ -143,14 +143,7 @@ def unlock_request(
         staff_requests.file_unlock(db, registrar, body.conversation_id)
         return 202, {"detail": UNLOCK_RECEIVED}
 
-    return run_once(
-        db,
-        security,
-        scope="service.unlock",
-        key=idempotency_key,
-        request_data=body.model_dump(mode="json"),
-        create=make,
-    )
+    return run_once(db, security, "service.unlock", idempotency_key, body, make)
 
 
 @router.post("/reactivation-requests", status_code=status.HTTP_201_CREATED)
@@ -169,14 +162,7 @@ def reactivation_request(
         )
         return 201, _filed(security, filed)
 
-    return run_once(
-        db,
-        security,
-        scope="service.reactivation",
-        key=idempotency_key,
-        request_data=body.model_dump(mode="json"),
-        create=make,
-    )
+    return run_once(db, security, "service.reactivation", idempotency_key, body, make)
 
 
 @router.post("/delivery-change-requests", status_code=status.HTTP_201_CREATED)
@@ -195,14 +181,7 @@ def delivery_change_request(
         )
         return 201, _filed(security, filed)
 
-    return run_once(
-        db,
-        security,
-        scope="service.delivery_change",
-        key=idempotency_key,
-        request_data=body.model_dump(mode="json"),
-        create=make,
-    )
+    return run_once(db, security, "service.delivery_change", idempotency_key, body, make)
 
 
 @router.post("/escalations", status_code=status.HTTP_201_CREATED)
@@ -224,11 +203,4 @@ def create_escalation(
             HANDOFFS.labels(body.reason.value).inc()
         return (201 if new else 200), escalation_out(escalation).model_dump(mode="json")
 
-    return run_once(
-        db,
-        security,
-        scope="service.escalation",
-        key=idempotency_key,
-        request_data=body.model_dump(mode="json"),
-        create=make,
-    )
+    return run_once(db, security, "service.escalation", idempotency_key, body, make)

@@ -86,12 +86,7 @@ def create(
         return 201, customer_out(security, customer).model_dump(mode="json")
 
     return run_once(
-        db,
-        security,
-        scope=f"customers.create:{context.registrar.id}",
-        key=idempotency_key,
-        request_data=body.model_dump(mode="json"),
-        create=make,
+        db, security, f"customers.create:{context.registrar.id}", idempotency_key, body, make
     )
 
 

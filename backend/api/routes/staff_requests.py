@@ -58,12 +58,7 @@ def reactivation(
         return 201, request_out(security, filed).model_dump(mode="json")
 
     return run_once(
-        db,
-        security,
-        scope=f"requests.reactivation:{context.registrar.id}",
-        key=idempotency_key,
-        request_data=body.model_dump(mode="json"),
-        create=make,
+        db, security, f"requests.reactivation:{context.registrar.id}", idempotency_key, body, make
     )
 
 
@@ -84,10 +79,10 @@ def delivery_change(
     return run_once(
         db,
         security,
-        scope=f"requests.delivery_change:{context.registrar.id}",
-        key=idempotency_key,
-        request_data=body.model_dump(mode="json"),
-        create=make,
+        f"requests.delivery_change:{context.registrar.id}",
+        idempotency_key,
+        body,
+        make,
     )
 
 
@@ -111,8 +106,8 @@ def registrar_removal(
     return run_once(
         db,
         security,
-        scope=f"requests.registrar_removal:{context.registrar.id}",
-        key=idempotency_key,
-        request_data=body.model_dump(mode="json"),
-        create=make,
+        f"requests.registrar_removal:{context.registrar.id}",
+        idempotency_key,
+        body,
+        make,
     )
