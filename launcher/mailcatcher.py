@@ -13,14 +13,23 @@ from aiosmtpd.controller import Controller
 
 
 class SaveToFolder:
+    """Names sort in arrival order (wall-clock nanoseconds, then a counter for ties), and each
+    file appears whole: it is written under a hidden name and renamed."""
+
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.folder.mkdir(parents=True, exist_ok=True)
+        self.received = 0
 
     async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
         content = envelope.original_content or envelope.content  # type: ignore[attr-defined]  # set by aiosmtpd, not in its stubs
-        name = f"{time.strftime('%Y%m%d-%H%M%S')}-{time.monotonic_ns() % 10**9:09d}.eml"
-        (self.folder / name).write_bytes(content)
+        self.received += 1
+        now = time.time_ns()
+        stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(now // 10**9))
+        name = f"{stamp}-{now % 10**9:09d}-{self.received:06d}.eml"
+        partial = self.folder / f".{name}.part"
+        partial.write_bytes(content)
+        partial.rename(self.folder / name)
         return "250 Message accepted for delivery"
 
 
