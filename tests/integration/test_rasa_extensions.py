@@ -149,6 +149,33 @@ asyncio.run(main())
 folder.cleanup()
 """
 
+# Every event type Rasa knows deserialises to the class Rasa's own lookup gives, the first time
+# and from memory; an unknown name still fails as Rasa fails, and is not remembered.
+CHECK_EVENT_TYPES = """
+import rasa_ext
+from rasa.shared.core.events import Event, SlotSet, UserUttered
+from rasa.shared.utils.common import all_subclasses
+from rasa_ext import event_types
+
+assert Event.resolve_by_type is event_types.resolve_by_type
+classes = [cls for cls in all_subclasses(Event) if cls.type_name != "event"]
+for _ in range(2):
+    for cls in classes:
+        rasas = event_types._rasa_resolve_by_type(cls.type_name)
+        assert Event.resolve_by_type(cls.type_name) is rasas
+slot = {"event": "slot", "name": "language", "value": "sv", "timestamp": 1.0}
+assert Event.from_parameters(slot) == SlotSet("language", "sv", timestamp=1.0)
+try:
+    Event.resolve_by_type("no_such_event")
+except ValueError as error:
+    assert "Unknown event name" in str(error)
+else:
+    raise AssertionError("an unknown event type resolved")
+assert Event.resolve_by_type("no_such_event", UserUttered) is UserUttered
+assert "no_such_event" not in event_types._found
+print("checked")
+"""
+
 
 def run_in_rasa_env(script: str) -> str:
     result = subprocess.run(
@@ -164,6 +191,10 @@ def run_in_rasa_env(script: str) -> str:
 
 def test_action_responses_are_validated_with_the_compiled_validator() -> None:
     assert run_in_rasa_env(CHECK_VALIDATOR).endswith("checked")
+
+
+def test_event_classes_are_looked_up_once_with_rasas_answers() -> None:
+    assert run_in_rasa_env(CHECK_EVENT_TYPES).endswith("checked")
 
 
 def test_the_redacting_store_counts_stored_events_as_rasa_does() -> None:
