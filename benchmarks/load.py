@@ -12,8 +12,10 @@ The baseline is the bot `rasa init` creates, trained with its default pipeline a
 talked to directly over its REST channel (no backend in front of it).
 
 Long conversations, as in a working day: each registrar keeps one conversation for the whole
-row (think 2-4 s, so 15-30 turns a minute-long row), from its own client address; and one
-conversation of 300 turns (`run_day_long`), measured per block of 25 turns.
+row, from its own client address, and comes to the row with 0-40 turns of it already spoken
+(`history`), so that with think 2-4 s its conversation is 20-60 turns long by the end of a
+minute-long row; and one conversation of 300 turns (`run_day_long`), measured per block of 25
+turns.
 """
 
 import asyncio
@@ -62,6 +64,7 @@ class LoadResult:
     p50_ms: float
     p95_ms: float
     p99_ms: float
+    cpu_ms_per_message: dict[str, float] | None = None  # per process, with `all`
 
     @property
     def per_second(self) -> float:
@@ -91,6 +94,8 @@ BASELINE_SCRIPTS = [
 def baseline_conversations(rng: random.Random) -> list[str]:
     return rng.choice(BASELINE_SCRIPTS)
 
+
+WARM_UP_AT_ONCE = 8  # registrars sending their history at the same time
 
 LONG_TURNS = 300  # more than any registrar sends in a row; the day-long conversation's length
 
@@ -143,36 +148,60 @@ async def send_to_rasa(
     return reply.status_code == 200 and bool(reply.json()), conversation
 
 
+class _Registrar:
+    """One simulated registrar: its script, its client and the conversation it is in."""
+
+    def __init__(
+        self, client: httpx.AsyncClient, send: SendFn, pick: Callable[[random.Random], list[str]]
+    ) -> None:
+        self.client, self.send, self.pick = client, send, pick
+        self.conversation: str | None = None
+        self.pending: list[str] = []
+
+    def next_text(self, rng: random.Random) -> str:
+        if not self.pending:  # a script ends: the next one is a new conversation
+            self.pending, self.conversation = list(self.pick(rng)), None
+        return self.pending.pop(0)
+
+    async def say(self, rng: random.Random) -> bool:
+        try:
+            ok, self.conversation = await self.send(
+                self.client, self.next_text(rng), self.conversation
+            )
+        except httpx.HTTPError:
+            return False
+        return ok
+
+
+async def _warm_up(
+    registrar: _Registrar, rng: random.Random, turns: int, gate: asyncio.Semaphore
+) -> None:
+    """The turns a registrar spoke before the measured run, sent without pause."""
+    async with gate:
+        for _ in range(turns):
+            await registrar.say(rng)
+
+
 async def _user(
-    client: httpx.AsyncClient,
-    send: SendFn,
-    pick: Callable[[random.Random], list[str]],
-    seed: int,
+    registrar: _Registrar,
+    rng: random.Random,
     deadline: float,
     pace: Pace,
     latencies: list[float],
     errors: list[int],
 ) -> None:
-    rng = random.Random(seed)  # noqa: S311 (load mix, not security)
     if pace.seconds:  # registrars do not all press enter in the same millisecond
         await asyncio.sleep(rng.uniform(0, pace.seconds[1]))
     while time.monotonic() < deadline:
-        conversation = None
-        for text in pick(rng):
-            if time.monotonic() >= deadline:
-                return
-            started = time.perf_counter()
-            try:
-                ok, conversation = await send(client, text, conversation)
-            except httpx.HTTPError:
-                ok = False
-            taken = time.perf_counter() - started
-            latencies.append(taken * 1000)
-            if not ok:
-                errors.append(1)
-            if pace.seconds:
-                pause = rng.uniform(*pace.seconds) - (taken if pace.from_sent else 0)
-                await asyncio.sleep(max(pause, 0))
+        started = time.perf_counter()
+        ok = await registrar.say(rng)
+        taken = time.perf_counter() - started
+        latencies.append(taken * 1000)
+        if not ok:
+            errors.append(1)
+        if pace.seconds:
+            pause = rng.uniform(*pace.seconds) - (taken if pace.from_sent else 0)
+            await asyncio.sleep(max(pause, 0))
 
 
 def _source_address(user: int) -> str:
@@ -190,9 +219,14 @@ async def run_load(
     *,
     verify: ssl.SSLContext | bool = True,
     own_addresses: bool = False,
+    history: Callable[[random.Random], int] | None = None,
+    probe: CpuProbe | None = None,
 ) -> LoadResult:
     """Run the simulated registrars; with `own_addresses` each speaks from its own address, as
-    the backend's per-client limit sees real registrars."""
+    the backend's per-client limit sees real registrars. With `history`, each registrar first
+    sends that many turns of its conversation (a morning's chat before the measured minute),
+    WARM_UP_AT_ONCE registrars at a time; nothing of that is measured. With `probe`, the
+    result has each process's CPU per message of the measured run."""
     latencies: list[float] = []
     errors: list[int] = []
     limits = httpx.Limits(max_connections=users + 5, max_keepalive_connections=users + 5)
@@ -212,16 +246,28 @@ async def run_load(
         else:
             shared = httpx.AsyncClient(base_url=base_url, timeout=30, limits=limits, verify=verify)
             clients = [await stack.enter_async_context(shared)] * users
+        registrars = [_Registrar(clients[seed], send, pick) for seed in range(users)]
+        rngs = [random.Random(seed) for seed in range(users)]  # noqa: S311 (load mix, not security)
+        if history is not None:
+            gate = asyncio.Semaphore(WARM_UP_AT_ONCE)
+            await asyncio.gather(
+                *(
+                    _warm_up(r, rng, history(rng), gate)
+                    for r, rng in zip(registrars, rngs, strict=True)
+                )
+            )
+        before = probe.read() if probe else None
         started = time.monotonic()
         deadline = started + seconds
         await asyncio.gather(
             *(
-                _user(clients[seed], send, pick, seed, deadline, pace, latencies, errors)
-                for seed in range(users)
+                _user(registrar, rng, deadline, pace, latencies, errors)
+                for registrar, rng in zip(registrars, rngs, strict=True)
             )
         )
         elapsed = time.monotonic() - started
     values = np.array(latencies or [0.0])
+    cpu = probe.ms_per_message(before, probe.read(), len(latencies)) if probe and before else None
     return LoadResult(
         users,
         pace,
@@ -229,6 +275,7 @@ async def run_load(
         len(latencies),
         len(errors),
         *(round(float(np.percentile(values, q)), 1) for q in (50, 95, 99)),
+        cpu,
     )
 
 

@@ -1,9 +1,10 @@
 """`python -m benchmarks long`: load with conversations as long as a working day's.
 
-Rows of 50/100/150/200 registrars, each keeping one conversation for the whole row (think 2-4 s,
-own client address), against the assistant, the scale-out shape and `rasa init`'s bot (its
-own intents, the same number of turns); then one 300-turn conversation per system, per block of
-25 turns. Every row and block has each process's CPU time per message.
+Rows of 50/100/150/200 registrars (BENCH_LONG_LEVELS), each keeping one conversation for the
+whole row (think 2-4 s, own client address, 0-40 turns spoken before the row: 20-60 turns by
+its end), against the assistant, the scale-out shape and `rasa init`'s bot (its own intents, the
+same number of turns); then one 300-turn conversation per system, per block of 25 turns. Every
+row and block has each process's CPU time per message.
 """
 
 import asyncio
@@ -31,9 +32,17 @@ from benchmarks.load import (
 from benchmarks.stack import running_stack
 from launcher.services import ServiceGroup
 
-LONG_LEVELS = (50, 100, 150, 200)
+LONG_LEVELS = tuple(
+    int(n) for n in os.environ.get("BENCH_LONG_LEVELS", "50,100,150,200").split(",")
+)
+HISTORY_TURNS = (0, 40)
 SYSTEMS = ("assistant", "scale-out", "baseline")
 P95_LIMIT_MS = 250.0
+
+
+def spoken_before(rng: random.Random) -> int:
+    """Turns of its conversation a registrar has spoken before the row starts."""
+    return rng.randint(*HISTORY_TURNS)
 
 
 def _rows(
@@ -46,9 +55,18 @@ def _rows(
     probe = CpuProbe(groups)
     rows = []
     for users in LONG_LEVELS:
-        before = probe.read()
         result = asyncio.run(
-            run_load(url, send, script, users, seconds, THINK_LONG, own_addresses=True)
+            run_load(
+                url,
+                send,
+                script,
+                users,
+                seconds,
+                THINK_LONG,
+                own_addresses=True,
+                history=spoken_before,
+                probe=probe,
+            )
         )
         rows.append(
             {
@@ -59,7 +77,7 @@ def _rows(
                 "p99_ms": result.p99_ms,
                 "errors": result.errors,
                 "messages": result.messages,
-                "cpu_ms_per_message": probe.ms_per_message(before, probe.read(), result.messages),
+                "cpu_ms_per_message": result.cpu_ms_per_message,
             }
         )
         print(f"  {users} users: {rows[-1]}", flush=True)

@@ -78,3 +78,50 @@ def test_each_registrar_of_a_long_conversation_row_has_its_own_client_address() 
     peers = run_async(_peers_of_own_address_users(260))
     assert len(peers) == 260
     assert "127.0.2.1" in peers  # past the first 250
+
+
+def test_history_is_spoken_first_unmeasured_and_the_row_continues_the_same_conversation() -> None:
+    sent: list[tuple[str | None, str]] = []
+
+    async def record(
+        _client: httpx.AsyncClient, text: str, conversation: str | None
+    ) -> tuple[bool, str | None]:
+        sent.append((conversation, text))
+        await asyncio.sleep(0)
+        return True, conversation or f"c-{text.split('-')[0]}"
+
+    def script(rng: random.Random) -> list[str]:
+        user = rng.random()  # each user's own seed, so its own label
+        return [f"{user:.6f}-{turn}" for turn in range(100)]
+
+    class Probe:
+        reads = 0
+
+        def read(self) -> dict[str, float]:
+            Probe.reads += 1
+            return {"backend": float(Probe.reads)}
+
+        @staticmethod
+        def ms_per_message(before: dict, after: dict, messages: int) -> dict:
+            return {"all": (after["backend"] - before["backend"]) * 1000 / messages}
+
+    result = run_async(
+        run_load(
+            "http://127.0.0.1:9",
+            record,
+            script,
+            3,
+            0.5,
+            Pace("think", (0.1, 0.1)),
+            history=lambda _rng: 7,
+            probe=Probe(),  # type: ignore[arg-type]
+        )
+    )
+    warm_up, measured = sent[:21], sent[21:]
+    assert len(measured) == result.messages > 0
+    for user in {text.split("-")[0] for _, text in sent}:
+        turns = [(c, t) for c, t in sent if t.startswith(user)]
+        assert [int(t.split("-")[1]) for _, t in turns] == list(range(len(turns)))
+        assert len({c for c, _ in turns[1:]}) == 1  # one conversation from the second turn on
+        assert sum(1 for pair in warm_up if pair in turns) == 7
+    assert Probe.reads == 2 and result.cpu_ms_per_message == {"all": 1000 / result.messages}
