@@ -11,7 +11,8 @@ import asyncio
 import os
 import random
 from collections.abc import Callable
-from dataclasses import asdict
+from contextlib import ExitStack
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from benchmarks.cpu import CpuProbe
@@ -45,43 +46,42 @@ def spoken_before(rng: random.Random) -> int:
     return rng.randint(*HISTORY_TURNS)
 
 
-def _rows(
-    url: str,
-    send: SendFn,
-    script: Callable[[random.Random], list[str]],
-    groups: list[ServiceGroup],
-    seconds: float,
-) -> list[dict]:
-    probe = CpuProbe(groups)
-    rows = []
-    for users in LONG_LEVELS:
-        result = asyncio.run(
-            run_load(
-                url,
-                send,
-                script,
-                users,
-                seconds,
-                THINK_LONG,
-                own_addresses=True,
-                history=spoken_before,
-                probe=probe,
-            )
+@dataclass(frozen=True)
+class Target:
+    """A system under test: where it listens, how to talk to it, its script, its processes."""
+
+    url: str
+    send: SendFn
+    script: Callable[[random.Random], list[str]]
+    groups: list[ServiceGroup]
+
+
+def _row(system: str, target: Target, users: int, seconds: float) -> dict:
+    result = asyncio.run(
+        run_load(
+            target.url,
+            target.send,
+            target.script,
+            users,
+            seconds,
+            THINK_LONG,
+            own_addresses=True,
+            history=spoken_before,
+            probe=CpuProbe(target.groups),
         )
-        rows.append(
-            {
-                "users": users,
-                "messages_per_s": round(result.per_second, 1),
-                "p50_ms": result.p50_ms,
-                "p95_ms": result.p95_ms,
-                "p99_ms": result.p99_ms,
-                "errors": result.errors,
-                "messages": result.messages,
-                "cpu_ms_per_message": result.cpu_ms_per_message,
-            }
-        )
-        print(f"  {users} users: {rows[-1]}", flush=True)
-    return rows
+    )
+    row = {
+        "users": users,
+        "messages_per_s": round(result.per_second, 1),
+        "p50_ms": result.p50_ms,
+        "p95_ms": result.p95_ms,
+        "p99_ms": result.p99_ms,
+        "errors": result.errors,
+        "messages": result.messages,
+        "cpu_ms_per_message": result.cpu_ms_per_message,
+    }
+    print(f"  {system}, {users} users: {row}", flush=True)
+    return row
 
 
 def _day(url: str, send: SendFn, turns: list[str], groups: list[ServiceGroup]) -> list[dict]:
@@ -97,23 +97,32 @@ def users_served(rows: list[dict]) -> int:
 
 
 def bench_long(results_dir: Path) -> dict:
+    """All three systems run at once and take turns row by row, so a change in the machine's
+    load during the run hits them alike."""
     seconds = float(os.environ.get("BENCH_LOAD_SECONDS", "60"))
     questions = [q.text for q in load_questions(DEV_SET) if q.expected]
     ours = assistant_day(questions)
     theirs = long_conversation(baseline_conversations)
     report: dict = {"seconds_per_level": seconds, "day_long": {}}
-    for system, replicas in (("assistant", 0), ("scale-out", 2)):
-        with running_stack(results_dir / "index", replicas) as stack:
-            if system == "assistant":  # on an idle, fresh stack
-                turns = ours(random.Random(0))  # noqa: S311
-                report["day_long"][system] = _day(stack.url, send_to_assistant, turns, stack.groups)
-            report[system] = _rows(stack.url, send_to_assistant, ours, stack.groups, seconds)
-    with BaselineBot() as baseline:
+    with ExitStack() as running:
+        single = running.enter_context(running_stack(results_dir / "index", 0))
+        scaled = running.enter_context(running_stack(results_dir / "index", 2))
+        baseline = running.enter_context(BaselineBot())
         assert baseline.group is not None
-        groups = [baseline.group]
-        turns = theirs(random.Random(0))  # noqa: S311
-        report["day_long"]["baseline"] = _day(baseline.url, send_to_rasa, turns, groups)
-        report["baseline"] = _rows(baseline.url, send_to_rasa, theirs, groups, seconds)
+        targets = {
+            "assistant": Target(single.url, send_to_assistant, ours, single.groups),
+            "scale-out": Target(scaled.url, send_to_assistant, ours, scaled.groups),
+            "baseline": Target(baseline.url, send_to_rasa, theirs, [baseline.group]),
+        }
+        for system in ("assistant", "baseline"):  # each on its fresh, idle stack
+            target = targets[system]
+            turns = target.script(random.Random(0))  # noqa: S311
+            report["day_long"][system] = _day(target.url, target.send, turns, target.groups)
+        for system in SYSTEMS:
+            report[system] = []
+        for users in LONG_LEVELS:
+            for system in SYSTEMS:
+                report[system].append(_row(system, targets[system], users, seconds))
     report["users_served"] = {system: users_served(report[system]) for system in SYSTEMS}
     _print(report)
     _plot_day(report["day_long"], results_dir / "day_long.png")
