@@ -1,14 +1,16 @@
 """The chat widget polls staff replies by conversation id (128-bit, issued by the backend).
 Knowing the id is enough for an anonymous conversation; a conversation bound to a registrar
-shows its replies only to that registrar's session."""
+shows its replies only to that registrar's session. Replies the widget fetched are not
+e-mailed (backend/services/reply_mail.py); an anonymous registrar may leave an address."""
 
 from datetime import datetime
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Request, status
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from backend.api.deps import SessionDep
+from backend.api.fields import Email
 from backend.api.schemas import ReplyOut, reply_out
 from backend.conversations import CONVERSATION_ID_PATTERN
 from backend.models import Conversation, EscalationStatus
@@ -27,12 +29,19 @@ class RepliesOut(BaseModel):
     replies: list[ReplyOut]
 
 
+class ContactEmailIn(BaseModel):
+    email: Email
+
+
 def replies_payload(db: Session, conversation_id: str, since: datetime | None) -> RepliesOut:
     current = escalations.latest_for(db, conversation_id)
+    found = escalations.replies_since(db, conversation_id, since)
+    escalations.mark_fetched(db, found)
+    db.commit()
     return RepliesOut(
         handed_off=current is not None and current.status != EscalationStatus.resolved,
         status=current.status.value if current else None,
-        replies=[reply_out(m) for m in escalations.replies_since(db, conversation_id, since)],
+        replies=[reply_out(m) for m in found],
     )
 
 
@@ -49,3 +58,13 @@ def replies(
     if bound_to is not None and current_registrar_id(request, db) != bound_to:
         raise Forbidden("Log in as the registrar of this conversation to see its replies.")
     return replies_payload(db, conversation_id, since)
+
+
+@router.put("/{conversation_id}/contact-email", status_code=status.HTTP_204_NO_CONTENT)
+def contact_email(
+    body: ContactEmailIn, db: SessionDep, conversation_id: str = ConversationPath
+) -> None:
+    """An anonymous registrar's address for the staff answer to the open hand-off, used only
+    for that and deleted with the escalation (retention)."""
+    escalations.set_contact_email(db, conversation_id, body.email)
+    db.commit()

@@ -1,0 +1,106 @@
+"""Staff replies that never reached the chat: when the widget has not fetched a reply within
+REPLY_EMAIL_DELAY_SECONDS (its tab was closed), the registrar gets one e-mail per escalation,
+in the conversation's language, with a link that reopens the conversation in the widget.
+
+The mail holds no reply text: a conversation bound to a registrar shows its replies only to
+that registrar's session, and the link leads there. A logged-in registrar is mailed at the
+account's address, an anonymous one at the address they left at hand-off (or not at all).
+"""
+
+import asyncio
+import logging
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from backend.email.outbox import queue_email
+from backend.models import (
+    Escalation,
+    EscalationMessage,
+    MessageKind,
+    Registrar,
+    RegistrarStatus,
+    utcnow,
+)
+from backend.periodic import PeriodicTask, claim_turn
+from backend.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def _recipient(db: Session, escalation: Escalation) -> str | None:
+    if escalation.registrar_id is None:
+        return escalation.contact_email
+    registrar = db.get(Registrar, escalation.registrar_id)
+    if registrar is None or registrar.status != RegistrarStatus.active:
+        return None
+    return registrar.email
+
+
+def conversation_link(settings: Settings, conversation_id: str) -> str:
+    return f"{settings.site_url}/?chat={conversation_id}"
+
+
+def mail_unfetched_replies(db: Session, settings: Settings, now: datetime | None = None) -> int:
+    """Queue the mails for replies not fetched in time; returns how many mails were queued.
+
+    Each reply is claimed with a conditional UPDATE before its mail is queued in the same
+    transaction, so two workers never mail the same reply."""
+    now = now or utcnow()
+    cutoff = now - timedelta(seconds=settings.reply_email_delay_seconds)
+    due = db.scalars(
+        select(EscalationMessage).where(
+            EscalationMessage.kind == MessageKind.reply,
+            EscalationMessage.fetched_at.is_(None),
+            EscalationMessage.emailed_at.is_(None),
+            EscalationMessage.created_at <= cutoff,
+        )
+    )
+    claimed: dict[int, int] = defaultdict(int)
+    for reply in list(due):
+        moved = db.execute(
+            update(EscalationMessage)
+            .where(
+                EscalationMessage.id == reply.id,
+                EscalationMessage.emailed_at.is_(None),
+                EscalationMessage.fetched_at.is_(None),
+            )
+            .values(emailed_at=now)
+        )
+        if moved.rowcount:
+            claimed[reply.escalation_id] += 1
+    queued = 0
+    for escalation_id in claimed:
+        escalation = db.get(Escalation, escalation_id)
+        address = _recipient(db, escalation) if escalation else None
+        if escalation is None or address is None:
+            continue  # an anonymous registrar who left no address: the widget only
+        queue_email(
+            db,
+            address,
+            "staff_reply",
+            escalation.language,
+            reference=escalation.reference,
+            link=conversation_link(settings, escalation.conversation_id),
+        )
+        queued += 1
+    db.commit()
+    return queued
+
+
+def reply_mail_job(settings: Settings, sessions: sessionmaker) -> PeriodicTask:
+    """Checks every REPLY_EMAIL_INTERVAL_SECONDS, in the one worker that claims the turn."""
+    interval = settings.reply_email_interval_seconds
+
+    def mail_if_my_turn() -> int:
+        if not claim_turn(sessions, "reply_mail", interval):
+            return 0
+        with sessions() as db:
+            queued = mail_unfetched_replies(db, settings)
+        if queued:
+            log.info("reply mail: %d queued", queued)
+        return queued
+
+    return PeriodicTask("reply_mail", lambda: asyncio.to_thread(mail_if_my_turn), interval)
