@@ -81,6 +81,7 @@ class CeliaChat extends HTMLElement {
       draft: "",
       ...loadState(),
     };
+    this.adoptLinkedConversation();
     this.apiBase = new URL(this.getAttribute("api-base") || "/api/v1/", import.meta.url);
     this.busy = false;
     this.speakingIndex = null;
@@ -101,6 +102,26 @@ class CeliaChat extends HTMLElement {
     this.renderMessages();
     this.setOpen(this.state.open, false);
     if (this.state.conversationId) this.checkReplies();
+  }
+
+  /** A reply mail links to `?chat=<conversation id>`: open that conversation and show its
+   * replies (a bound one only to its registrar's session), then drop the id from the address. */
+  adoptLinkedConversation() {
+    const url = new URL(location.href);
+    const linked = url.searchParams.get("chat");
+    if (!linked) return;
+    url.searchParams.delete("chat");
+    history.replaceState(history.state, "", url);
+    if (!/^[0-9a-f]{32}$/.test(linked)) return;
+    this.state.open = true;
+    if (linked === this.state.conversationId) return;
+    Object.assign(this.state, {
+      conversationId: linked,
+      messages: [{ from: "note", text: this.t.linked }],
+      lastReplyId: 0,
+      lastReplyAt: null,
+      handedOff: false,
+    });
   }
 
   disconnectedCallback() {

@@ -63,6 +63,13 @@ export function formatTime(iso) {
   );
 }
 
+/** "1 h 5 min" since `iso` (at least "0 min"). */
+export function durationSince(iso, now = Date.now()) {
+  const minutes = Math.max(0, Math.floor((now - new Date(iso)) / 60_000));
+  const hours = Math.floor(minutes / 60);
+  return hours ? `${hours} h ${minutes % 60} min` : `${minutes} min`;
+}
+
 export function assigneeText(assigneeId, staff) {
   if (assigneeId === null) return "–";
   return assigneeId === staff.id ? "Minä" : `#${assigneeId}`;
@@ -87,8 +94,10 @@ export function loginUrl() {
   return `/staff/login?next=${encodeURIComponent(location.pathname + location.search)}`;
 }
 
-export async function call(path, { method = "GET", body } = {}) {
+/** `background`: the page's own polling, which does not keep an idle session alive. */
+export async function call(path, { method = "GET", body, background = false } = {}) {
   const headers = {};
+  if (background) headers["X-Background-Poll"] = "1";
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET") headers["X-CSRF-Token"] = csrfToken ?? "";
   let response;
