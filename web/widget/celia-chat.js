@@ -42,7 +42,7 @@ const TEMPLATE = `
       </div>
       <button type="button" class="restart" data-text="newConversation"></button>
     </div>
-    <div class="log" role="log" aria-live="polite" tabindex="0" data-label="log"></div>
+    <div class="log" role="log" aria-live="polite" data-label="log"></div>
     <p class="typing" role="status"></p>
     <p class="sr announcer" role="status"></p>
     <div class="error" role="alert"></div>
@@ -531,7 +531,11 @@ class CeliaChat extends HTMLElement {
 
   /** Show the newest message: the log scrolls, or on short screens the whole panel. */
   scrollToEnd() {
-    for (const box of [this.$(".log"), this.$(".panel")]) box.scrollTop = box.scrollHeight;
+    const log = this.$(".log");
+    // A tab stop only while it scrolls (keyboard users scroll it then); else it is plain text.
+    if (log.scrollHeight > log.clientHeight) log.setAttribute("tabindex", "0");
+    else log.removeAttribute("tabindex");
+    for (const box of [log, this.$(".panel")]) box.scrollTop = box.scrollHeight;
   }
 
   // --- read aloud (Web Speech API) ----------------------------------------------------------

@@ -54,20 +54,20 @@ def queue_live(
     context: CurrentStaff,
     db: SessionDep,
     settings: SettingsDep,
-    after_escalation: Cursor = 0,
-    after_request: Cursor = 0,
+    after_escalation: Cursor | None = None,
+    after_request: Cursor | None = None,
 ) -> LiveOut:
     """Open counts, the newest ids (the next cursors) and what arrived after the cursors
-    (none when a cursor is 0: the page's first poll)."""
+    (the page's first poll sends none)."""
     new: list[LiveItem] = []
-    if after_escalation:
+    if after_escalation is not None:
         new += [
             LiveItem(source="escalation", id=row.id, reference=row.reference)
             for row in db.scalars(
                 select(Escalation).where(Escalation.id > after_escalation).order_by(Escalation.id)
             )
         ]
-    if after_request:
+    if after_request is not None:
         new += [
             LiveItem(source="request", id=row.id, reference=row.reference)
             for row in db.scalars(

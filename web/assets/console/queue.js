@@ -15,8 +15,7 @@ let staff = null;
 let filters = null;
 let alertMinutes = 60;
 let items = [];
-let cursor = { escalation: 0, request: 0 };
-let polled = false;
+let cursor = null; // the newest ids seen; none before the first poll
 let audio = null;
 
 function readFilters() {
@@ -190,16 +189,13 @@ function alertNew(arrived) {
 
 async function poll() {
   try {
-    const live = await call(
-      `/queue/live?after_escalation=${cursor.escalation}&after_request=${cursor.request}`,
-      { background: true },
-    );
+    const after = cursor ? `?after_escalation=${cursor.escalation}&after_request=${cursor.request}` : "";
+    const live = await call(`/queue/live${after}`, { background: true });
     alertMinutes = live.waiting_alert_minutes;
     const open = live.open_escalations + live.open_requests;
     document.title = open ? `(${open}) ${BASE_TITLE}` : BASE_TITLE;
     cursor = { escalation: live.latest_escalation_id, request: live.latest_request_id };
-    const arrived = polled ? live.new : [];
-    polled = true;
+    const arrived = live.new;
     if (arrived.length) {
       await load();
       alertNew(arrived);
