@@ -9,10 +9,9 @@ account's address, an anonymous one at the address they left at hand-off (or not
 
 import asyncio
 import logging
-from collections import defaultdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.email.outbox import queue_email
@@ -46,33 +45,23 @@ def conversation_link(settings: Settings, conversation_id: str) -> str:
 def mail_unfetched_replies(db: Session, settings: Settings, now: datetime | None = None) -> int:
     """Queue the mails for replies not fetched in time; returns how many mails were queued.
 
-    Each reply is claimed with a conditional UPDATE before its mail is queued in the same
-    transaction, so two workers never mail the same reply."""
+    The due replies are claimed with one conditional UPDATE, in the transaction that queues
+    their mail, so two workers never mail the same reply."""
     now = now or utcnow()
     cutoff = now - timedelta(seconds=settings.reply_email_delay_seconds)
-    due = db.scalars(
-        select(EscalationMessage).where(
+    claimed = db.scalars(
+        update(EscalationMessage)
+        .where(
             EscalationMessage.kind == MessageKind.reply,
             EscalationMessage.fetched_at.is_(None),
             EscalationMessage.emailed_at.is_(None),
             EscalationMessage.created_at <= cutoff,
         )
+        .values(emailed_at=now)
+        .returning(EscalationMessage.escalation_id)
     )
-    claimed: dict[int, int] = defaultdict(int)
-    for reply in list(due):
-        moved = db.execute(
-            update(EscalationMessage)
-            .where(
-                EscalationMessage.id == reply.id,
-                EscalationMessage.emailed_at.is_(None),
-                EscalationMessage.fetched_at.is_(None),
-            )
-            .values(emailed_at=now)
-        )
-        if moved.rowcount:
-            claimed[reply.escalation_id] += 1
     queued = 0
-    for escalation_id in claimed:
+    for escalation_id in sorted(set(claimed)):
         escalation = db.get(Escalation, escalation_id)
         address = _recipient(db, escalation) if escalation else None
         if escalation is None or address is None:

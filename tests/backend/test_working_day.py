@@ -238,6 +238,7 @@ def test_search_by_reference_words_and_registrar_email(client: TestClient, seed:
     assert found(q="100%_") == []
     assert found(registrar_email="haku@example.org") == [mine["id"]]
     assert found(registrar_email="nobody@example.org") == []
-    assert client.get(
-        "/api/v1/staff/escalations", params={"registrar_email": "nope"}
-    ).status_code == 422
+    assert (
+        client.get("/api/v1/staff/escalations", params={"registrar_email": "nope"}).status_code
+        == 422
+    )

@@ -208,3 +208,43 @@ def test_a_canned_reply_is_inserted_by_keyboard_and_sent_in_swedish(
         "Tack för att du väntade!", timeout=5_000
     )
     screenshot(console, "console-escalation", for_readme=True, full_page=True)
+
+
+def test_an_anonymous_registrar_leaves_an_address_and_gets_the_answer_there(
+    day_pages: Pages, day_stack: dict[str, str], day_mail: MailDir
+) -> None:
+    address = f"anon-{time.monotonic_ns()}@example.org"
+    widget = day_pages.new("/")
+    open_chat(widget)
+    escalation = hand_off(widget, "I want to talk to a human")  # the widget's own UI in Finnish
+    field = widget.get_by_label("Osoite vastausta varten (vapaaehtoinen)")
+    expect(field).to_be_visible()
+    day_pages.assert_accessible(widget, "widget asking for an address for the answer")
+    field.fill("not an address")
+    field.press("Enter")
+    expect(widget.locator("celia-chat .error")).to_contain_text("Tarkista sähköpostiosoite")
+    expect(field).to_be_focused()
+    day_pages.assert_accessible(widget, "widget with a wrong address")
+    field.fill(address)
+    field.press("Enter")
+    expect(chat_log(widget)).to_contain_text("Kerromme vastauksesta myös sähköpostilla")
+    expect(field).to_be_hidden()
+    widget.context.close()
+
+    with httpx.Client(base_url=day_stack["backend"]) as staff:
+        csrf = log_in_demo_staff(staff, day_stack["database_url"])
+        sent = staff.post(
+            f"/api/v1/staff/escalations/{int(escalation[4:])}/replies",
+            headers=csrf,
+            json={"text": "Hello! Here is the answer."},
+        )
+    assert sent.status_code == 201, sent.text
+    mail = day_mail.wait_for(address, 1, timeout=30)
+    assert mail["Subject"] == f"Celia: Customer service answered ({escalation})"
+    body = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert body.startswith("Celia's customer service answered in your chat")
+    link = re.search(r"http://\S+/\?chat=[0-9a-f]{32}", body)
+    assert link, body
+
+    reopened = day_pages.new(link.group(0))
+    expect(chat_log(reopened).locator(".message.staff")).to_contain_text("Here is the answer.")

@@ -46,6 +46,15 @@ const TEMPLATE = `
     <p class="typing" role="status"></p>
     <p class="sr announcer" role="status"></p>
     <div class="error" role="alert"></div>
+    <form class="contact" novalidate hidden>
+      <label for="contact-email" data-text="contactLabel"></label>
+      <p class="hint" id="contact-hint" data-text="contactHint"></p>
+      <div class="row">
+        <input id="contact-email" type="email" maxlength="254" autocomplete="email" aria-describedby="contact-hint">
+        <button type="submit" data-text="contactSave"></button>
+        <button type="button" class="contact-skip" data-text="contactSkip"></button>
+      </div>
+    </form>
     <form class="composer">
       <label for="message" data-text="messageLabel"></label>
       <p class="hint" id="hint" data-text="messageHint"></p>
@@ -78,6 +87,7 @@ class CeliaChat extends HTMLElement {
       lastReplyId: 0,
       lastReplyAt: null,
       handedOff: false,
+      askContact: false,
       draft: "",
       ...loadState(),
     };
@@ -197,6 +207,11 @@ class CeliaChat extends HTMLElement {
       event.preventDefault();
       this.submitDraft();
     });
+    this.$(".contact").addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.saveContactEmail();
+    });
+    this.$(".contact-skip").addEventListener("click", () => this.closeContact(null));
   }
 
   applyLanguage() {
@@ -263,7 +278,9 @@ class CeliaChat extends HTMLElement {
       lastReplyId: 0,
       lastReplyAt: null,
       handedOff: false,
+      askContact: false,
     });
+    this.$(".contact").hidden = true;
     this.save();
     this.renderMessages();
     this.showError(null);
@@ -364,6 +381,8 @@ class CeliaChat extends HTMLElement {
       const body = await response.json();
       if (id !== this.state.conversationId) return;
       this.state.handedOff = body.handed_off;
+      this.state.askContact = body.ask_contact_email && this.state.askContact !== null;
+      this.$(".contact").hidden = !this.state.askContact;
       const fresh = body.replies.filter((reply) => reply.id > this.state.lastReplyId);
       for (const reply of fresh) {
         this.state.messages.push({ from: "staff", text: reply.text });
@@ -378,6 +397,42 @@ class CeliaChat extends HTMLElement {
     if (this.state.handedOff) this.pollTimer = setTimeout(() => this.checkReplies(), POLL_MS);
   }
 
+  /** An anonymous registrar's optional address for the answer, asked once per hand-off. */
+  async saveContactEmail() {
+    const input = this.$("#contact-email");
+    const id = this.state.conversationId;
+    this.showError(null);
+    try {
+      const response = await fetch(new URL(`conversations/${id}/contact-email`, this.apiBase), {
+        method: "PUT",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ email: input.value.trim() }),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+      if (response.status === 422) {
+        input.setAttribute("aria-invalid", "true");
+        this.showError(this.t.contactInvalid, false);
+        input.focus();
+        return;
+      }
+      if (response.status === 409) return this.closeContact(null); // logged in meanwhile
+      if (!response.ok) throw new Error(String(response.status));
+      this.closeContact(this.t.contactSaved);
+    } catch {
+      this.showError(this.t.unreachable, false);
+    }
+  }
+
+  closeContact(note) {
+    this.state.askContact = null; // asked: not again in this conversation
+    this.$(".contact").hidden = true;
+    this.$("#contact-email").value = "";
+    if (note) this.state.messages.push({ from: "note", text: note });
+    this.save();
+    this.renderMessages();
+    this.$("#message").focus();
+  }
+
   // --- rendering ----------------------------------------------------------------------------
 
   setTyping(on) {
@@ -386,17 +441,19 @@ class CeliaChat extends HTMLElement {
     status.classList.toggle("active", on);
   }
 
-  showError(text) {
+  showError(text, retry = true) {
     const box = this.$(".error");
     box.replaceChildren();
     if (!text) return;
     const message = document.createElement("p");
     message.textContent = text;
+    box.append(message);
+    if (!retry) return;
     const button = document.createElement("button");
     button.type = "button";
     button.textContent = this.t.retry;
     button.addEventListener("click", () => this.retry());
-    box.append(message, button);
+    box.append(button);
   }
 
   /** Rebuild the log from the state (messages are few; nothing typed is ever in the DOM only). */

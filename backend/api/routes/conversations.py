@@ -27,10 +27,16 @@ class RepliesOut(BaseModel):
     handed_off: bool
     status: str | None
     replies: list[ReplyOut]
+    ask_contact_email: bool  # open hand-off, anonymous registrar, no address left yet
 
 
 class ContactEmailIn(BaseModel):
     email: Email
+
+
+def _bound(db: Session, conversation_id: str) -> bool:
+    conversation = db.get(Conversation, conversation_id)
+    return conversation is not None and conversation.registrar_id is not None
 
 
 def replies_payload(db: Session, conversation_id: str, since: datetime | None) -> RepliesOut:
@@ -38,10 +44,15 @@ def replies_payload(db: Session, conversation_id: str, since: datetime | None) -
     found = escalations.replies_since(db, conversation_id, since)
     escalations.mark_fetched(db, found)
     db.commit()
+    handed_off = current is not None and current.status != EscalationStatus.resolved
     return RepliesOut(
-        handed_off=current is not None and current.status != EscalationStatus.resolved,
+        handed_off=handed_off,
         status=current.status.value if current else None,
         replies=[reply_out(m) for m in found],
+        ask_contact_email=handed_off
+        and current is not None
+        and current.contact_email is None
+        and not _bound(db, conversation_id),
     )
 
 
