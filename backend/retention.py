@@ -48,9 +48,7 @@ def purge(db: Session, settings: Settings, now: datetime | None = None) -> Purge
     if old:
         db.execute(delete(Conversation).where(Conversation.id.in_(old)))
         db.execute(  # an open escalation stays for the staff, its reply address does not
-            update(Escalation)
-            .where(Escalation.conversation_id.in_(old))
-            .values(contact_email=None)
+            update(Escalation).where(Escalation.conversation_id.in_(old)).values(contact_email=None)
         )
     db.commit()
     return Purged(len(old), escalations, _purge_tracker(settings, cutoff))
