@@ -60,6 +60,7 @@ REGISTRAR_ROUTES = {
 }
 STAFF_ROUTES = {
     "GET /api/v1/staff/queue/live",
+    "GET /api/v1/staff/colleagues",
     "GET /api/v1/staff/canned-replies",
     "POST /api/v1/staff/canned-replies",
     "PUT /api/v1/staff/canned-replies/{reply_id}",

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from backend.handoff import handle_message_during_handoff
-from backend.models import Escalation, OutboxEmail, WebSession, utcnow
+from backend.models import Escalation, OutboxEmail, StaffUser, WebSession, utcnow
 from backend.services.reply_mail import mail_unfetched_replies
 from tests.backend.conftest import Seed, service_headers, staff_login
 
@@ -242,3 +242,17 @@ def test_search_by_reference_words_and_registrar_email(client: TestClient, seed:
         client.get("/api/v1/staff/escalations", params={"registrar_email": "nope"}).status_code
         == 422
     )
+
+
+def test_colleagues_are_the_active_staff_by_name(client: TestClient, seed: Seed) -> None:
+    seed.staff()
+    other = seed.staff("outi@celia.fi")
+    gone = seed.staff("gone@celia.fi")
+    with client.app.state.db.sessions() as db:  # type: ignore[attr-defined]
+        db.get(StaffUser, gone).active = False
+        db.commit()
+    staff_login(client)
+    listed = client.get("/api/v1/staff/colleagues").json()
+    assert [row["name"] for row in listed] == sorted(row["name"] for row in listed)
+    assert other in {row["id"] for row in listed} and gone not in {row["id"] for row in listed}
+    assert all(set(row) == {"id", "name"} for row in listed)  # no addresses

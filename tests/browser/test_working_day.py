@@ -163,29 +163,36 @@ def test_a_reply_to_a_closed_widget_is_mailed_once_and_shows_when_reopened(
     day_pages.assert_accessible(reopened, "widget reopened from the reply mail")
 
 
-def test_a_canned_reply_is_inserted_by_keyboard_and_sent_in_swedish(
+def test_a_canned_reply_kept_and_inserted_by_keyboard_goes_out_in_swedish(
     day_pages: Pages, day_stack: dict[str, str]
 ) -> None:
     title = f"Kiitos odotuksesta {time.monotonic_ns()}"
-    with httpx.Client(base_url=day_stack["backend"]) as staff:
-        csrf = log_in_demo_staff(staff, day_stack["database_url"])
-        created = staff.post(
-            "/api/v1/staff/canned-replies",
-            headers=csrf,
-            json={
-                "title": title,
-                "text_fi": "Kiitos odotuksesta! Katsotaan asiaa.",
-                "text_sv": "Tack för att du väntade! Vi tittar på saken.",
-                "text_en": "Thank you for waiting! We are looking into it.",
-            },
-        )
-    assert created.status_code == 201, created.text
+    console = staff_login(day_pages, "/staff/canned-replies")
+    day_pages.assert_accessible(console, "canned replies, empty form")
+    console.get_by_role("button", name="Tallenna").focus()  # keyboard only from here on
+    console.keyboard.press("Enter")  # nothing filled in: the form says what is missing
+    expect(console.get_by_role("alert")).to_have_text("Täytä kenttä: Nimi.")
+    expect(console.get_by_label("Nimi")).to_be_focused()
+    day_pages.assert_accessible(console, "canned replies, error shown")
+    for text in (
+        title,
+        "Kiitos odotuksesta! Katsotaan asiaa.",
+        "Tack för att du väntade! Vi tittar på saken.",
+        "Thank you for waiting! We are looking into it.",
+    ):
+        console.keyboard.type(text)
+        console.keyboard.press("Tab")
+    expect(console.get_by_role("button", name="Tallenna")).to_be_focused()
+    console.keyboard.press("Enter")
+    expect(console.locator("#status")).to_have_text(f"Tallennettu: {title}.")
+    expect(console.get_by_role("row").filter(has_text=title)).to_contain_text("Tack för att")
+    day_pages.assert_accessible(console, "canned replies, one saved")
 
     widget = day_pages.new("/")
     open_chat(widget)
     escalation = hand_off(widget, "jag vill prata med en människa")
 
-    console = staff_login(day_pages, f"/staff?q={escalation}")
+    console.goto(f"/staff?q={escalation}")
     console.get_by_role("link", name=escalation).focus()
     console.keyboard.press("Enter")
     expect(console.locator(".facts")).to_contain_text("ruotsi")
@@ -207,7 +214,40 @@ def test_a_canned_reply_is_inserted_by_keyboard_and_sent_in_swedish(
     expect(chat_log(widget).locator(".message.staff")).to_contain_text(
         "Tack för att du väntade!", timeout=5_000
     )
-    screenshot(console, "console-escalation", for_readme=True, full_page=True)
+    screenshot(console, "console-canned-reply", for_readme=True, full_page=True)
+
+
+def test_an_escalation_is_given_to_a_colleague_and_found_by_assignee(
+    day_pages: Pages, day_stack: dict[str, str]
+) -> None:
+    colleague = f"Kaisa Kollega {time.monotonic_ns()}"
+    with httpx.Client(base_url=day_stack["backend"]) as admin:
+        csrf = log_in_demo_staff(admin, day_stack["database_url"])
+        made = admin.post(
+            "/api/v1/staff/admin/staff",
+            headers=csrf,
+            json={"email": f"kaisa-{time.monotonic_ns()}@celia.fi", "name": colleague},
+        )
+    assert made.status_code == 201, made.text
+    widget = day_pages.new("/")
+    open_chat(widget)
+    escalation = hand_off(widget)
+
+    console = staff_login(day_pages, f"/staff/escalations/{int(escalation[4:])}")
+    console.get_by_label("Kollega").select_option(label=colleague)
+    console.get_by_role("button", name="Siirrä kollegalle").click()
+    status = console.locator("#status")
+    expect(status).to_have_text(f"Eskalaatio on nyt käsittelijällä {colleague}.")
+    expect(console.locator(".facts")).to_contain_text(colleague)
+    day_pages.assert_accessible(console, "escalation given to a colleague")
+
+    console.goto("/staff")
+    console.get_by_label("Vain minulle osoitetut").check()
+    console.get_by_role("button", name="Suodata").click()
+    expect(console).to_have_url(re.compile(r"mine=1"))
+    expect(console.get_by_role("link", name=escalation)).to_have_count(0)
+    console.goto(f"/staff?q={escalation}")
+    expect(console.get_by_role("row").filter(has_text=escalation)).to_contain_text(colleague)
 
 
 def test_an_anonymous_registrar_leaves_an_address_and_gets_the_answer_there(

@@ -1,4 +1,5 @@
-"""The staff console's working day: the live queue (polled) and canned replies.
+"""The staff console's working day: the live queue (polled), colleagues to assign work to,
+and canned replies.
 
 The console polls `GET /queue/live` every few seconds rather than holding a server-sent
 event stream: each answer is read from the database, so it is right whichever backend
@@ -24,6 +25,7 @@ from backend.models import (
     EscalationStatus,
     RequestStatus,
     StaffRequest,
+    StaffUser,
 )
 from backend.services import canned_replies
 
@@ -90,6 +92,18 @@ def queue_live(
         new=new,
         waiting_alert_minutes=settings.queue_waiting_alert_minutes,
     )
+
+
+class ColleagueOut(BaseModel):
+    id: int
+    name: str
+
+
+@router.get("/colleagues", response_model=list[ColleagueOut])
+def colleagues(context: CurrentStaff, db: SessionDep) -> list[ColleagueOut]:
+    """Active staff users by name: whom work can be assigned to (names only)."""
+    rows = db.scalars(select(StaffUser).where(StaffUser.active).order_by(StaffUser.name))
+    return [ColleagueOut(id=row.id, name=row.name) for row in rows]
 
 
 class CannedReplyIn(BaseModel):

@@ -28,6 +28,7 @@ export const LABELS = {
 const NAV = [
   { href: "/staff", text: "Jono", section: "queue" },
   { href: "/staff/unanswered", text: "Vastaamattomat kysymykset", section: "unanswered" },
+  { href: "/staff/canned-replies", text: "Valmiit vastaukset", section: "canned" },
   { href: "/staff/audit", text: "Tapahtumaloki", section: "audit" },
   { href: "/staff/admin", text: "Ylläpito", section: "admin", role: "admin" },
   { href: "/staff/account", text: "Oma tili", section: "account" },
@@ -70,9 +71,10 @@ export function durationSince(iso, now = Date.now()) {
   return hours ? `${hours} h ${minutes % 60} min` : `${minutes} min`;
 }
 
-export function assigneeText(assigneeId, staff) {
+/** "Minä", a colleague's name (`names`: id → name, from /colleagues) or "#id". */
+export function assigneeText(assigneeId, staff, names = new Map()) {
   if (assigneeId === null) return "–";
-  return assigneeId === staff.id ? "Minä" : `#${assigneeId}`;
+  return assigneeId === staff.id ? "Minä" : names.get(assigneeId) ?? `#${assigneeId}`;
 }
 
 export function facts(pairs) {

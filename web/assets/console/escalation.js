@@ -18,6 +18,7 @@ const SPEAKERS = { user: "Rekisteröijä", bot: "Avustaja" };
 const LANGUAGE_NAMES = { fi: "suomi", sv: "ruotsi", en: "englanti" };
 let staff = null;
 let canned = [];
+let colleagues = [];
 
 /** Pick a canned reply (a select, then the button or Enter) and insert its text in the
  * conversation's language at the reply box's cursor. */
@@ -123,6 +124,23 @@ function render(detail) {
     );
     actions.append(assign);
   }
+  const others = colleagues.filter((colleague) => colleague.id !== staff.id);
+  if (others.length) {
+    const chooser = el(
+      "select",
+      { id: "colleague" },
+      ...others.map((colleague) => el("option", { value: String(colleague.id) }, colleague.name)),
+    );
+    const give = el("button", { type: "button", id: "give" }, "Siirrä kollegalle");
+    give.addEventListener("click", () => {
+      const name = chooser.selectedOptions[0].textContent;
+      act(
+        async () => [await post("assign", { assignee_id: Number(chooser.value) }), `Eskalaatio on nyt käsittelijällä ${name}.`],
+        "give",
+      );
+    });
+    actions.append(el("label", { for: "colleague" }, "Kollega"), chooser, give);
+  }
   const toggle = el("button", { type: "button", id: "toggle-status" }, resolved ? "Avaa uudelleen" : "Merkitse ratkaistuksi");
   toggle.addEventListener("click", () =>
     act(
@@ -186,7 +204,7 @@ function render(detail) {
             ? "Ei kirjautunut; jätti osoitteen vastausta varten"
             : "Ei kirjautunut",
       ],
-      ["Käsittelijä", assigneeText(escalation.assignee_id, staff)],
+      ["Käsittelijä", assigneeText(escalation.assignee_id, staff, new Map(colleagues.map((c) => [c.id, c.name])))],
     ]),
     actions,
     el("h2", {}, "Keskustelu (henkilötiedot peitetty)"),
@@ -201,6 +219,6 @@ function render(detail) {
 
 run(async () => {
   staff = await startPage("queue");
-  canned = await call("/canned-replies");
+  [canned, colleagues] = await Promise.all([call("/canned-replies"), call("/colleagues")]);
   render(await call(`/escalations/${id}`));
 });

@@ -12,6 +12,7 @@ const BASE_TITLE = "Jono – Celian henkilökunnan konsoli";
 const PREFS = "celia-console-alerts";
 
 let staff = null;
+let names = new Map(); // colleagues' names by id
 let filters = null;
 let alertMinutes = 60;
 let items = [];
@@ -54,7 +55,7 @@ async function fetchSource(source) {
       created: item.created_at,
       // Escalations: the registrar's oldest unanswered message; requests: filed, until decided.
       waiting: source === "escalation" ? item.waiting_since : item.status === "open" ? item.created_at : null,
-      assignee: assigneeText(item.assignee_id, staff),
+      assignee: assigneeText(item.assignee_id, staff, names),
     })),
   };
 }
@@ -210,6 +211,7 @@ async function poll() {
 
 run(async () => {
   staff = await startPage("queue");
+  names = new Map((await call("/colleagues")).map((colleague) => [colleague.id, colleague.name]));
   filters = readFilters();
   document.getElementById("type").value = filters.type;
   document.getElementById("status-filter").value = filters.status;
