@@ -101,7 +101,7 @@ def test_a_hand_off_appears_in_the_open_console_within_5_s_with_the_title_count(
     row = console.get_by_role("row").filter(has_text=escalation)
     expect(row.get_by_role("cell").nth(3)).to_have_text(re.compile(r"^\d+ min$"))
     day_pages.assert_accessible(console, "live queue, after a new hand-off")
-    screenshot(console, "console-queue", for_readme=True, full_page=True)
+    screenshot(console, "console-live-queue", for_readme=True, full_page=True)
 
 
 def test_out_of_hours_the_hand_off_names_the_next_opening_and_is_still_filed(
