@@ -1,6 +1,6 @@
 """Staff replies that never reached the chat: when the widget has not fetched a reply within
-REPLY_EMAIL_DELAY_SECONDS (its tab was closed), the registrar gets one e-mail per escalation,
-in the conversation's language, with a link that reopens the conversation in the widget.
+REPLY_EMAIL_DELAY_SECONDS (its tab was closed), the registrar gets one e-mail per escalation
+with a link that reopens the conversation in the widget.
 
 The mail holds no reply text: a conversation bound to a registrar shows its replies only to
 that registrar's session, and the link leads there. A logged-in registrar is mailed at the
@@ -29,13 +29,17 @@ from backend.settings import Settings
 log = logging.getLogger(__name__)
 
 
-def _recipient(db: Session, escalation: Escalation) -> str | None:
+def _recipient(db: Session, escalation: Escalation) -> tuple[str, str] | None:
+    """Address and language: a registrar's account and profile language (as all account
+    mail), or the address an anonymous registrar left and the conversation's language."""
     if escalation.registrar_id is None:
-        return escalation.contact_email
+        if escalation.contact_email is None:
+            return None
+        return escalation.contact_email, escalation.language
     registrar = db.get(Registrar, escalation.registrar_id)
     if registrar is None or registrar.status != RegistrarStatus.active:
         return None
-    return registrar.email
+    return registrar.email, registrar.language
 
 
 def conversation_link(settings: Settings, conversation_id: str) -> str:
@@ -63,14 +67,15 @@ def mail_unfetched_replies(db: Session, settings: Settings, now: datetime | None
     queued = 0
     for escalation_id in sorted(set(claimed)):
         escalation = db.get(Escalation, escalation_id)
-        address = _recipient(db, escalation) if escalation else None
-        if escalation is None or address is None:
+        recipient = _recipient(db, escalation) if escalation else None
+        if escalation is None or recipient is None:
             continue  # an anonymous registrar who left no address: the widget only
+        address, language = recipient
         queue_email(
             db,
             address,
             "staff_reply",
-            escalation.language,
+            language,
             reference=escalation.reference,
             link=conversation_link(settings, escalation.conversation_id),
         )

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from backend.handoff import handle_message_during_handoff
-from backend.models import Escalation, OutboxEmail, StaffUser, WebSession, utcnow
+from backend.models import Escalation, OutboxEmail, Registrar, StaffUser, WebSession, utcnow
 from backend.services.reply_mail import mail_unfetched_replies
 from tests.backend.conftest import Seed, service_headers, staff_login
 
@@ -125,13 +125,16 @@ def test_waiting_time_starts_at_the_hand_off_and_stops_at_a_reply(
     assert detail["waiting_since"] is not None
 
 
-def test_an_unfetched_reply_is_mailed_once_in_the_conversations_language(
+def test_an_unfetched_reply_is_mailed_once_in_the_registrars_language(
     client: TestClient, seed: Seed
 ) -> None:
     seed.staff()
     headers = staff_login(client)
     registrar = seed.registrar("sven@example.org")
-    created = escalate(client, seed.conversation(registrar_id=registrar), "sv")
+    with client.app.state.db.sessions() as db:  # type: ignore[attr-defined]
+        db.get(Registrar, registrar).language = "sv"  # the profile's: all account mail
+        db.commit()
+    created = escalate(client, seed.conversation(registrar_id=registrar), "fi")
     reply(client, headers, created["id"], "Hej! Vi har öppnat kontot.")
     assert mail_due(client, after_seconds=10) == []  # not yet: the widget may still fetch it
     mails = mail_due(client)

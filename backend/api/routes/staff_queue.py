@@ -32,6 +32,7 @@ from backend.services import canned_replies
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"])
 
 Cursor = Annotated[int, Query(ge=0, le=MAX_ID)]
+NEW_AT_MOST = 50  # per kind and poll: the page reloads its list anyway
 ReplyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 
@@ -66,7 +67,10 @@ def queue_live(
         new += [
             LiveItem(source="escalation", id=row.id, reference=row.reference)
             for row in db.scalars(
-                select(Escalation).where(Escalation.id > after_escalation).order_by(Escalation.id)
+                select(Escalation)
+                .where(Escalation.id > after_escalation)
+                .order_by(Escalation.id)
+                .limit(NEW_AT_MOST)
             )
         ]
     if after_request is not None:
@@ -76,6 +80,7 @@ def queue_live(
                 select(StaffRequest)
                 .where(StaffRequest.id > after_request)
                 .order_by(StaffRequest.id)
+                .limit(NEW_AT_MOST)
             )
         ]
     return LiveOut(

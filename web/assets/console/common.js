@@ -77,6 +77,21 @@ export function assigneeText(assigneeId, staff, names = new Map()) {
   return assigneeId === staff.id ? "Minä" : names.get(assigneeId) ?? `#${assigneeId}`;
 }
 
+/** Label, list of the other active colleagues and "Siirrä kollegalle"; `give(colleague)`
+ * assigns; nothing when there is nobody else. */
+export function colleagueChooser(colleagues, staff, give) {
+  const others = colleagues.filter((colleague) => colleague.id !== staff.id);
+  if (!others.length) return [];
+  const chooser = el(
+    "select",
+    { id: "colleague" },
+    ...others.map((colleague) => el("option", { value: String(colleague.id) }, colleague.name)),
+  );
+  const button = el("button", { type: "button", id: "give" }, "Siirrä kollegalle");
+  button.addEventListener("click", () => give(others.find((c) => String(c.id) === chooser.value)));
+  return [el("label", { for: "colleague" }, "Kollega"), chooser, button];
+}
+
 export function facts(pairs) {
   const items = pairs.flatMap(([term, value]) => [el("dt", {}, term), el("dd", {}, value)]);
   return el("dl", { className: "facts" }, ...items);

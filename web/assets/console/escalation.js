@@ -5,6 +5,7 @@ import {
   assigneeText,
   auditList,
   call,
+  colleagueChooser,
   durationSince,
   el,
   facts,
@@ -124,23 +125,14 @@ function render(detail) {
     );
     actions.append(assign);
   }
-  const others = colleagues.filter((colleague) => colleague.id !== staff.id);
-  if (others.length) {
-    const chooser = el(
-      "select",
-      { id: "colleague" },
-      ...others.map((colleague) => el("option", { value: String(colleague.id) }, colleague.name)),
-    );
-    const give = el("button", { type: "button", id: "give" }, "Siirrä kollegalle");
-    give.addEventListener("click", () => {
-      const name = chooser.selectedOptions[0].textContent;
+  actions.append(
+    ...colleagueChooser(colleagues, staff, (colleague) =>
       act(
-        async () => [await post("assign", { assignee_id: Number(chooser.value) }), `Eskalaatio on nyt käsittelijällä ${name}.`],
+        async () => [await post("assign", { assignee_id: colleague.id }), `Eskalaatio on nyt käsittelijällä ${colleague.name}.`],
         "give",
-      );
-    });
-    actions.append(el("label", { for: "colleague" }, "Kollega"), chooser, give);
-  }
+      ),
+    ),
+  );
   const toggle = el("button", { type: "button", id: "toggle-status" }, resolved ? "Avaa uudelleen" : "Merkitse ratkaistuksi");
   toggle.addEventListener("click", () =>
     act(
