@@ -9,12 +9,15 @@ every console state."""
 import re
 import time
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import create_engine, update
 
+from backend.models import Escalation
 from tests.browser.support import (
     REGISTRAR,
     MailDir,
@@ -101,7 +104,6 @@ def test_a_hand_off_appears_in_the_open_console_within_5_s_with_the_title_count(
     row = console.get_by_role("row").filter(has_text=escalation)
     expect(row.get_by_role("cell").nth(3)).to_have_text(re.compile(r"^\d+ min$"))
     day_pages.assert_accessible(console, "live queue, after a new hand-off")
-    screenshot(console, "console-live-queue", for_readme=True, full_page=True)
 
 
 def test_out_of_hours_the_hand_off_names_the_next_opening_and_is_still_filed(
@@ -288,3 +290,40 @@ def test_an_anonymous_registrar_leaves_an_address_and_gets_the_answer_there(
 
     reopened = day_pages.new(link.group(0))
     expect(chat_log(reopened).locator(".message.staff")).to_contain_text("Here is the answer.")
+
+
+def test_the_longest_wait_comes_first_marked_past_the_threshold_and_alerts_are_opt_in(
+    day_pages: Pages, day_stack: dict[str, str]
+) -> None:
+    widget = day_pages.new("/")
+    open_chat(widget)
+    waiting_long = hand_off(widget)
+    engine = create_engine(day_stack["database_url"])
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                update(Escalation)
+                .where(Escalation.id == int(waiting_long[4:]))
+                .values(waiting_since=datetime.now(timezone.utc) - timedelta(minutes=95))
+            )
+    finally:
+        engine.dispose()
+
+    console = staff_login(day_pages, "/staff?status=open")
+    console.context.grant_permissions(["notifications"])
+    first_row = console.get_by_role("row").nth(1)
+    expect(first_row).to_contain_text(waiting_long)
+    expect(first_row.get_by_role("cell").nth(3)).to_have_text("1 h 35 min – yli 60 min")
+    sound = console.get_by_label("Äänimerkki")
+    notification = console.get_by_label("Selaimen ilmoitus")
+    expect(sound).not_to_be_checked()
+    expect(notification).not_to_be_checked()
+    sound.press("Space")
+    notification.focus()
+    console.keyboard.press("Space")
+    expect(notification).to_be_checked()
+    day_pages.assert_accessible(console, "queue with an overdue item and alerts on")
+    screenshot(console, "console-live-queue", for_readme=True, full_page=True)
+    console.reload()
+    expect(console.get_by_label("Äänimerkki")).to_be_checked()
+    expect(console.get_by_label("Selaimen ilmoitus")).to_be_checked()
