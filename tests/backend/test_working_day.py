@@ -1,6 +1,8 @@
 """The staff console's working day: live queue, waiting time, reply mail, contact address,
 canned replies and search."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
@@ -259,3 +261,26 @@ def test_colleagues_are_the_active_staff_by_name(client: TestClient, seed: Seed)
     assert [row["name"] for row in listed] == sorted(row["name"] for row in listed)
     assert other in {row["id"] for row in listed} and gone not in {row["id"] for row in listed}
     assert all(set(row) == {"id", "name"} for row in listed)  # no addresses
+
+
+def test_two_workers_mailing_at_once_send_one_mail(client: TestClient, seed: Seed) -> None:
+    seed.staff()
+    headers = staff_login(client)
+    registrar = seed.registrar("kaksi@example.org")
+    created = escalate(client, seed.conversation(registrar_id=registrar))
+    reply(client, headers, created["id"], "Hei!")
+    app = client.app
+    later = utcnow() + timedelta(hours=1)
+    start = threading.Barrier(2)
+
+    def worker() -> int:
+        with app.state.db.sessions() as db:  # type: ignore[attr-defined]
+            start.wait()
+            return mail_unfetched_replies(db, app.state.settings, later)  # type: ignore[attr-defined]
+
+    with ThreadPoolExecutor(2) as pool:
+        results = [future.result() for future in [pool.submit(worker), pool.submit(worker)]]
+    assert sorted(results) == [0, 1]
+    with app.state.db.sessions() as db:  # type: ignore[attr-defined]
+        mails = db.scalars(select(OutboxEmail).where(OutboxEmail.to_address == "kaksi@example.org"))
+        assert len(list(mails)) == 1
