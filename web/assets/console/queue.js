@@ -1,5 +1,5 @@
 // The queue: escalations and requests together, the longest-waiting first, filtered by type,
-// status, assignee, registrar e-mail and words; it updates itself (polling /queue/live) with a
+// status, assignee (me or a colleague), registrar e-mail and words; it updates itself (polling /queue/live) with a
 // count in the title, a polite announcement, and an optional sound and browser notification.
 import { LABELS, announce, assigneeText, call, durationSince, el, formatTime, run, startPage } from "./common.js";
 
@@ -29,18 +29,18 @@ function readFilters() {
     status: params.get("status") || "",
     q: (params.get("q") || "").trim(),
     email: (params.get("email") || "").trim(),
-    mine: params.get("mine") === "1",
+    assignee: params.get("assignee") || "", // "me" or a colleague's id
   };
 }
 
 async function fetchSource(source) {
-  const { subtype, status, q, email, mine } = filters;
+  const { subtype, status, q, email, assignee } = filters;
   if (status && !STATUSES[source].includes(status)) return { items: [], counts: {} };
   if (source === "request" && (q || email)) return { items: [], counts: {} }; // escalations only
   const query = new URLSearchParams({ limit: "200" });
   if (status) query.set("status", status);
   if (subtype) query.set(source === "escalation" ? "reason" : "kind", subtype);
-  if (mine) query.set("assignee_id", String(staff.id));
+  if (assignee) query.set("assignee_id", assignee === "me" ? String(staff.id) : assignee);
   if (source === "escalation" && q) query.set("q", q);
   if (source === "escalation" && email) query.set("registrar_email", email);
   const list = await call(`/${source}s?${query}`, { background: true });
@@ -211,13 +211,17 @@ async function poll() {
 
 run(async () => {
   staff = await startPage("queue");
-  names = new Map((await call("/colleagues")).map((colleague) => [colleague.id, colleague.name]));
+  const colleagues = (await call("/colleagues")).filter((colleague) => colleague.id !== staff.id);
+  names = new Map(colleagues.map((colleague) => [colleague.id, colleague.name]));
+  document
+    .getElementById("assignee")
+    .append(...colleagues.map((colleague) => el("option", { value: String(colleague.id) }, colleague.name)));
   filters = readFilters();
   document.getElementById("type").value = filters.type;
   document.getElementById("status-filter").value = filters.status;
   document.getElementById("q").value = filters.q;
   document.getElementById("email").value = filters.email;
-  document.getElementById("mine").checked = filters.mine;
+  document.getElementById("assignee").value = filters.assignee;
   bindAlertToggles();
   await load();
   announce(`${items.length} ${items.length === 1 ? "rivi" : "riviä"} näytetään.`);
