@@ -151,14 +151,20 @@ class BackendClient:
         return FiledRequest(data["reference"], data.get("customer_hetu_masked"))
 
     async def create_escalation(
-        self, conversation_id: str, reason: str, transcript: str, key: str
-    ) -> str:
+        self, conversation_id: str, reason: str, transcript: str, language: str, key: str
+    ) -> tuple[str, str]:
+        """The escalation's reference and when staff will answer, in `language`."""
         data = await self._create(
             "/api/v1/service/escalations",
-            {"conversation_id": conversation_id, "reason": reason, "transcript": transcript},
+            {
+                "conversation_id": conversation_id,
+                "reason": reason,
+                "transcript": transcript,
+                "language": language,
+            },
             key,
         )
-        return str(data["reference"])
+        return str(data["reference"]), str(data["answer_expected"])
 
     async def close(self) -> None:
         if self._session is not None:

@@ -22,15 +22,18 @@ class ActionHandoff(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         reason = "asked_for_human" if intent == "human_handoff" else "unanswered_question"
         try:
-            reference = await backend().create_escalation(
+            reference, expected = await backend().create_escalation(
                 tracker.sender_id,
                 reason,
                 redacted_transcript(tracker),
+                tracker.get_slot("language") or "fi",
                 turn_key(tracker, "handoff"),
             )
         except (BackendError, BackendRefusal) as error:
             log.warning("escalation failed: %s", error)
             dispatcher.utter_message(response="utter_service_unavailable")
             return offer(None)
-        dispatcher.utter_message(response="utter_handoff_done", reference=reference)
+        dispatcher.utter_message(
+            response="utter_handoff_done", reference=reference, answer_expected=expected
+        )
         return offer(None)

@@ -23,6 +23,7 @@ from backend.api.routes import (
     staff,
     staff_admin,
     staff_auth,
+    staff_queue,
     staff_requests,
     units,
 )
@@ -36,6 +37,7 @@ from backend.rasa_client import RasaClient
 from backend.request_context import RequestContextMiddleware
 from backend.reset_worker import ResetWorker
 from backend.retention import retention_job
+from backend.services.reply_mail import reply_mail_job
 from backend.settings import Settings, get_settings
 from knowledge.answering import FaqService
 from knowledge.settings import KnowledgeSettings
@@ -69,8 +71,11 @@ def create_app(
         app.state.reset_worker.start()
         app.state.retention = retention_job(settings, app.state.db.sessions)
         app.state.retention.start()
+        app.state.reply_mail = reply_mail_job(settings, app.state.db.sessions)
+        app.state.reply_mail.start()
         log.info("backend ready")
         yield
+        await app.state.reply_mail.stop()
         await app.state.retention.stop()
         await app.state.reset_worker.stop()
         await app.state.email_sender.stop()
@@ -109,6 +114,7 @@ def create_app(
         units,
         conversations,
         staff,
+        staff_queue,
         staff_auth,
         staff_admin,
         invitations,

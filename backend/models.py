@@ -405,6 +405,11 @@ class Escalation(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    language: Mapped[str] = mapped_column(String(2), default="fi", server_default="fi")
+    # Since the registrar's oldest message no staff reply has answered; None: answered.
+    waiting_since: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=utcnow)
+    # An anonymous registrar's address for the answer only; deleted with the escalation.
+    contact_email: Mapped[str | None] = mapped_column(String(254))
 
     messages: Mapped[list["EscalationMessage"]] = relationship(
         order_by="EscalationMessage.id", cascade="all, delete-orphan"
@@ -428,6 +433,26 @@ class EscalationMessage(Base):
     author_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    fetched_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # by the chat widget
+    emailed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class CannedReply(Base):
+    """A short reply template the staff insert into a reply, in the three languages."""
+
+    __tablename__ = "canned_replies"
+    __table_args__ = (UniqueConstraint("title", name="uq_canned_replies_title"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(120))
+    text_fi: Mapped[str] = mapped_column(Text)
+    text_sv: Mapped[str] = mapped_column(Text)
+    text_en: Mapped[str] = mapped_column(Text)
+    updated_by_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+
+    def text(self, language: str) -> str:
+        return {"sv": self.text_sv, "en": self.text_en}.get(language, self.text_fi)
 
 
 class AuditEvent(Base):

@@ -1,9 +1,10 @@
 """Delete conversations older than CONVERSATION_RETENTION_DAYS (default 30).
 
 What goes: the backend's conversation records, resolved escalations of those conversations
-(their redacted transcripts, notes and replies), and Rasa's tracker events (redacted already)
-in TRACKER_DATABASE_URL. What stays: staff requests and the audit log, which are Celia's
-business records, and open escalations, which staff still work on.
+(their redacted transcripts, notes and replies, the reply address an anonymous registrar
+left), the reply address of the old conversations' open escalations, and Rasa's tracker
+events (redacted already) in TRACKER_DATABASE_URL. What stays: staff requests and the audit
+log, which are Celia's business records, and open escalations, which staff still work on.
 Runs hourly inside the backend (`make run`), once per interval across all backend workers
 (backend/periodic.py: claim_turn), or once with `python -m backend.retention`.
 """
@@ -13,7 +14,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.models import Conversation, Escalation, EscalationStatus
@@ -46,6 +47,9 @@ def purge(db: Session, settings: Settings, now: datetime | None = None) -> Purge
         escalations += 1
     if old:
         db.execute(delete(Conversation).where(Conversation.id.in_(old)))
+        db.execute(  # an open escalation stays for the staff, its reply address does not
+            update(Escalation).where(Escalation.conversation_id.in_(old)).values(contact_email=None)
+        )
     db.commit()
     return Purged(len(old), escalations, _purge_tracker(settings, cutoff))
 

@@ -30,6 +30,9 @@ CSRF_HEADER = "X-CSRF-Token"
 CONVERSATION_COOKIE = "celia_conversation"
 # last_seen_at is written at most this often, so reading pages does not write on every request
 SEEN_PRECISION = timedelta(minutes=1)
+# A page's own polling (the console's live queue) sends this: it is not the user's activity,
+# so it does not keep an idle session alive.
+BACKGROUND_HEADER = "X-Background-Poll"
 
 
 @dataclass(frozen=True)
@@ -139,7 +142,7 @@ def find_session(request: Request, db: Session, audience: Audience) -> WebSessio
         return None
     if row.last_seen_at + idle_limit(request.app.state.settings, audience) <= now:
         return None
-    if row.last_seen_at + SEEN_PRECISION <= now:
+    if row.last_seen_at + SEEN_PRECISION <= now and request.headers.get(BACKGROUND_HEADER) != "1":
         row.last_seen_at = now
         db.commit()
     return row

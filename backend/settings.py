@@ -1,5 +1,6 @@
 """All backend settings in one place; each field reads the environment variable of the same name."""
 
+from datetime import date, datetime, time
 from functools import lru_cache
 from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
@@ -107,12 +108,24 @@ class Settings(BaseSettings):
     email_retry_base_seconds: float = Field(default=30.0, gt=0)  # doubles per failed attempt
     email_retry_max_seconds: float = Field(default=3600.0, gt=0)
 
+    # The staff console's working day (backend/services/office_hours.py, live queue, reply mail).
+    office_timezone: str = "Europe/Helsinki"
+    office_opens: time = time(9, 0)
+    office_closes: time = time(16, 0)
+    office_weekdays: Annotated[list[int], NoDecode] = [1, 2, 3, 4, 5]  # ISO: Monday = 1
+    office_closed_dates: Annotated[list[date], NoDecode] = []  # besides Finnish public holidays
+    office_clock: datetime | None = None  # tests only: the office hours' "now"
+    queue_waiting_alert_minutes: int = Field(default=60, ge=1)
+    # A staff reply the widget has not fetched within this long is e-mailed to the registrar.
+    reply_email_delay_seconds: float = Field(default=300, gt=0)
+    reply_email_interval_seconds: float = Field(default=30, gt=0)
+
     # Observability: /metrics answers loopback, or anyone with this bearer token; json logs
     # put one object a line (with the request id) in the log file and on stderr.
     metrics_token: SecretStr | None = None
     log_format: Literal["text", "json"] = "text"
 
-    @field_validator("trusted_proxies", mode="before")
+    @field_validator("trusted_proxies", "office_weekdays", "office_closed_dates", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):

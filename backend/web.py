@@ -114,6 +114,11 @@ def staff_audit() -> FileResponse:
     return _page("staff/audit.html")
 
 
+@router.get("/staff/canned-replies")
+def staff_canned_replies() -> FileResponse:
+    return _page("staff/canned-replies.html")
+
+
 @router.get("/staff/admin")
 def staff_admin() -> FileResponse:
     return _page("staff/admin.html")

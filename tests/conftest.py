@@ -63,10 +63,16 @@ def rasa_model_file() -> Path:
 
 @contextmanager
 def running_stack(
-    workdir: Path, faq_index_dir: Path, rasa_model_file: Path, *, demo_data: bool
+    workdir: Path,
+    faq_index_dir: Path,
+    rasa_model_file: Path,
+    *,
+    demo_data: bool,
+    extra_env: dict[str, str] | None = None,
 ) -> Iterator[dict[str, str]]:
     """Mail catcher, backend, action server and Rasa, really running on free ports, with a fresh
-    database (holding the demo data of backend/demo_data.py when `demo_data`)."""
+    database (holding the demo data of backend/demo_data.py when `demo_data`); `extra_env`
+    adds settings."""
     ports = Ports.free()
     secrets = random_secrets()
     env = {
@@ -78,6 +84,7 @@ def running_stack(
         "PASSWORD_RESET_PER_CLIENT_PER_HOUR": "1000",
         "PUBLIC_URL": f"http://127.0.0.1:{ports.backend}",  # links in mail
         "EMAIL_SEND_INTERVAL_SECONDS": "0.5",
+        **(extra_env or {}),
     }
     if demo_data:
         load_into(Settings(**{k.lower(): v for k, v in {**secrets, **env}.items()}))

@@ -59,6 +59,9 @@ class EscalationOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     resolved_at: datetime | None
+    language: str
+    waiting_since: datetime | None  # the registrar's oldest unanswered message
+    reply_by_email: bool  # an anonymous registrar left an address for the answer
 
 
 class ReplyOut(BaseModel):
@@ -114,6 +117,9 @@ def escalation_out(escalation: Escalation) -> EscalationOut:
         created_at=escalation.created_at,
         updated_at=escalation.updated_at,
         resolved_at=escalation.resolved_at,
+        language=escalation.language,
+        waiting_since=escalation.waiting_since,
+        reply_by_email=escalation.contact_email is not None,
     )
 
 

@@ -226,6 +226,23 @@ TEMPLATES: dict[str, Template] = {
             "you did not ask for this, contact the administrator.",
         ),
     ),
+    "staff_reply": Template(
+        fi=Text(
+            "Asiakaspalvelu vastasi ({reference})",
+            "Celian asiakaspalvelu vastasi chat-keskusteluusi (viite {reference}). Lue vastaus "
+            "ja jatka keskustelua: {link}",
+        ),
+        sv=Text(
+            "Kundtjänsten har svarat ({reference})",
+            "Celias kundtjänst har svarat i din chatt (referens {reference}). Läs svaret och "
+            "fortsätt samtalet: {link}",
+        ),
+        en=Text(
+            "Customer service answered ({reference})",
+            "Celia's customer service answered in your chat (reference {reference}). Read the "
+            "answer and continue the conversation: {link}",
+        ),
+    ),
 }
 
 

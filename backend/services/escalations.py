@@ -30,7 +30,11 @@ def latest_for(db: Session, conversation_id: str) -> Escalation | None:
 
 
 def create(
-    db: Session, conversation_id: str, reason: EscalationReason, transcript: str
+    db: Session,
+    conversation_id: str,
+    reason: EscalationReason,
+    transcript: str,
+    language: str = "fi",
 ) -> tuple[Escalation, bool]:
     """A new escalation, or the conversation's unresolved one; True when new."""
     conversation = db.get(Conversation, conversation_id)
@@ -44,6 +48,7 @@ def create(
         reason=reason,
         transcript=redact(transcript),  # the bot redacts too; this is the second line
         registrar_id=conversation.registrar_id,
+        language=language,
     )
     db.add(escalation)
     db.flush()
@@ -64,9 +69,12 @@ def update_from_chat(
 ) -> None:
     if transcript is not None:
         escalation.transcript = redact(transcript)
+        if escalation.waiting_since is None:  # a new message after staff last answered
+            escalation.waiting_since = utcnow()
     if resolved and escalation.status != EscalationStatus.resolved:
         escalation.status = EscalationStatus.resolved
         escalation.resolved_at = utcnow()
+        escalation.waiting_since = None
         audit.record(
             db,
             actor_kind="service",
@@ -81,6 +89,7 @@ def update_from_chat(
 def replies_since(
     db: Session, conversation_id: str, since: datetime | None
 ) -> list[EscalationMessage]:
+    """Staff replies after `since`, oldest first."""
     query = (
         select(EscalationMessage)
         .join(Escalation)
@@ -133,6 +142,7 @@ def add_message(
         if escalation.status == EscalationStatus.resolved:
             raise Conflict("This escalation is resolved; reopen it before replying.")
         _take_up(escalation)
+        escalation.waiting_since = None
     message = EscalationMessage(kind=kind, author_id=staff.id, text=text)
     escalation.messages.append(message)
     db.flush()
@@ -149,8 +159,29 @@ def set_status(
 ) -> None:
     escalation.status = status
     escalation.resolved_at = utcnow() if status == EscalationStatus.resolved else None
+    if status == EscalationStatus.resolved:
+        escalation.waiting_since = None
     if note:
         escalation.messages.append(
             EscalationMessage(kind=MessageKind.note, author_id=staff.id, text=note)
         )
     _staff_action(db, staff, escalation, status.value, note or None)
+
+
+def mark_fetched(db: Session, replies: list[EscalationMessage]) -> None:
+    """The widget has shown these replies: no e-mail needed for them."""
+    now = utcnow()
+    for reply in replies:
+        if reply.fetched_at is None:
+            reply.fetched_at = now
+
+
+def set_contact_email(db: Session, conversation_id: str, address: str) -> None:
+    """An anonymous registrar's address for the answer to their open hand-off."""
+    conversation = db.get(Conversation, conversation_id)
+    current = latest_for(db, conversation_id)
+    if conversation is None or current is None or current.status == EscalationStatus.resolved:
+        raise NotFound("This conversation has no open hand-off.")
+    if conversation.registrar_id is not None:
+        raise Conflict("A logged-in registrar gets the answer at the account's address.")
+    current.contact_email = address

@@ -1,12 +1,14 @@
 """The staff console's queue: requests and escalations listed, counted and paged one way."""
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
-from backend.models import AuditEvent, Escalation, StaffRequest, StaffUser
+from backend.models import AuditEvent, Escalation, Registrar, StaffRequest, StaffUser
 from backend.services.errors import Invalid
 
 Item = TypeVar("Item", StaffRequest, Escalation)
@@ -26,10 +28,11 @@ def page(
     filters: dict[str, Any],
     limit: int,
     offset: int,
+    conditions: Sequence[ColumnElement[bool]] = (),
 ) -> Page[Item]:
-    """Rows of `model`, newest first, matching `filters` (column name: value; None ignores) and
-    `status` (None: any), with the counts per status that the console's tabs show."""
-    base = select(model)
+    """Rows of `model`, newest first, matching `filters` (column name: value; None ignores),
+    `conditions` and `status` (None: any), with the counts per status the console shows."""
+    base = select(model).where(*conditions)
     for column, value in filters.items():
         if value is not None:
             base = base.where(getattr(model, column) == value)
@@ -61,3 +64,27 @@ def active_assignee(db: Session, assignee_id: int | None) -> StaffUser | None:
     if assignee is None or not assignee.active:
         raise Invalid("The assignee must be an active staff user.")
     return assignee
+
+
+_REFERENCE = re.compile(r"^\s*ESC-?0*(\d{1,18})\s*$", re.IGNORECASE)
+
+
+def escalation_search(text: str | None, email: str | None) -> list[ColumnElement[bool]]:
+    """Escalations whose reference is `text` or whose redacted transcript contains it, and
+    whose registrar (account or contact address) is `email`."""
+    conditions: list[ColumnElement[bool]] = []
+    if text:
+        reference = _REFERENCE.match(text)
+        if reference:
+            conditions.append(Escalation.id == int(reference.group(1)))
+        else:
+            escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            conditions.append(Escalation.transcript.ilike(f"%{escaped}%", escape="\\"))
+    if email:
+        conditions.append(
+            or_(
+                Escalation.registrar_id.in_(select(Registrar.id).where(Registrar.email == email)),
+                Escalation.contact_email == email,
+            )
+        )
+    return conditions

@@ -155,4 +155,5 @@ def test_replies_need_a_well_formed_conversation_id(client: TestClient) -> None:
         "handed_off": False,
         "status": None,
         "replies": [],
+        "ask_contact_email": False,
     }

@@ -22,9 +22,12 @@ def _tracker(path: Path, ages_in_days: list[int]) -> None:
         )
 
 
-def _escalation(conversation_id: str, status: EscalationStatus, age_days: int) -> Escalation:
+def _escalation(
+    conversation_id: str, status: EscalationStatus, age_days: int, contact_email: str | None = None
+) -> Escalation:
     when = NOW - timedelta(days=age_days)
     return Escalation(
+        contact_email=contact_email,
         conversation_id=conversation_id,
         reason=EscalationReason.asked_for_human,
         transcript="user: [hetu]",
@@ -43,15 +46,18 @@ def test_purge_removes_only_what_is_past_retention(client: TestClient, tmp_path:
             when = NOW - timedelta(days=age)
             db.add(Conversation(id=cid, created_at=when, last_message_at=when))
         db.add(_escalation("a" * 32, EscalationStatus.resolved, 40))
-        db.add(_escalation("b" * 32, EscalationStatus.open, 40))  # staff still need it
-        db.add(_escalation("c" * 32, EscalationStatus.resolved, 2))
+        db.add(_escalation("b" * 32, EscalationStatus.open, 40, "anon@example.org"))  # staff
+        db.add(_escalation("c" * 32, EscalationStatus.resolved, 2, "kept@example.org"))
         db.commit()
 
         purged = purge(db, settings, now=NOW)
 
         assert (purged.conversations, purged.escalations, purged.tracker_events) == (2, 1, 2)
         assert [c.id for c in db.query(Conversation)] == ["c" * 32]
-        assert sorted(e.conversation_id for e in db.query(Escalation)) == ["b" * 32, "c" * 32]
+        assert sorted((e.conversation_id, e.contact_email) for e in db.query(Escalation)) == [
+            ("b" * 32, None),  # still open, but the reply address went with the conversation
+            ("c" * 32, "kept@example.org"),
+        ]
     with sqlite3.connect(settings.tracker_db) as connection:
         assert connection.execute("SELECT count(*) FROM events").fetchone() == (2,)
 

@@ -18,6 +18,7 @@ PUBLIC = {
     # Anonymous conversations: the 128-bit id; bound ones: only their registrar's session
     # (tests/integration/test_conversation_access.py).
     "GET /api/v1/conversations/{conversation_id}/replies",
+    "PUT /api/v1/conversations/{conversation_id}/contact-email",
     "POST /api/v1/auth/register",
     "POST /api/v1/auth/verify/resend",
     "POST /api/v1/auth/verify",
@@ -58,6 +59,12 @@ REGISTRAR_ROUTES = {
     "POST /api/v1/auth/second-factor",
 }
 STAFF_ROUTES = {
+    "GET /api/v1/staff/queue/live",
+    "GET /api/v1/staff/colleagues",
+    "GET /api/v1/staff/canned-replies",
+    "POST /api/v1/staff/canned-replies",
+    "PUT /api/v1/staff/canned-replies/{reply_id}",
+    "DELETE /api/v1/staff/canned-replies/{reply_id}",
     "POST /api/v1/staff/auth/logout",
     "GET /api/v1/staff/auth/me",
     "GET /api/v1/staff/requests",

@@ -42,10 +42,19 @@ const TEMPLATE = `
       </div>
       <button type="button" class="restart" data-text="newConversation"></button>
     </div>
-    <div class="log" role="log" aria-live="polite" tabindex="0" data-label="log"></div>
+    <div class="log" role="log" aria-live="polite" data-label="log"></div>
     <p class="typing" role="status"></p>
     <p class="sr announcer" role="status"></p>
     <div class="error" role="alert"></div>
+    <form class="contact" novalidate hidden>
+      <label for="contact-email" data-text="contactLabel"></label>
+      <p class="hint" id="contact-hint" data-text="contactHint"></p>
+      <div class="row">
+        <input id="contact-email" type="email" maxlength="254" autocomplete="email" aria-describedby="contact-hint">
+        <button type="submit" data-text="contactSave"></button>
+        <button type="button" class="contact-skip" data-text="contactSkip"></button>
+      </div>
+    </form>
     <form class="composer">
       <label for="message" data-text="messageLabel"></label>
       <p class="hint" id="hint" data-text="messageHint"></p>
@@ -78,9 +87,11 @@ class CeliaChat extends HTMLElement {
       lastReplyId: 0,
       lastReplyAt: null,
       handedOff: false,
+      askContact: false,
       draft: "",
       ...loadState(),
     };
+    this.adoptLinkedConversation();
     this.apiBase = new URL(this.getAttribute("api-base") || "/api/v1/", import.meta.url);
     this.busy = false;
     this.speakingIndex = null;
@@ -101,6 +112,26 @@ class CeliaChat extends HTMLElement {
     this.renderMessages();
     this.setOpen(this.state.open, false);
     if (this.state.conversationId) this.checkReplies();
+  }
+
+  /** A reply mail links to `?chat=<conversation id>`: open that conversation and show its
+   * replies (a bound one only to its registrar's session), then drop the id from the address. */
+  adoptLinkedConversation() {
+    const url = new URL(location.href);
+    const linked = url.searchParams.get("chat");
+    if (!linked) return;
+    url.searchParams.delete("chat");
+    history.replaceState(history.state, "", url);
+    if (!/^[0-9a-f]{32}$/.test(linked)) return;
+    this.state.open = true;
+    if (linked === this.state.conversationId) return;
+    Object.assign(this.state, {
+      conversationId: linked,
+      messages: [{ from: "note", text: this.t.linked }],
+      lastReplyId: 0,
+      lastReplyAt: null,
+      handedOff: false,
+    });
   }
 
   disconnectedCallback() {
@@ -176,6 +207,11 @@ class CeliaChat extends HTMLElement {
       event.preventDefault();
       this.submitDraft();
     });
+    this.$(".contact").addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.saveContactEmail();
+    });
+    this.$(".contact-skip").addEventListener("click", () => this.closeContact(null));
   }
 
   applyLanguage() {
@@ -242,7 +278,9 @@ class CeliaChat extends HTMLElement {
       lastReplyId: 0,
       lastReplyAt: null,
       handedOff: false,
+      askContact: false,
     });
+    this.$(".contact").hidden = true;
     this.save();
     this.renderMessages();
     this.showError(null);
@@ -343,6 +381,8 @@ class CeliaChat extends HTMLElement {
       const body = await response.json();
       if (id !== this.state.conversationId) return;
       this.state.handedOff = body.handed_off;
+      this.state.askContact = body.ask_contact_email && this.state.askContact !== null;
+      this.$(".contact").hidden = !this.state.askContact;
       const fresh = body.replies.filter((reply) => reply.id > this.state.lastReplyId);
       for (const reply of fresh) {
         this.state.messages.push({ from: "staff", text: reply.text });
@@ -357,6 +397,42 @@ class CeliaChat extends HTMLElement {
     if (this.state.handedOff) this.pollTimer = setTimeout(() => this.checkReplies(), POLL_MS);
   }
 
+  /** An anonymous registrar's optional address for the answer, asked once per hand-off. */
+  async saveContactEmail() {
+    const input = this.$("#contact-email");
+    const id = this.state.conversationId;
+    this.showError(null);
+    try {
+      const response = await fetch(new URL(`conversations/${id}/contact-email`, this.apiBase), {
+        method: "PUT",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ email: input.value.trim() }),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+      if (response.status === 422) {
+        input.setAttribute("aria-invalid", "true");
+        this.showError(this.t.contactInvalid, false);
+        input.focus();
+        return;
+      }
+      if (response.status === 409) return this.closeContact(null); // logged in meanwhile
+      if (!response.ok) throw new Error(String(response.status));
+      this.closeContact(this.t.contactSaved);
+    } catch {
+      this.showError(this.t.unreachable, false);
+    }
+  }
+
+  closeContact(note) {
+    this.state.askContact = null; // asked: not again in this conversation
+    this.$(".contact").hidden = true;
+    this.$("#contact-email").value = "";
+    if (note) this.state.messages.push({ from: "note", text: note });
+    this.save();
+    this.renderMessages();
+    this.$("#message").focus();
+  }
+
   // --- rendering ----------------------------------------------------------------------------
 
   setTyping(on) {
@@ -365,17 +441,19 @@ class CeliaChat extends HTMLElement {
     status.classList.toggle("active", on);
   }
 
-  showError(text) {
+  showError(text, retry = true) {
     const box = this.$(".error");
     box.replaceChildren();
     if (!text) return;
     const message = document.createElement("p");
     message.textContent = text;
+    box.append(message);
+    if (!retry) return;
     const button = document.createElement("button");
     button.type = "button";
     button.textContent = this.t.retry;
     button.addEventListener("click", () => this.retry());
-    box.append(message, button);
+    box.append(button);
   }
 
   /** Rebuild the log from the state (messages are few; nothing typed is ever in the DOM only). */
@@ -510,7 +588,11 @@ class CeliaChat extends HTMLElement {
 
   /** Show the newest message: the log scrolls, or on short screens the whole panel. */
   scrollToEnd() {
-    for (const box of [this.$(".log"), this.$(".panel")]) box.scrollTop = box.scrollHeight;
+    const log = this.$(".log");
+    // A tab stop only while it scrolls (keyboard users scroll it then); else it is plain text.
+    if (log.scrollHeight > log.clientHeight) log.setAttribute("tabindex", "0");
+    else log.removeAttribute("tabindex");
+    for (const box of [log, this.$(".panel")]) box.scrollTop = box.scrollHeight;
   }
 
   // --- read aloud (Web Speech API) ----------------------------------------------------------

@@ -1,6 +1,6 @@
 """Endpoints for the action server only (service token)."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse
@@ -21,7 +21,7 @@ from backend.models import (
     StaffRequest,
 )
 from backend.security import Security
-from backend.services import escalations, staff_requests
+from backend.services import escalations, office_hours, staff_requests
 from backend.services.accounts import find_registrar, request_password_reset
 from backend.services.customers import masked_hetu
 from backend.services.errors import Forbidden, RefusalCode
@@ -79,6 +79,7 @@ class EscalationIn(BaseModel):
     conversation_id: ConversationId
     reason: EscalationReason
     transcript: Annotated[str, StringConstraints(max_length=50_000)]
+    language: Literal["fi", "sv", "en"] = "fi"
 
 
 UNLOCK_RECEIVED = (
@@ -193,14 +194,18 @@ def create_escalation(
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
     """Hand the conversation to Celia staff; an unresolved escalation is reused (200).
-    The bot sends the current session's transcript; the earlier sessions come first."""
+    The bot sends the current session's transcript; the earlier sessions come first.
+    `answer_expected` says, in the conversation's language, when staff will answer."""
 
     def make() -> tuple[int, dict]:
         earlier = earlier_sessions_transcript(settings, body.conversation_id)
         transcript = "\n".join(part for part in (earlier, body.transcript) if part)
-        escalation, new = escalations.create(db, body.conversation_id, body.reason, transcript)
+        escalation, new = escalations.create(
+            db, body.conversation_id, body.reason, transcript, body.language
+        )
         if new:  # counted here, not for a replayed Idempotency-Key
             HANDOFFS.labels(body.reason.value).inc()
-        return (201 if new else 200), escalation_out(escalation).model_dump(mode="json")
+        answer = {"answer_expected": office_hours.answer_expected(settings, body.language)}
+        return (201 if new else 200), escalation_out(escalation).model_dump(mode="json") | answer
 
     return run_once(db, security, "service.escalation", idempotency_key, body, make)

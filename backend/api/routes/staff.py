@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from backend.api.auth import CurrentStaff, SecurityDep
 from backend.api.deps import SessionDep
-from backend.api.fields import MAX_ID, Id, Note
+from backend.api.fields import MAX_ID, Email, Id, Note
 from backend.api.schemas import (
     EscalationOut,
     MessageOut,
@@ -177,12 +177,21 @@ def list_escalations(
     status_filter: Annotated[EscalationStatus | None, Query(alias="status")] = None,
     reason: EscalationReason | None = None,
     assignee_id: Id | None = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    registrar_email: Email | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ):
-    """Escalations, newest first, with counts per status (the counts ignore the status filter)."""
+    """Escalations, newest first, with counts per status (the counts ignore the status filter);
+    `q` is a reference or words in the redacted transcript."""
     found = work_queue.page(
-        db, Escalation, status_filter, {"reason": reason, "assignee_id": assignee_id}, limit, offset
+        db,
+        Escalation,
+        status_filter,
+        {"reason": reason, "assignee_id": assignee_id},
+        limit,
+        offset,
+        work_queue.escalation_search(q, registrar_email),
     )
     return EscalationList(
         items=[escalation_out(row) for row in found.rows], total=found.total, counts=found.counts

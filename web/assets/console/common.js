@@ -28,6 +28,7 @@ export const LABELS = {
 const NAV = [
   { href: "/staff", text: "Jono", section: "queue" },
   { href: "/staff/unanswered", text: "Vastaamattomat kysymykset", section: "unanswered" },
+  { href: "/staff/canned-replies", text: "Valmiit vastaukset", section: "canned" },
   { href: "/staff/audit", text: "Tapahtumaloki", section: "audit" },
   { href: "/staff/admin", text: "Ylläpito", section: "admin", role: "admin" },
   { href: "/staff/account", text: "Oma tili", section: "account" },
@@ -63,9 +64,32 @@ export function formatTime(iso) {
   );
 }
 
-export function assigneeText(assigneeId, staff) {
+/** "1 h 5 min" since `iso` (at least "0 min"). */
+export function durationSince(iso, now = Date.now()) {
+  const minutes = Math.max(0, Math.floor((now - new Date(iso)) / 60_000));
+  const hours = Math.floor(minutes / 60);
+  return hours ? `${hours} h ${minutes % 60} min` : `${minutes} min`;
+}
+
+/** "Minä", a colleague's name (`names`: id → name, from /colleagues) or "#id". */
+export function assigneeText(assigneeId, staff, names = new Map()) {
   if (assigneeId === null) return "–";
-  return assigneeId === staff.id ? "Minä" : `#${assigneeId}`;
+  return assigneeId === staff.id ? "Minä" : names.get(assigneeId) ?? `#${assigneeId}`;
+}
+
+/** Label, list of the other active colleagues and "Siirrä kollegalle"; `give(colleague)`
+ * assigns; nothing when there is nobody else. */
+export function colleagueChooser(colleagues, staff, give) {
+  const others = colleagues.filter((colleague) => colleague.id !== staff.id);
+  if (!others.length) return [];
+  const chooser = el(
+    "select",
+    { id: "colleague" },
+    ...others.map((colleague) => el("option", { value: String(colleague.id) }, colleague.name)),
+  );
+  const button = el("button", { type: "button", id: "give" }, "Siirrä kollegalle");
+  button.addEventListener("click", () => give(others.find((c) => String(c.id) === chooser.value)));
+  return [el("label", { for: "colleague" }, "Kollega"), chooser, button];
 }
 
 export function facts(pairs) {
@@ -87,8 +111,10 @@ export function loginUrl() {
   return `/staff/login?next=${encodeURIComponent(location.pathname + location.search)}`;
 }
 
-export async function call(path, { method = "GET", body } = {}) {
+/** `background`: the page's own polling, which does not keep an idle session alive. */
+export async function call(path, { method = "GET", body, background = false } = {}) {
   const headers = {};
+  if (background) headers["X-Background-Poll"] = "1";
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET") headers["X-CSRF-Token"] = csrfToken ?? "";
   let response;

@@ -1,9 +1,66 @@
 // One escalation: redacted transcript, replies to the registrar's chat, notes, assign, resolve.
-import { LABELS, announce, assigneeText, auditList, call, el, facts, formatTime, run, startPage } from "./common.js";
+import {
+  LABELS,
+  announce,
+  assigneeText,
+  auditList,
+  call,
+  colleagueChooser,
+  durationSince,
+  el,
+  facts,
+  formatTime,
+  run,
+  startPage,
+} from "./common.js";
 
 const id = Number(location.pathname.split("/").pop());
 const SPEAKERS = { user: "Rekisteröijä", bot: "Avustaja" };
+const LANGUAGE_NAMES = { fi: "suomi", sv: "ruotsi", en: "englanti" };
 let staff = null;
+let canned = [];
+let colleagues = [];
+
+/** Pick a canned reply (a select, then the button or Enter) and insert its text in the
+ * conversation's language at the reply box's cursor. */
+function cannedPicker(language) {
+  if (!canned.length) return null;
+  const select = el(
+    "select",
+    { id: "canned" },
+    el("option", { value: "" }, "Valitse…"),
+    ...canned.map((reply) => el("option", { value: String(reply.id) }, reply.title)),
+  );
+  const insert = el("button", { type: "button", id: "canned-insert" }, "Lisää vastaukseen");
+  const add = () => {
+    const chosen = canned.find((reply) => String(reply.id) === select.value);
+    const box = document.getElementById("reply");
+    if (!chosen || !box) {
+      announce("Valitse ensin valmis vastaus.", { error: true });
+      select.focus();
+      return;
+    }
+    const text = chosen[`text_${language}`];
+    const at = box.selectionStart ?? box.value.length;
+    box.value = box.value.slice(0, at) + text + box.value.slice(box.selectionEnd ?? at);
+    box.focus();
+    box.setSelectionRange(at + text.length, at + text.length);
+    announce(`Lisätty valmis vastaus ”${chosen.title}” (${LANGUAGE_NAMES[language]}).`);
+  };
+  insert.addEventListener("click", add);
+  select.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") {
+      event.preventDefault();
+      add();
+    }
+  });
+  return el(
+    "div",
+    { className: "field canned" },
+    el("label", { for: "canned" }, `Valmis vastaus (kielellä: ${LANGUAGE_NAMES[language]})`),
+    el("div", { className: "checkbox" }, select, insert),
+  );
+}
 
 function transcript(text) {
   const turns = [];
@@ -21,11 +78,12 @@ function transcript(text) {
   );
 }
 
-function textForm({ title, label, button, name, onSubmit }) {
+function textForm({ title, label, button, name, onSubmit, extra = null }) {
   const input = el("textarea", { id: name, name, rows: 3, maxLength: 4000, required: true });
   const form = el(
     "form",
     { className: "card", ariaLabel: title },
+    extra,
     el("div", { className: "field" }, el("label", { for: name }, label), input),
     el("button", { type: "submit", className: "primary" }, button),
   );
@@ -67,6 +125,14 @@ function render(detail) {
     );
     actions.append(assign);
   }
+  actions.append(
+    ...colleagueChooser(colleagues, staff, (colleague) =>
+      act(
+        async () => [await post("assign", { assignee_id: colleague.id }), `Eskalaatio on nyt käsittelijällä ${colleague.name}.`],
+        "give",
+      ),
+    ),
+  );
   const toggle = el("button", { type: "button", id: "toggle-status" }, resolved ? "Avaa uudelleen" : "Merkitse ratkaistuksi");
   toggle.addEventListener("click", () =>
     act(
@@ -103,6 +169,7 @@ function render(detail) {
           label: "Vastaus rekisteröijälle (näkyy chatissa)",
           button: "Lähetä vastaus",
           name: "reply",
+          extra: cannedPicker(escalation.language),
           onSubmit: async (text) => [await post("replies", { text }), "Vastaus lähetetty chattiin."],
         }),
     textForm({
@@ -119,8 +186,17 @@ function render(detail) {
       ["Syy", LABELS.reason[escalation.reason]],
       ["Tila", LABELS.status[escalation.status]],
       ["Luotu", formatTime(escalation.created_at)],
-      ["Rekisteröijä", escalation.registrar_id === null ? "Ei kirjautunut" : `#${escalation.registrar_id}`],
-      ["Käsittelijä", assigneeText(escalation.assignee_id, staff)],
+      ["Kieli", LANGUAGE_NAMES[escalation.language] ?? escalation.language],
+      ["Odottanut", escalation.waiting_since ? durationSince(escalation.waiting_since) : "Ei odota vastausta"],
+      [
+        "Rekisteröijä",
+        escalation.registrar_id !== null
+          ? `#${escalation.registrar_id}`
+          : escalation.reply_by_email
+            ? "Ei kirjautunut; jätti osoitteen vastausta varten"
+            : "Ei kirjautunut",
+      ],
+      ["Käsittelijä", assigneeText(escalation.assignee_id, staff, new Map(colleagues.map((c) => [c.id, c.name])))],
     ]),
     actions,
     el("h2", {}, "Keskustelu (henkilötiedot peitetty)"),
@@ -135,5 +211,6 @@ function render(detail) {
 
 run(async () => {
   staff = await startPage("queue");
+  [canned, colleagues] = await Promise.all([call("/canned-replies"), call("/colleagues")]);
   render(await call(`/escalations/${id}`));
 });

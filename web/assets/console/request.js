@@ -1,8 +1,21 @@
 // One request: its data (hetu masked), approve or deny with a note, assign to me.
-import { LABELS, announce, assigneeText, auditList, call, el, facts, formatTime, run, startPage } from "./common.js";
+import {
+  LABELS,
+  announce,
+  assigneeText,
+  auditList,
+  call,
+  colleagueChooser,
+  el,
+  facts,
+  formatTime,
+  run,
+  startPage,
+} from "./common.js";
 
 const id = Number(location.pathname.split("/").pop());
 let staff = null;
+let colleagues = [];
 
 const DECISIONS = {
   approve: { button: "Hyväksy", done: "Pyyntö hyväksytty; rekisteröijälle lähtee sähköposti." },
@@ -61,23 +74,26 @@ function render({ request, audit }) {
       ["Yksikkö", request.unit_id === null ? "–" : `#${request.unit_id}`],
       ["Poistettava rekisteröijä", request.target_registrar_id === null ? "–" : `#${request.target_registrar_id}`],
       ["Luotu", formatTime(request.created_at)],
-      ["Käsittelijä", assigneeText(request.assignee_id, staff)],
+      ["Käsittelijä", assigneeText(request.assignee_id, staff, new Map(colleagues.map((c) => [c.id, c.name])))],
       ["Päätetty", formatTime(request.decided_at)],
       ["Päätöksen huomautus", request.decision_note ?? "–"],
     ]),
   ];
   if (request.status === "open") {
+    const assignTo = (assigneeId, message, focusId) =>
+      act(() => call(`/requests/${id}/assign`, { method: "POST", body: { assignee_id: assigneeId } }), message, focusId);
+    const actions = el("div", { className: "actions" });
     if (request.assignee_id !== staff.id) {
       const assign = el("button", { type: "button", id: "assign" }, "Ota itselleni");
-      assign.addEventListener("click", () =>
-        act(
-          () => call(`/requests/${id}/assign`, { method: "POST", body: { assignee_id: staff.id } }),
-          "Pyyntö on nyt sinulla.",
-          "note",
-        ),
-      );
-      parts.push(el("div", { className: "actions" }, assign));
+      assign.addEventListener("click", () => assignTo(staff.id, "Pyyntö on nyt sinulla.", "note"));
+      actions.append(assign);
     }
+    actions.append(
+      ...colleagueChooser(colleagues, staff, (colleague) =>
+        assignTo(colleague.id, `Pyyntö on nyt käsittelijällä ${colleague.name}.`, "give"),
+      ),
+    );
+    if (actions.childElementCount) parts.push(actions);
     parts.push(decisionForm());
   }
   parts.push(el("h2", {}, "Tapahtumat"), auditList(audit));
@@ -86,5 +102,6 @@ function render({ request, audit }) {
 
 run(async () => {
   staff = await startPage("queue");
+  colleagues = await call("/colleagues");
   render(await call(`/requests/${id}`));
 });
