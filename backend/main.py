@@ -23,6 +23,7 @@ from backend.api.routes import (
     staff,
     staff_admin,
     staff_auth,
+    staff_faq,
     staff_requests,
     units,
 )
@@ -36,6 +37,7 @@ from backend.rasa_client import RasaClient
 from backend.request_context import RequestContextMiddleware
 from backend.reset_worker import ResetWorker
 from backend.retention import retention_job
+from backend.services.faq_live import start_live_faq
 from backend.settings import Settings, get_settings
 from knowledge.answering import FaqService
 from knowledge.settings import KnowledgeSettings
@@ -57,6 +59,7 @@ def create_app(
         app.state.db = Database(settings.database_url, settings.database_busy_timeout_seconds)
         app.state.metrics = DatabaseCollector(app.state.db.sessions)
         app.state.faq = load_faq()
+        app.state.faq_live = start_live_faq(app.state, settings)
         app.state.rasa = RasaClient(
             settings.rasa_urls,
             settings.rasa_timeout_seconds,
@@ -71,6 +74,7 @@ def create_app(
         app.state.retention.start()
         log.info("backend ready")
         yield
+        await app.state.faq_live.task.stop()
         await app.state.retention.stop()
         await app.state.reset_worker.stop()
         await app.state.email_sender.stop()
@@ -111,6 +115,7 @@ def create_app(
         staff,
         staff_auth,
         staff_admin,
+        staff_faq,
         invitations,
         insights,
         feedback,
