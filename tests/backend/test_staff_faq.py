@@ -55,8 +55,7 @@ def workers(
     settings = test_settings(f"sqlite:///{root / 'faq.db'}", smtp_server[1], root / "log")
     settings.faq_reload_interval_seconds = 0.2
     apps = [
-        create_app(settings, load_faq=lambda: FaqService.load(knowledge_settings))
-        for _ in range(2)
+        create_app(settings, load_faq=lambda: FaqService.load(knowledge_settings)) for _ in range(2)
     ]
     with TestClient(apps[0]) as first, TestClient(apps[1]) as second:
         seed = Seed(first)
@@ -165,9 +164,7 @@ def test_a_publish_that_breaks_a_held_out_question_is_refused_and_named(
     workers: tuple[TestClient, TestClient],
 ) -> None:
     client = workers[0]
-    stolen = [
-        q for q in load_questions(HELDOUT_SET) if q.expected == "hetu-in-use-not-found"
-    ][:4]
+    stolen = [q for q in load_questions(HELDOUT_SET) if q.expected == "hetu-in-use-not-found"][:4]
     assert all(ask(client, q.text)["entry_id"] == "hetu-in-use-not-found" for q in stolen)
     headers = as_staff(client, AUTHOR)
     draft = client.post(
