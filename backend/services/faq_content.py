@@ -254,6 +254,8 @@ def add_source(
 ) -> FaqSource:
     if not _SOURCE_NAME.match(name):
         raise Invalid("A source's name is a file name ending in .txt or .md (letters, digits).")
+    if set(titles) != {"fi", "sv", "en"}:
+        raise Invalid("A source needs its title in fi, sv and en.")
     if db.get(FaqSource, name) is not None:
         raise Conflict("A source document with this name exists already.")
     row = FaqSource(name=name, titles=titles, text=text, added_by_id=staff.id)

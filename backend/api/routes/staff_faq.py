@@ -57,7 +57,7 @@ class PhrasingsIn(BaseModel):
 
 class SourceIn(BaseModel):
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=4, max_length=120)]
-    titles: dict[Language, Annotated[str, StringConstraints(min_length=1, max_length=200)]]
+    titles: dict[str, Annotated[str, StringConstraints(min_length=1, max_length=200)]]
     text: Annotated[str, StringConstraints(min_length=1, max_length=60000)]
 
 
