@@ -212,3 +212,35 @@ def test_rollback_restores_the_previous_answer(workers: tuple[TestClient, TestCl
     assert ask(client, question)["answer"] == before
     again = client.post(f"/api/v1/staff/faq/versions/{draft['id']}/rollback", headers=headers)
     assert again.status_code == 200  # the short answer was live once, so it can come back
+
+
+def test_a_single_person_team_approves_its_own_and_the_floor_still_guards(
+    workers: tuple[TestClient, TestClient],
+) -> None:
+    client = workers[0]
+    settings = client.app.state.settings  # type: ignore[attr-defined]
+    headers = as_staff(client, AUTHOR)
+    topic = client.get("/api/v1/staff/faq/items/topic/apps", headers=headers).json()
+    content = topic["versions"][-1]["content"]
+    draft = client.post(
+        "/api/v1/staff/faq/items/topic/apps/versions",
+        json={
+            "content": content | {"fi": [*content["fi"], "Onko Celialla sovellus?"]},
+            "comment": "k",
+        },
+        headers=headers,
+    ).json()
+    settings.faq_single_person_team = True
+    settings.faq_gate_heldout_top1_floor = 1.0
+    try:
+        own = client.post(f"/api/v1/staff/faq/versions/{draft['id']}/approve", headers=headers)
+        assert own.status_code == 200, own.text
+        refused = client.post(f"/api/v1/staff/faq/versions/{draft['id']}/publish", headers=headers)
+    finally:
+        settings.faq_single_person_team = False
+        settings.faq_gate_heldout_top1_floor = 0.95
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["floors"]["held-out"] == 1.0
+    assert refused.json()["top1"]["held-out"] < 1.0
+    published = client.post(f"/api/v1/staff/faq/versions/{draft['id']}/publish", headers=headers)
+    assert published.status_code == 200, published.text

@@ -31,6 +31,7 @@ SOURCE_TEXT = (
     "Celia järjestää lukuintoleirin kirjastojen rekisteröijille kesäkuussa 2026.\n"
 )
 QUOTE = "Celia järjestää lukuintoleirin kirjastojen rekisteröijille kesäkuussa 2026."
+GATE_MS = 120_000  # a publish runs the evaluation sets first
 ANSWER = "Celia järjestää lukuintoleirin rekisteröijille kesäkuussa 2026."
 
 
@@ -89,7 +90,7 @@ def approve_by_keyboard(pages: Pages, path: str, number: int) -> None:
     tab_to(page, f"Hyväksy: versio {number}", limit=80)
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_have_text(f"Versio {number} hyväksytty.")
-    assert "Hyväksy" not in deep_focus(page)
+    assert deep_focus(page).startswith("h2#history-title")
     pages.assert_accessible(page, "FAQ entry after approval")
     page.close()
 
@@ -147,7 +148,7 @@ def test_staff_publish_an_entry_without_a_restart_guarded_by_the_evaluation(
 
     approve_by_keyboard(pages, "/staff/faq/edit?kind=entry&key=reading-camp", 1)
     publish(author, 1)
-    expect(author.locator("#gate")).to_contain_text("Julkaistu")
+    expect(author.locator("#gate")).to_contain_text("Julkaistu", timeout=GATE_MS)
     pages.assert_accessible(author, "FAQ editor after publishing")
 
     widget = widget_answer(pages, NEW_QUESTION)
@@ -164,7 +165,7 @@ def test_staff_publish_an_entry_without_a_restart_guarded_by_the_evaluation(
     expect(author.get_by_role("status")).to_contain_text("Luonnos tallennettu")
     approve_by_keyboard(pages, "/staff/faq/edit?kind=entry&key=cd-to-online", 2)
     publish(author, 2)
-    expect(author.get_by_role("alert")).to_contain_text("Not published")
+    expect(author.get_by_role("alert")).to_contain_text("Not published", timeout=GATE_MS)
     broken = author.locator("#gate .broken")
     expect(broken).to_contain_text(stolen[0][:30])
     expect(broken).to_contain_text("nyt cd-to-online")
@@ -180,12 +181,12 @@ def test_staff_publish_an_entry_without_a_restart_guarded_by_the_evaluation(
     expect(author.locator("#diff")).to_contain_text("+  fi: Lukuintoleiri on peruttu.")
     approve_by_keyboard(pages, "/staff/faq/edit?kind=entry&key=reading-camp", 2)
     publish(author, 2)
-    expect(author.locator("#gate")).to_contain_text("Julkaistu")
+    expect(author.locator("#gate")).to_contain_text("Julkaistu", timeout=GATE_MS)
     widget = widget_answer(pages, NEW_QUESTION)
     expect(chat_log(widget)).to_contain_text("Lukuintoleiri on peruttu.", timeout=60_000)
     widget.close()
     author.get_by_role("button", name="Palauta tämä versio: versio 1").click()
-    expect(author.get_by_role("status")).to_have_text("Versio 1 palautettu.")
+    expect(author.get_by_role("status")).to_have_text("Versio 1 palautettu.", timeout=GATE_MS)
     widget = widget_answer(pages, NEW_QUESTION)
     expect(chat_log(widget)).to_contain_text(ANSWER, timeout=60_000)
 

@@ -78,12 +78,14 @@ function showGate(result, refused) {
 }
 
 async function act(version, action, done) {
+  if (action !== "approve") announce("Arvioidaan ja julkaistaan; tämä voi kestää puoli minuuttia.");
   try {
     await call(`/faq/versions/${version.id}/${action}`, { method: "POST" }).then((result) => {
       if (result.top1) showGate(result, false);
     });
     announce(done);
     await load();
+    document.getElementById("history-title").focus(); // the redrawn table lost the button
   } catch (error) {
     if (error.status === 409 && error.body?.broken) {
       showGate(error.body, true);
