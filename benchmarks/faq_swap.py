@@ -133,6 +133,9 @@ def _ask_during(url: str, backend: str, log: Path, texts: list[str]) -> dict[str
         target = during
     started = time.perf_counter()
     while f"FAQ generation {generation} loaded" not in log.read_text(errors="replace"):
+        if time.perf_counter() - started > 300:
+            stop.set()
+            raise RuntimeError("the backend never loaded the new FAQ generation")
         time.sleep(0.05)
     noticed = time.perf_counter() - started
     time.sleep(1)

@@ -19,7 +19,7 @@ from backend.services.staff_accounts import create_staff_user
 from backend.settings import Settings
 from knowledge.evaluation import HELDOUT_SET, load_questions
 from tests.browser.support import Pages, chat_log, open_chat, say, staff_login
-from tests.browser.test_widget import deep_focus, tab_to
+from tests.browser.test_widget import tab_to
 
 pytestmark = pytest.mark.integration
 
@@ -53,12 +53,18 @@ def reviewer(settings: Settings) -> None:
 def chat_stream(site: str) -> Iterator[list[str]]:
     """Chat turns sent one after another in the background; yields the failures seen."""
     failures: list[str] = []
+    sent: list[int] = []
     stop = threading.Event()
 
     def run() -> None:
+        # One turn a second, a new conversation every 20: inside the chat limits, so only a
+        # fault of the swap could fail a turn.
         with httpx.Client(base_url=site, timeout=30) as client:
+            turns = 0
             conversation = None
-            while not stop.is_set():
+            while not stop.wait(1.0):
+                if turns % 20 == 0:
+                    conversation = None
                 reply = client.post(
                     "/api/v1/chat",
                     json={
@@ -66,16 +72,19 @@ def chat_stream(site: str) -> Iterator[list[str]]:
                         "message": "Miten rekisteröin asiakkaan?",
                     },
                 )
+                turns += 1
                 if reply.status_code != 200 or not reply.json()["messages"]:
                     failures.append(f"{reply.status_code}: {reply.text[:200]}")
                     continue
                 conversation = reply.json()["conversation_id"]
+        sent.append(turns)
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     yield failures
     stop.set()
     thread.join(timeout=60)
+    assert sent and sent[0] >= 10, f"the background stream sent only {sent} turns"
 
 
 def publish(page: Page, number: int) -> None:
@@ -90,7 +99,7 @@ def approve_by_keyboard(pages: Pages, path: str, number: int) -> None:
     tab_to(page, f"Hyväksy: versio {number}", limit=80)
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_have_text(f"Versio {number} hyväksytty.")
-    assert deep_focus(page).startswith("h2#history-title")
+    expect(page.locator("#history-title")).to_be_focused()
     pages.assert_accessible(page, "FAQ entry after approval")
     page.close()
 
