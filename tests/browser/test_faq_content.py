@@ -3,7 +3,9 @@ widget answers with it at once, without a restart, while a stream of chat turns 
 an error; a publish that would break a held-out question is refused and names it; rollback
 restores the previous answer. Keyboard-only approval; axe-core and Equal Access on every page."""
 
+import re
 import threading
+import uuid
 from collections.abc import Iterator
 
 import httpx
@@ -20,6 +22,7 @@ from backend.settings import Settings
 from knowledge.evaluation import HELDOUT_SET, load_questions
 from tests.browser.support import Pages, chat_log, open_chat, say, staff_login
 from tests.browser.test_widget import tab_to
+from tests.helpers import chat
 
 pytestmark = pytest.mark.integration
 
@@ -200,3 +203,31 @@ def test_staff_publish_an_entry_without_a_restart_guarded_by_the_evaluation(
     expect(chat_log(widget)).to_contain_text(ANSWER, timeout=60_000)
 
     assert chat_stream == [], chat_stream
+
+
+def test_an_unanswered_question_becomes_a_phrasing_in_one_step(pages: Pages, site: str) -> None:
+    run = uuid.uuid4().hex[:8]  # the suite shares one database: make this question its own
+    question = f"Millainen sää on Helsingissä huomenna (kierros {run})?"
+    _, first = chat(site, question)
+    _, handed_off = chat(site, "kyllä", first["conversation_id"])
+    assert re.search(r"ESC-\d{6}", " ".join(m["text"] for m in handed_off["messages"]))
+
+    console = staff_login(pages, "/staff/unanswered")
+    row = console.get_by_role("row").filter(has_text=run)
+    expect(row).to_have_count(1)
+    form = row.get_by_role("form")
+    form.get_by_label("Merkintä").select_option("how-to-register")
+    form.get_by_label("Kieli").select_option("fi")
+    form.get_by_role("button", name="Lisää kysymysmuodoksi").click()
+    expect(console.get_by_role("status")).to_contain_text("Kysymys lisätty luonnokseksi")
+    pages.assert_accessible(console, "unanswered questions with the FAQ actions")
+    expect(row.get_by_role("link", name="Uusi luonnos")).to_have_attribute(
+        "href", re.compile(r"/staff/faq/edit\?new=entry&question=")
+    )
+
+    console.goto("/staff/faq/edit?kind=entry&key=how-to-register")
+    latest = console.get_by_role("row").filter(has_text="unanswered question(s) added")
+    expect(latest).to_contain_text("Luonnos")
+    expect(console.get_by_label("Kysymysmuodot (suomi)")).to_have_value(
+        re.compile(re.escape(question))
+    )
