@@ -97,8 +97,12 @@ def rebuild_seconds(url: str, knowledge: KnowledgeSettings, settings: Any) -> di
 
 
 def _ask_during(url: str, backend: str, log: Path, texts: list[str]) -> dict[str, float]:
-    """p50/p95 of /api/v1/ask from ASK_CLIENTS clients: first 5 s steady, then while the
-    backend notices a new generation, rebuilds and swaps (until its log says so, plus 1 s)."""
+    """p50/p95 of /api/v1/ask from ASK_CLIENTS clients, after one warm-up pass over `texts`:
+    5 s steady, then while the backend notices a new generation, rebuilds and swaps (until its
+    log says so, plus 1 s; the new index starts with an empty answer cache)."""
+    with httpx.Client(base_url=backend, timeout=30) as http:
+        for text in texts:
+            http.post("/api/v1/ask", json={"question": text})
     steady: list[float] = []
     during: list[float] = []
     errors = 0
