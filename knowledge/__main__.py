@@ -12,8 +12,8 @@ from knowledge.settings import PROJECT_ROOT, KnowledgeSettings
 
 
 def export_published(database_url: str | None, target: Path) -> list[Path]:
-    """The database's published entries and topics, as the seed YAML (faq/*.yml and
-    out_of_scope.yml under `target`)."""
+    """The database's published entries, topics and sources, laid out as knowledge/ is
+    (faq/*.yml, out_of_scope.yml, sources/ with catalog.yml under `target`)."""
     from backend.db import Database
     from backend.services.faq_content import snapshot
     from backend.settings import Settings
@@ -30,7 +30,7 @@ def export_published(database_url: str | None, target: Path) -> list[Path]:
             content = snapshot(db)
     finally:
         database.engine.dispose()
-    return export_yaml(content.entries, content.topics, target)
+    return export_yaml(content.entries, content.topics, content.sources, content.titles, target)
 
 
 def main(argv: list[str] | None = None) -> int:

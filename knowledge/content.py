@@ -62,9 +62,14 @@ def validate_topic(name: str, content: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def export_yaml(
-    entries: dict[str, dict[str, Any]], topics: dict[str, dict[str, Any]], target: Path
+    entries: dict[str, dict[str, Any]],
+    topics: dict[str, dict[str, Any]],
+    sources: dict[str, str],
+    titles: dict[str, dict[str, str]],
+    target: Path,
 ) -> list[Path]:
-    """Write entries to `target`/faq/<file> and topics to `target`/out_of_scope.yml."""
+    """Write entries to `target`/faq/<file>, topics to `target`/out_of_scope.yml, and the source
+    documents with their titles (catalog.yml) to `target`/sources/."""
     by_file: dict[str, list[dict[str, Any]]] = {}
     for entry_id, content in sorted(entries.items()):
         raw = {"id": entry_id} | {k: v for k, v in content.items() if k != "file"}
@@ -76,6 +81,11 @@ def export_yaml(
     for file, items in sorted(by_file.items()):
         written.append(_dump(target / "faq" / file, {"entries": items}))
     written.append(_dump(target / "out_of_scope.yml", {"topics": topics}))
+    (target / "sources").mkdir(exist_ok=True)
+    for name, text in sorted(sources.items()):
+        (target / "sources" / name).write_text(text, encoding="utf-8")
+        written.append(target / "sources" / name)
+    written.append(_dump(target / "sources" / "catalog.yml", titles))
     return written
 
 

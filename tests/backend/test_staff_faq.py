@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from fastapi.testclient import TestClient
 
 from backend.main import create_app
@@ -100,7 +101,12 @@ def test_the_yaml_is_imported_as_published_first_versions(
 
     url = str(client.app.state.settings.database_url)  # type: ignore[attr-defined]
     export_published(url, tmp_path)
-    assert load_faq(tmp_path / "faq") == load_faq(KnowledgeSettings().faq_dir)
+    seed = KnowledgeSettings()
+    assert load_faq(tmp_path / "faq", tmp_path / "sources") == load_faq(seed.faq_dir)
+    catalog = (tmp_path / "sources" / "catalog.yml").read_text(encoding="utf-8")
+    assert yaml.safe_load(catalog) == yaml.safe_load(
+        (seed.sources_dir / "catalog.yml").read_text(encoding="utf-8")
+    )
 
 
 def test_a_quote_not_verbatim_in_its_source_is_refused(
