@@ -59,27 +59,31 @@ def seed_from_yaml(db: Session, settings: KnowledgeSettings) -> bool:
             db.add(FaqSource(name=path.name, titles=titles.get(path.name, {}), text=text))
     contents = [(FaqItemKind.entry, k, c) for k, c in entries.items()]
     contents += [(FaqItemKind.topic, k, c) for k, c in topics.items()]
-    for kind, key, content in contents:
-        item = FaqItem(kind=kind, key=key)
-        db.add(item)
-        db.flush()
-        version = FaqVersion(
-            item_id=item.id,
-            number=1,
-            content=content,
-            comment="imported from the YAML seed",
-            status=FaqVersionStatus.published,
-        )
-        db.add(version)
-        db.flush()
-        item.published_version_id = version.id
-    db.add(FaqPublication(action="import"))
     try:
+        for kind, key, content in contents:
+            _import_item(db, kind, key, content)
+        db.add(FaqPublication(action="import"))
         db.commit()
-    except IntegrityError:
+    except IntegrityError:  # another worker imported first (PostgreSQL raises at the flush)
         db.rollback()
         return False
     return True
+
+
+def _import_item(db: Session, kind: FaqItemKind, key: str, content: dict[str, Any]) -> None:
+    item = FaqItem(kind=kind, key=key)
+    db.add(item)
+    db.flush()
+    version = FaqVersion(
+        item_id=item.id,
+        number=1,
+        content=content,
+        comment="imported from the YAML seed",
+        status=FaqVersionStatus.published,
+    )
+    db.add(version)
+    db.flush()
+    item.published_version_id = version.id
 
 
 def latest_generation(db: Session) -> int | None:

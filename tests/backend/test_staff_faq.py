@@ -3,20 +3,27 @@ swap without restart in every worker, rollback, and the YAML export. Real index,
 
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
+from backend.db import Database
 from backend.main import create_app
-from backend.models import StaffRole
+from backend.migrate import upgrade
+from backend.models import FaqItem, FaqPublication, StaffRole
+from backend.services.faq_content import seed_from_yaml
 from knowledge.__main__ import export_published
 from knowledge.answering import FaqService
 from knowledge.evaluation import HELDOUT_SET, load_questions
 from knowledge.faq import load_faq
 from knowledge.settings import KnowledgeSettings
+from launcher.local_servers import create_database
 from tests.backend.conftest import Mailbox, Seed, staff_login, test_settings
 
 AUTHOR, REVIEWER = "sirpa@celia.fi", "aino@celia.fi"
@@ -250,3 +257,29 @@ def test_a_single_person_team_approves_its_own_and_the_floor_still_guards(
     assert refused.json()["top1"]["held-out"] < 1.0
     published = client.post(f"/api/v1/staff/faq/versions/{draft['id']}/publish", headers=headers)
     assert published.status_code == 200, published.text
+
+
+def test_workers_seeding_one_postgres_database_at_once_import_once(postgres_url: str) -> None:
+    """Backend workers start together on an empty PostgreSQL database: one imports the YAML."""
+    fresh = create_database(make_url(postgres_url).port or 5432, "celia_faq_seed_race")
+    upgrade(fresh)
+    databases = [Database(fresh) for _ in range(3)]
+
+    def seed_once(database: Database) -> bool:
+        with database.sessions() as db:
+            return seed_from_yaml(db, KnowledgeSettings())
+
+    try:
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            imported = list(pool.map(seed_once, databases))
+        with databases[0].sessions() as db:
+            publications = db.scalar(select(func.count()).select_from(FaqPublication))
+            entries = db.scalar(select(func.count()).select_from(FaqItem))
+    finally:
+        for database in databases:
+            database.engine.dispose()
+    assert sorted(imported) == [False, False, True]
+    assert publications == 1
+    assert entries == len(load_faq(KnowledgeSettings().faq_dir)) + len(
+        yaml.safe_load(KnowledgeSettings().out_of_scope_file.read_text(encoding="utf-8"))["topics"]
+    )
