@@ -216,10 +216,11 @@ def mark_published(db: Session, staff: StaffUser, chosen: FaqVersion, action: st
 
 
 def rollback_copy(db: Session, staff: StaffUser, target: FaqVersion) -> FaqVersion:
-    """An approved copy of a version that was live before, ready to publish again."""
+    """An approved copy of a version that was live before, ready to publish again; not yet
+    added to the session, so nothing is written unless the publish passes the gate."""
     if target.status != FaqVersionStatus.superseded:
         raise Conflict("Only a version that was published before can be restored.")
-    copy = FaqVersion(
+    return FaqVersion(
         item_id=target.item_id,
         number=latest_version(db, target.item_id).number + 1,
         content=target.content,
@@ -229,9 +230,6 @@ def rollback_copy(db: Session, staff: StaffUser, target: FaqVersion) -> FaqVersi
         approved_by_id=target.approved_by_id,
         approved_at=target.approved_at,
     )
-    db.add(copy)
-    db.flush()
-    return copy
 
 
 def diff(old: FaqVersion | None, new: FaqVersion) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend import audit
-from backend.models import FaqVersion, StaffUser
+from backend.models import FaqVersion, FaqVersionStatus, StaffUser
 from backend.periodic import PeriodicTask
 from backend.services.errors import Conflict, Invalid
 from backend.services.faq_content import (
@@ -136,8 +136,17 @@ class LiveFaq:
         content, candidate, result = self.check(db, chosen)
         if not result.passed:
             raise GateRefused(result)
-        if latest_generation(db) != content.generation:
+        # End the long read before writing: on SQLite a read transaction that outlived other
+        # writers' commits could not write; the checks below read afresh.
+        db.rollback()
+        if (
+            latest_generation(db) != content.generation
+            or chosen.status != FaqVersionStatus.approved
+        ):
             raise Conflict("Someone else published meanwhile; publish again.")
+        if chosen.id is None:  # a rollback's copy
+            db.add(chosen)
+            db.flush()
         generation = mark_published(db, staff, chosen, action)
         audit.record(
             db,
