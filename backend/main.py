@@ -24,6 +24,7 @@ from backend.api.routes import (
     staff_admin,
     staff_auth,
     staff_queue,
+    staff_faq,
     staff_requests,
     units,
 )
@@ -38,6 +39,7 @@ from backend.request_context import RequestContextMiddleware
 from backend.reset_worker import ResetWorker
 from backend.retention import retention_job
 from backend.services.reply_mail import reply_mail_job
+from backend.services.faq_live import start_live_faq
 from backend.settings import Settings, get_settings
 from knowledge.answering import FaqService
 from knowledge.settings import KnowledgeSettings
@@ -59,6 +61,7 @@ def create_app(
         app.state.db = Database(settings.database_url, settings.database_busy_timeout_seconds)
         app.state.metrics = DatabaseCollector(app.state.db.sessions)
         app.state.faq = load_faq()
+        app.state.faq_live = start_live_faq(app.state, settings)
         app.state.rasa = RasaClient(
             settings.rasa_urls,
             settings.rasa_timeout_seconds,
@@ -76,6 +79,7 @@ def create_app(
         log.info("backend ready")
         yield
         await app.state.reply_mail.stop()
+        await app.state.faq_live.task.stop()
         await app.state.retention.stop()
         await app.state.reset_worker.stop()
         await app.state.email_sender.stop()
@@ -117,6 +121,7 @@ def create_app(
         staff_queue,
         staff_auth,
         staff_admin,
+        staff_faq,
         invitations,
         insights,
         feedback,

@@ -529,3 +529,72 @@ class AnswerFeedback(Base):
     entry_id: Mapped[str] = mapped_column(String(64), index=True)
     helpful: Mapped[bool] = mapped_column(Boolean)
     comment: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+
+
+class FaqItemKind(str, enum.Enum):
+    entry = "entry"  # an FAQ entry (knowledge/faq/*.yml)
+    topic = "topic"  # a not-covered topic (knowledge/out_of_scope.yml)
+
+
+class FaqVersionStatus(str, enum.Enum):
+    draft = "draft"
+    approved = "approved"
+    published = "published"  # the live version of its item
+    superseded = "superseded"  # was live; a later publish replaced it
+
+
+class FaqItem(Base):
+    """An FAQ entry or not-covered topic; its content lives in its versions."""
+
+    __tablename__ = "faq_items"
+    __table_args__ = (UniqueConstraint("kind", "key", name="uq_faq_items_kind_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[FaqItemKind] = mapped_column(_enum(FaqItemKind))
+    key: Mapped[str] = mapped_column(String(64))  # entry id or topic name
+    published_version_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class FaqVersion(Base):
+    """One saved state of an item: who wrote it, when, why, and who approved and published it."""
+
+    __tablename__ = "faq_versions"
+    __table_args__ = (UniqueConstraint("item_id", "number", name="uq_faq_versions_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("faq_items.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    content: Mapped[dict] = mapped_column(JSON)
+    comment: Mapped[str] = mapped_column(String(500))
+    status: Mapped[FaqVersionStatus] = mapped_column(_enum(FaqVersionStatus))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))  # None: import
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class FaqSource(Base):
+    """A source document of the library (plain text or Markdown) that entries quote."""
+
+    __tablename__ = "faq_sources"
+
+    name: Mapped[str] = mapped_column(String(120), primary_key=True)  # file name
+    titles: Mapped[dict] = mapped_column(JSON)  # fi, sv, en
+    text: Mapped[str] = mapped_column(Text)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class FaqPublication(Base):
+    """A change of the published content; its id is the generation every worker loads."""
+
+    __tablename__ = "faq_publications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    action: Mapped[str] = mapped_column(String(16))  # import, publish, rollback
+    version_id: Mapped[int | None] = mapped_column(Integer)
+    staff_id: Mapped[int | None] = mapped_column(Integer)

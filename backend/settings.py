@@ -125,6 +125,16 @@ class Settings(BaseSettings):
     metrics_token: SecretStr | None = None
     log_format: Literal["text", "json"] = "text"
 
+    # FAQ content (backend/services/faq_*.py): a draft is published after a second staff
+    # member approves it (true: a one-person team approves its own); every worker checks for
+    # a new publication this often; a publish is refused below these top-1 floors.
+    faq_single_person_team: bool = False
+    faq_reload_interval_seconds: float = Field(default=2.0, gt=0)
+    faq_gate_dev_top1_floor: float = Field(default=0.95, ge=0, le=1)
+    faq_gate_heldout_top1_floor: float = Field(default=0.95, ge=0, le=1)
+    # An entry with this many "not helpful" votes is listed for review.
+    faq_review_not_helpful_votes: int = Field(default=3, ge=1)
+
     @field_validator("trusted_proxies", "office_weekdays", "office_closed_dates", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:

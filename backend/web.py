@@ -109,6 +109,17 @@ def staff_unanswered() -> FileResponse:
     return _page("staff/unanswered.html")
 
 
+@router.get("/staff/faq")
+def staff_faq() -> FileResponse:
+    return _page("staff/faq.html")
+
+
+@router.get("/staff/faq/edit")
+def staff_faq_edit() -> FileResponse:
+    """One entry or topic (`?kind=entry&key=…`), or a new one (`?new=entry`)."""
+    return _page("staff/faq-edit.html")
+
+
 @router.get("/staff/audit")
 def staff_audit() -> FileResponse:
     return _page("staff/audit.html")

@@ -116,6 +116,28 @@ def _ask_api_latency(texts: list[str], index_dir: Path) -> tuple[float, float]:
             return latency_ms(lambda t: client.post(url, json={"question": t}), texts)
 
 
+def bench_faq_swap() -> dict:
+    from benchmarks.faq_swap import bench_swap
+
+    report = bench_swap(RESULTS_DIR / "index")
+    print(
+        "\nFAQ publish without restart (rebuild from the database, embedding cache warm; "
+        f"cold embedding {report['cold_embedding_texts_per_s']} texts/s)"
+    )
+    print(
+        f"{'content':<8}{'entries':>8}{'docs':>7}{'rebuild s':>10}{'swap us':>9}"
+        f"{'to swap s':>10}{'ask p95':>9}{'in swap p95':>12}{'errors':>7}"
+    )
+    for scale in ("1x", "10x"):
+        row = report[scale]
+        print(
+            f"{scale:<8}{row['entries']:>8}{row['documents']:>7}{row['rebuild_s']:>10}"
+            f"{row['swap_us']:>9}{row['publication_to_swap_s']:>10}{row['steady_p95_ms']:>9}"
+            f"{row['swap_p95_ms']:>12}{row['errors']:>7}"
+        )
+    return report
+
+
 def bench_nlu() -> dict:
     from benchmarks.nlu import cross_validate
 
@@ -336,6 +358,7 @@ def bench_tracker() -> dict:
 
 SUITES = {
     "faq": bench_faq,
+    "faq-swap": bench_faq_swap,
     "nlu": bench_nlu,
     "chat": bench_chat,
     "tracker": bench_tracker,
@@ -357,7 +380,7 @@ def main() -> int:
     args.suites = args.suites or list(SUITES)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     results = {}
-    if {"chat", "load", "long"} & set(args.suites) and "faq" not in args.suites:
+    if {"chat", "load", "long", "faq-swap"} & set(args.suites) and "faq" not in args.suites:
         args.suites.insert(0, "faq")  # these suites serve the index the faq suite builds
     for suite in args.suites:
         results[suite] = SUITES[suite]()

@@ -1,22 +1,5 @@
-"""The evaluation question sets under tests/eval/."""
+"""The evaluation question sets under tests/eval/ (knowledge/evaluation.py reads them)."""
 
-from dataclasses import dataclass
-from pathlib import Path
+from knowledge.evaluation import DEV_SET, EVAL_DIR, HELDOUT_SET, EvalQuestion, load_questions
 
-import yaml
-
-EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "eval"
-DEV_SET = EVAL_DIR / "faq_questions.yml"
-HELDOUT_SET = EVAL_DIR / "faq_heldout.yml"
-
-
-@dataclass(frozen=True)
-class EvalQuestion:
-    text: str
-    lang: str
-    expected: str | None
-
-
-def load_questions(path: Path) -> list[EvalQuestion]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [EvalQuestion(q["q"], q["lang"], q["expected"]) for q in data["questions"]]
+__all__ = ["DEV_SET", "EVAL_DIR", "HELDOUT_SET", "EvalQuestion", "load_questions"]

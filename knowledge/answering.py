@@ -16,7 +16,14 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from knowledge.caveats import caveat
 from knowledge.embedding import encode_query, load_encoder
 from knowledge.faq import LANGUAGES
-from knowledge.index import DOCUMENTS_FILE, ENTRIES_FILE, MANIFEST_FILE, NOT_COVERED, VECTORS_FILE
+from knowledge.index import (
+    DOCUMENTS_FILE,
+    ENTRIES_FILE,
+    MANIFEST_FILE,
+    NOT_COVERED,
+    VECTORS_FILE,
+    IndexParts,
+)
 from knowledge.language import detect_language
 from knowledge.settings import KnowledgeSettings
 from knowledge.text import fold, stemmed_tokens
@@ -75,25 +82,31 @@ def _identity(tokens: list[str]) -> list[str]:
     return tokens
 
 
+def read_index(settings: KnowledgeSettings) -> IndexParts:
+    index_dir = settings.index_dir
+    manifest_path = index_dir / MANIFEST_FILE
+    if not manifest_path.is_file():
+        raise IndexNotBuilt(f"no FAQ index in {index_dir}; run `python -m knowledge build`")
+    vectors_index = faiss.read_index(str(index_dir / VECTORS_FILE))
+    return IndexParts(
+        manifest=json.loads(manifest_path.read_text(encoding="utf-8")),
+        documents=json.loads((index_dir / DOCUMENTS_FILE).read_text(encoding="utf-8")),
+        entries=json.loads((index_dir / ENTRIES_FILE).read_text(encoding="utf-8")),
+        vectors=vectors_index.reconstruct_n(0, vectors_index.ntotal),
+        titles=yaml.safe_load((settings.sources_dir / "catalog.yml").read_text(encoding="utf-8")),
+    )
+
+
 class FaqService:
-    def __init__(self, settings: KnowledgeSettings) -> None:
-        index_dir = settings.index_dir
-        manifest_path = index_dir / MANIFEST_FILE
-        if not manifest_path.is_file():
-            raise IndexNotBuilt(f"no FAQ index in {index_dir}; run `python -m knowledge build`")
-        self.manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    def __init__(self, settings: KnowledgeSettings, parts: IndexParts) -> None:
+        self.manifest = parts.manifest
         self.threshold = settings.faq_answer_threshold
         self.min_coverage = settings.faq_min_coverage
         self.model = self.manifest["embedding_model"]
-        self.documents = json.loads((index_dir / DOCUMENTS_FILE).read_text(encoding="utf-8"))
-        self.entries = {
-            e["id"]: e for e in json.loads((index_dir / ENTRIES_FILE).read_text(encoding="utf-8"))
-        }
-        self.titles = yaml.safe_load(
-            (settings.sources_dir / "catalog.yml").read_text(encoding="utf-8")
-        )
-        vectors_index = faiss.read_index(str(index_dir / VECTORS_FILE))
-        self.vectors = vectors_index.reconstruct_n(0, vectors_index.ntotal)
+        self.documents = parts.documents
+        self.entries = {e["id"]: e for e in parts.entries}
+        self.titles = parts.titles
+        self.vectors = parts.vectors
         # The last "entry" collects the curated not-covered questions (see out_of_scope.yml).
         self.entry_ids = [*sorted(self.entries), NOT_COVERED]
         position = {entry_id: i for i, entry_id in enumerate(self.entry_ids)}
@@ -181,7 +194,8 @@ class FaqService:
 
     @classmethod
     def load(cls, settings: KnowledgeSettings) -> "FaqService":
-        return cls(settings)
+        """The service over the index folder `python -m knowledge build` wrote."""
+        return cls(settings, read_index(settings))
 
     def _per_entry(self, doc_scores: np.ndarray) -> np.ndarray:
         best = np.zeros(len(self.entry_ids), dtype=np.float32)

@@ -55,7 +55,7 @@ def _date(value: Any, file: Path, entry: str, field: str) -> str | None:
         raise FaqError(file, entry, field, "must be a date written YYYY-MM-DD") from None
 
 
-def _parse_entry(raw: Any, file: Path, index: int) -> FaqEntry:
+def parse_entry(raw: Any, file: Path, index: int) -> FaqEntry:
     if not isinstance(raw, dict):
         raise FaqError(file, f"#{index + 1}", None, "an entry must be a mapping")
     entry_id = _text(raw.get("id"), file, f"#{index + 1}", "id")
@@ -116,7 +116,7 @@ def load_faq(faq_dir: Path, sources_dir: Path | None = None) -> list[FaqEntry]:
         if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
             raise FaqError(file, None, "entries", "the file must hold a list under 'entries'")
         for index, raw in enumerate(data["entries"]):
-            entry = _parse_entry(raw, file, index)
+            entry = parse_entry(raw, file, index)
             if entry.id in seen:
                 raise FaqError(file, entry.id, "id", f"duplicate id (also in {seen[entry.id]})")
             seen[entry.id] = file.name
@@ -130,8 +130,12 @@ def _check_provenance(entry: FaqEntry, file: Path, sources_dir: Path) -> None:
     source = sources_dir / entry.document
     if not source.is_file():
         raise FaqError(file, entry.id, "source.document", f"{entry.document} not in {sources_dir}")
-    text = source.read_text(encoding="utf-8")
-    if entry.quote not in text:
+    check_quote(entry, source.read_text(encoding="utf-8"), file)
+
+
+def check_quote(entry: FaqEntry, source_text: str, file: Path) -> None:
+    """The quote must be verbatim in its source document, and the section one of its lines."""
+    if entry.quote not in source_text:
         raise FaqError(file, entry.id, "quote", f"not found verbatim in {entry.document}")
-    if entry.section not in text:
+    if entry.section not in source_text:
         raise FaqError(file, entry.id, "source.section", f"not a heading of {entry.document}")

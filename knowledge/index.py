@@ -3,12 +3,13 @@
 import hashlib
 import json
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import faiss
+import numpy as np
 import yaml
 
 from knowledge.embedding import encode
@@ -25,6 +26,43 @@ MANIFEST_FILE = "manifest.json"
 NOT_COVERED = "__not_covered__"
 
 
+@dataclass(frozen=True)
+class IndexParts:
+    """What a FaqService is made of: read from an index folder, or built in memory."""
+
+    manifest: dict[str, Any]
+    documents: list[dict[str, Any]]
+    entries: list[dict[str, Any]]
+    vectors: np.ndarray  # one L2-normalised row per document
+    titles: dict[str, dict[str, str]]  # source document -> title per language
+
+
+def build_parts(
+    entries: list[FaqEntry],
+    not_covered: list[dict[str, Any]],
+    titles: dict[str, dict[str, str]],
+    model: str,
+    known: dict[str, np.ndarray],
+) -> IndexParts:
+    """An index in memory; only texts missing from `known` (text -> vector) are embedded, so
+    a rebuild after an edit embeds the edited phrasings alone."""
+    documents = index_documents(entries) + not_covered
+    texts = [d["text"] for d in documents]
+    missing = sorted({t for t in texts if t not in known})
+    fresh = dict(zip(missing, encode(model, missing), strict=True)) if missing else {}
+    vectors = np.stack([known[t] if t in known else fresh[t] for t in texts])
+    manifest = {
+        "format": INDEX_FORMAT,
+        "embedding_model": model,
+        "dimensions": int(vectors.shape[1]),
+        "entries": len(entries),
+        "documents": len(documents),
+        "embedded": len(missing),
+        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+    return IndexParts(manifest, documents, [asdict(e) for e in entries], vectors, titles)
+
+
 def load_out_of_scope(path: Path) -> list[dict[str, Any]]:
     """Curated questions the FAQ does not answer, as documents of the NOT_COVERED pseudo-entry."""
     try:
@@ -33,23 +71,30 @@ def load_out_of_scope(path: Path) -> list[dict[str, Any]]:
         raise FaqError(path, None, None, f"not valid YAML ({error})") from error
     if not isinstance(data, dict) or not isinstance(data.get("topics"), dict):
         raise FaqError(path, None, "topics", "must map topic names to questions per language")
-    documents: list[dict[str, str]] = []
-    for topic, by_lang in data["topics"].items():
-        see_also = (by_lang or {}).get("see_also")
-        if see_also is not None and not (
-            isinstance(see_also, dict)
-            and all(isinstance(see_also.get(lg), str) for lg in LANGUAGES)
-        ):
-            raise FaqError(path, topic, "see_also", "must map fi, sv and en to texts")
-        for lang in LANGUAGES:
-            questions = (by_lang or {}).get(lang)
-            if not isinstance(questions, list) or not all(isinstance(q, str) for q in questions):
-                raise FaqError(path, topic, lang, "must be a list of questions")
-            documents.extend(
-                {"entry_id": NOT_COVERED, "lang": lang, "kind": "not_covered", "text": q}
-                | ({"see_also": see_also} if see_also else {})
-                for q in questions
-            )
+    return [
+        document
+        for topic, by_lang in data["topics"].items()
+        for document in topic_documents(topic, by_lang, path)
+    ]
+
+
+def topic_documents(topic: str, by_lang: Any, path: Path) -> list[dict[str, Any]]:
+    """One not-covered topic's questions (and its `see_also`), validated, as documents."""
+    see_also = (by_lang or {}).get("see_also")
+    if see_also is not None and not (
+        isinstance(see_also, dict) and all(isinstance(see_also.get(lg), str) for lg in LANGUAGES)
+    ):
+        raise FaqError(path, topic, "see_also", "must map fi, sv and en to texts")
+    documents: list[dict[str, Any]] = []
+    for lang in LANGUAGES:
+        questions = (by_lang or {}).get(lang)
+        if not isinstance(questions, list) or not all(isinstance(q, str) for q in questions):
+            raise FaqError(path, topic, lang, "must be a list of questions")
+        documents.extend(
+            {"entry_id": NOT_COVERED, "lang": lang, "kind": "not_covered", "text": q}
+            | ({"see_also": see_also} if see_also else {})
+            for q in questions
+        )
     return documents
 
 

@@ -162,15 +162,20 @@ def staff_code(pages: Pages, email: str = STAFF[0], secret: str = STAFF_TOTP_SEC
     return staff_totp_code(pages.database_url, email, secret)
 
 
-def staff_login(pages: Pages, path: str = "/staff") -> Page:
-    """The DEMO staff user (an admin) logs in with the password and a fresh TOTP code."""
+def staff_login(
+    pages: Pages,
+    path: str = "/staff",
+    account: tuple[str, str] = STAFF,
+    secret: str = STAFF_TOTP_SECRET,
+) -> Page:
+    """A staff user (by default the DEMO admin) logs in with the password and a TOTP code."""
     page = pages.new(path)
     expect(page).to_have_url(re.compile(r"/staff/login"))
-    page.get_by_label("Sähköposti").fill(STAFF[0])
-    page.get_by_label("Salasana").fill(STAFF[1])
+    page.get_by_label("Sähköposti").fill(account[0])
+    page.get_by_label("Salasana").fill(account[1])
     page.get_by_role("button", name="Kirjaudu").click()
     expect(page.get_by_role("heading", name="Vahvistuskoodi")).to_be_focused()
-    page.get_by_label("Koodi", exact=True).fill(staff_code(pages))
+    page.get_by_label("Koodi", exact=True).fill(staff_code(pages, account[0], secret))
     page.get_by_role("button", name="Vahvista").click()
     expect(page.get_by_role("button", name="Kirjaudu ulos")).to_be_visible()
     return page

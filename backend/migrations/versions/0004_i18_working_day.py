@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_i18_working_day"
-down_revision = "0003_i16_answer_feedback"  # re-chained at merge
+down_revision = "0003_i16_answer_feedback"
 branch_labels = None
 depends_on = None
 

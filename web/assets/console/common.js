@@ -17,6 +17,7 @@ export const LABELS = {
     unanswered_question: "Vastaamaton kysymys",
     failed_flow: "Keskeytynyt pyyntö",
   },
+  faqStatus: { draft: "Luonnos", approved: "Hyväksytty", published: "Julkaistu", superseded: "Korvattu" },
   kind: {
     reactivation: "Asiakkuuden aktivointi",
     unlock: "Tunnuksen lukituksen avaus",
@@ -29,6 +30,7 @@ const NAV = [
   { href: "/staff", text: "Jono", section: "queue" },
   { href: "/staff/unanswered", text: "Vastaamattomat kysymykset", section: "unanswered" },
   { href: "/staff/canned-replies", text: "Valmiit vastaukset", section: "canned" },
+  { href: "/staff/faq", text: "FAQ-sisältö", section: "faq" },
   { href: "/staff/audit", text: "Tapahtumaloki", section: "audit" },
   { href: "/staff/admin", text: "Ylläpito", section: "admin", role: "admin" },
   { href: "/staff/account", text: "Oma tili", section: "account" },
@@ -37,9 +39,10 @@ const NAV = [
 const LOGIN_STEPS = new Set(["/auth/login", "/auth/second-factor", "/auth/set-password"]);
 
 export class ApiError extends Error {
-  constructor(message, status = 0) {
+  constructor(message, status = 0, body = null) {
     super(message);
     this.status = status;
+    this.body = body; // the answer's JSON, e.g. the questions a refused FAQ publish names
   }
 }
 
@@ -132,8 +135,8 @@ export async function call(path, { method = "GET", body, background = false } = 
     throw new ApiError("Kirjaudu sisään.");
   }
   if (!response.ok) {
-    const detail = await response.json().then((data) => data.detail, () => null);
-    throw new ApiError(detail || `Pyyntö epäonnistui (${response.status}).`, response.status);
+    const data = await response.json().catch(() => null);
+    throw new ApiError(data?.detail || `Pyyntö epäonnistui (${response.status}).`, response.status, data);
   }
   return response.status === 204 ? null : response.json();
 }

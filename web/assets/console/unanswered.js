@@ -2,15 +2,43 @@
 import { announce, call, el, formatTime, run, startPage } from "./common.js";
 import { showAnswerFeedback } from "./feedback.js";
 
-function table(groups) {
+const LANGS = { fi: "suomi", sv: "ruotsi", en: "englanti" };
+
+// From a gap to the FAQ in one step: a new draft entry, or the question as a phrasing of an
+// existing entry (a new draft version of it).
+function toFaq(group, index, entries) {
+  const draft = el("a", { href: `/staff/faq/edit?new=entry&question=${encodeURIComponent(group.question)}` }, "Uusi luonnos");
+  const entry = el("select", { id: `entry-${index}`, name: "entry" }, ...entries.map((item) => el("option", { value: item.key }, item.title)));
+  const lang = el("select", { id: `lang-${index}`, name: "lang" }, ...Object.entries(LANGS).map(([code, name]) => el("option", { value: code }, name)));
+  const form = el(
+    "form",
+    { className: "row-actions", ariaLabel: `Lisää kysymys ”${group.question}” merkintään` },
+    el("label", { for: `entry-${index}` }, "Merkintä"),
+    entry,
+    el("label", { for: `lang-${index}` }, "Kieli"),
+    lang,
+    el("button", { type: "submit", className: "secondary" }, "Lisää kysymysmuodoksi"),
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run(async () => {
+      const body = { questions: [{ q: group.question, lang: lang.value }] };
+      await call(`/faq/items/entry/${encodeURIComponent(entry.value)}/phrasings`, { method: "POST", body });
+      announce(`Kysymys lisätty luonnokseksi merkintään ”${entry.selectedOptions[0].textContent}”; hyväksy ja julkaise se FAQ-sisällössä.`);
+    });
+  });
+  return el("div", {}, draft, form);
+}
+
+function table(groups, entries) {
   const head = el(
     "tr",
     {},
-    ...["Kysymys (henkilötiedot peitetty)", "Kertaa", "Viimeksi", "Eskalaatiot"].map((text) =>
+    ...["Kysymys (henkilötiedot peitetty)", "Kertaa", "Viimeksi", "Eskalaatiot", "FAQ:hun"].map((text) =>
       el("th", { scope: "col" }, text),
     ),
   );
-  const rows = groups.map((group) =>
+  const rows = groups.map((group, index) =>
     el(
       "tr",
       {},
@@ -26,6 +54,7 @@ function table(groups) {
           ...group.escalations.map((ref) => el("li", {}, el("a", { href: `/staff/escalations/${ref.id}` }, ref.reference))),
         ),
       ),
+      el("td", {}, toFaq(group, index, entries)),
     ),
   );
   return el(
@@ -39,8 +68,11 @@ function table(groups) {
 
 run(async () => {
   await startPage("unanswered");
-  const { groups, total } = await call("/insights/unanswered-questions");
-  document.getElementById("questions").replaceChildren(groups.length ? table(groups) : el("p", {}, "Ei vastaamattomia kysymyksiä."));
+  const [{ groups, total }, entries] = await Promise.all([
+    call("/insights/unanswered-questions"),
+    call("/faq/items?kind=entry"),
+  ]);
+  document.getElementById("questions").replaceChildren(groups.length ? table(groups, entries) : el("p", {}, "Ei vastaamattomia kysymyksiä."));
   const rated = await showAnswerFeedback();
   announce(`${groups.length} erilaista kysymystä, yhteensä ${total} kertaa. Palautetta ${rated} vastauksesta.`);
 });
