@@ -138,6 +138,21 @@ def bench_faq_swap() -> dict:
     return report
 
 
+def bench_faq_reach() -> dict:
+    from benchmarks.faq_reach import bench_reach
+
+    started = time.perf_counter()
+    report = bench_reach()
+    languages = ", ".join(f"{k} {v:.3f}" for k, v in report["reached_faq_by_language"].items())
+    print(
+        f"\nNew FAQ entries without retraining Rasa ({report['folds']} folds, "
+        f"{time.perf_counter() - started:.0f} s): {report['questions']} questions of left-out "
+        f"entries, {report['reached_faq']:.3f} reach the FAQ ({languages}); intents: "
+        f"{report['intents']}"
+    )
+    return report
+
+
 def bench_nlu() -> dict:
     from benchmarks.nlu import cross_validate
 
@@ -359,6 +374,7 @@ def bench_tracker() -> dict:
 SUITES = {
     "faq": bench_faq,
     "faq-swap": bench_faq_swap,
+    "faq-reach": bench_faq_reach,
     "nlu": bench_nlu,
     "chat": bench_chat,
     "tracker": bench_tracker,
