@@ -23,8 +23,8 @@ from backend.api.routes import (
     staff,
     staff_admin,
     staff_auth,
-    staff_queue,
     staff_faq,
+    staff_queue,
     staff_requests,
     units,
 )
@@ -38,8 +38,8 @@ from backend.rasa_client import RasaClient
 from backend.request_context import RequestContextMiddleware
 from backend.reset_worker import ResetWorker
 from backend.retention import retention_job
-from backend.services.reply_mail import reply_mail_job
 from backend.services.faq_live import start_live_faq
+from backend.services.reply_mail import reply_mail_job
 from backend.settings import Settings, get_settings
 from knowledge.answering import FaqService
 from knowledge.settings import KnowledgeSettings

@@ -66,7 +66,21 @@ def active_assignee(db: Session, assignee_id: int | None) -> StaffUser | None:
     return assignee
 
 
-_REFERENCE = re.compile(r"^\s*ESC-?0*(\d{1,18})\s*$", re.IGNORECASE)
+def _reference(prefix: str) -> re.Pattern[str]:
+    return re.compile(rf"^\s*{prefix}-?0*(\d{{1,18}})\s*$", re.IGNORECASE)
+
+
+_ESCALATION_REFERENCE = _reference("ESC")
+_REQUEST_REFERENCE = _reference("REQ")
+
+
+def _containing(column: Any, text: str) -> ColumnElement[bool]:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.ilike(f"%{escaped}%", escape="\\")
+
+
+def _registrar_is(email: str) -> Any:
+    return select(Registrar.id).where(Registrar.email == email)
 
 
 def escalation_search(text: str | None, email: str | None) -> list[ColumnElement[bool]]:
@@ -74,17 +88,31 @@ def escalation_search(text: str | None, email: str | None) -> list[ColumnElement
     whose registrar (account or contact address) is `email`."""
     conditions: list[ColumnElement[bool]] = []
     if text:
-        reference = _REFERENCE.match(text)
+        reference = _ESCALATION_REFERENCE.match(text)
         if reference:
             conditions.append(Escalation.id == int(reference.group(1)))
         else:
-            escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            conditions.append(Escalation.transcript.ilike(f"%{escaped}%", escape="\\"))
+            conditions.append(_containing(Escalation.transcript, text))
     if email:
         conditions.append(
             or_(
-                Escalation.registrar_id.in_(select(Registrar.id).where(Registrar.email == email)),
+                Escalation.registrar_id.in_(_registrar_is(email)),
                 Escalation.contact_email == email,
             )
         )
+    return conditions
+
+
+def request_search(text: str | None, email: str | None) -> list[ColumnElement[bool]]:
+    """Requests whose reference is `text` or whose decision note contains it (a request holds
+    no free text of the registrar's), and whose filing registrar is `email`."""
+    conditions: list[ColumnElement[bool]] = []
+    if text:
+        reference = _REQUEST_REFERENCE.match(text)
+        if reference:
+            conditions.append(StaffRequest.id == int(reference.group(1)))
+        else:
+            conditions.append(_containing(StaffRequest.decision_note, text))
+    if email:
+        conditions.append(StaffRequest.registrar_id.in_(_registrar_is(email)))
     return conditions

@@ -73,8 +73,19 @@ def workers(
 
 
 def as_staff(client: TestClient, email: str) -> dict[str, str]:
+    """Switch the client to `email`'s staff session, logging in only the first time per app:
+    a second log-in must wait for a fresh TOTP step (up to 30 s)."""
+    state = client.app.state  # type: ignore[attr-defined]
+    if not hasattr(state, "staff_logins"):
+        state.staff_logins = {}
+    logins = state.staff_logins
     client.cookies.clear()
-    return staff_login(client, email)
+    if email not in logins:
+        headers = staff_login(client, email)
+        logins[email] = (dict(client.cookies), headers)
+    cookies, headers = logins[email]
+    client.cookies.update(cookies)
+    return headers
 
 
 def ask(client: TestClient, question: str) -> dict[str, Any]:

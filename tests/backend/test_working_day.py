@@ -9,7 +9,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from backend.handoff import handle_message_during_handoff
-from backend.models import Escalation, OutboxEmail, Registrar, StaffUser, WebSession, utcnow
+from backend.models import (
+    Escalation,
+    OutboxEmail,
+    Registrar,
+    StaffUser,
+    UnlockRequest,
+    WebSession,
+    utcnow,
+)
 from backend.services.reply_mail import mail_unfetched_replies
 from tests.backend.conftest import Seed, service_headers, staff_login
 
@@ -247,6 +255,34 @@ def test_search_by_reference_words_and_registrar_email(client: TestClient, seed:
         client.get("/api/v1/staff/escalations", params={"registrar_email": "nope"}).status_code
         == 422
     )
+
+
+def test_requests_are_found_by_reference_note_words_and_registrar_email(
+    client: TestClient, seed: Seed
+) -> None:
+    seed.staff()
+    staff_login(client)
+    with client.app.state.db.sessions() as db:  # type: ignore[attr-defined]
+        mine = UnlockRequest(registrar_id=seed.registrar("pyynto@example.org"))
+        other = UnlockRequest(
+            registrar_id=seed.registrar("muu@example.org"), decision_note="Soitettu 100%_ varmasti"
+        )
+        db.add_all([mine, other])
+        db.commit()
+        ids = {"mine": mine.id, "other": other.id, "reference": mine.reference}
+
+    def found(**params: str) -> list[int]:
+        answer = client.get("/api/v1/staff/requests", params=params)
+        assert answer.status_code == 200, answer.text
+        return [item["id"] for item in answer.json()["items"]]
+
+    assert found(q=ids["reference"]) == [ids["mine"]]
+    assert found(q=ids["reference"].lower().replace("-", "")) == [ids["mine"]]
+    assert found(q="ESC-1") == []  # an escalation's reference is not a request's
+    assert found(q="100%_") == [ids["other"]]
+    assert found(q="100%x") == []  # % and _ are literal, not wildcards
+    assert found(registrar_email="pyynto@example.org") == [ids["mine"]]
+    assert found(registrar_email="nobody@example.org") == []
 
 
 def test_colleagues_are_the_active_staff_by_name(client: TestClient, seed: Seed) -> None:

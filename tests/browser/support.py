@@ -10,7 +10,15 @@ import time
 from email.message import EmailMessage
 from pathlib import Path
 
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, expect
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Locator,
+    Page,
+    StorageState,
+    expect,
+)
 
 from backend.demo_data import STAFF_TOTP_SECRET
 from tests.helpers import staff_totp_code
@@ -162,13 +170,34 @@ def staff_code(pages: Pages, email: str = STAFF[0], secret: str = STAFF_TOTP_SEC
     return staff_totp_code(pages.database_url, email, secret)
 
 
+# Staff sessions the tests logged in through the form, per stack and account: a later page
+# reuses its cookies, since a second log-in must wait for a fresh TOTP step (up to 30 s).
+_STAFF_SESSIONS: dict[tuple[str, str], StorageState] = {}
+
+
+def _session_alive(pages: Pages, state: StorageState) -> bool:
+    context = pages.browser.new_context(base_url=pages.base_url, storage_state=state)
+    try:
+        answer = context.request.get("/api/v1/staff/auth/me")
+        return answer.ok and answer.json().get("stage") is None
+    finally:
+        context.close()
+
+
 def staff_login(
     pages: Pages,
     path: str = "/staff",
     account: tuple[str, str] = STAFF,
     secret: str = STAFF_TOTP_SECRET,
 ) -> Page:
-    """A staff user (by default the DEMO admin) logs in with the password and a TOTP code."""
+    """A staff user (by default the DEMO admin) logs in with the password and a TOTP code, the
+    first time on each stack; later, while that session lasts, the page opens in it."""
+    key = (pages.base_url, account[0])
+    saved = _STAFF_SESSIONS.get(key)
+    if saved is not None and _session_alive(pages, saved):
+        page = pages.new(path, storage_state=saved)
+        expect(page.get_by_role("button", name="Kirjaudu ulos")).to_be_visible()
+        return page
     page = pages.new(path)
     expect(page).to_have_url(re.compile(r"/staff/login"))
     page.get_by_label("Sähköposti").fill(account[0])
@@ -178,4 +207,5 @@ def staff_login(
     page.get_by_label("Koodi", exact=True).fill(staff_code(pages, account[0], secret))
     page.get_by_role("button", name="Vahvista").click()
     expect(page.get_by_role("button", name="Kirjaudu ulos")).to_be_visible()
+    _STAFF_SESSIONS[key] = page.context.storage_state()
     return page

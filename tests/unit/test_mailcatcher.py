@@ -6,6 +6,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from launcher.mailcatcher import SaveToFolder
+from tests.helpers import run_async
 
 
 def test_files_sort_in_arrival_order_and_appear_whole(tmp_path: Path) -> None:
@@ -21,7 +22,7 @@ def test_files_sort_in_arrival_order_and_appear_whole(tmp_path: Path) -> None:
                 == "250 Message accepted for delivery"
             )
 
-    asyncio.run(deliver_all())
+    run_async(deliver_all())
     files = sorted(tmp_path.glob("*.eml"))
     assert [path.read_text() for path in files] == [f"mail {number}" for number in range(250)]
     assert not list(tmp_path.glob(".*.part"))

@@ -105,12 +105,21 @@ def list_requests(
     status_filter: Annotated[RequestStatus | None, Query(alias="status")] = None,
     kind: RequestKind | None = None,
     assignee_id: Id | None = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    registrar_email: Email | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ):
-    """Requests, newest first, with counts per status (the counts ignore the status filter)."""
+    """Requests, newest first, with counts per status (the counts ignore the status filter);
+    `q` is a reference or words in the decision note."""
     found = work_queue.page(
-        db, StaffRequest, status_filter, {"kind": kind, "assignee_id": assignee_id}, limit, offset
+        db,
+        StaffRequest,
+        status_filter,
+        {"kind": kind, "assignee_id": assignee_id},
+        limit,
+        offset,
+        work_queue.request_search(q, registrar_email),
     )
     return RequestList(
         items=[request_out(security, row) for row in found.rows],

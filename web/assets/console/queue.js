@@ -36,13 +36,12 @@ function readFilters() {
 async function fetchSource(source) {
   const { subtype, status, q, email, assignee } = filters;
   if (status && !STATUSES[source].includes(status)) return { items: [], counts: {} };
-  if (source === "request" && (q || email)) return { items: [], counts: {} }; // escalations only
   const query = new URLSearchParams({ limit: "200" });
   if (status) query.set("status", status);
   if (subtype) query.set(source === "escalation" ? "reason" : "kind", subtype);
   if (assignee) query.set("assignee_id", assignee === "me" ? String(staff.id) : assignee);
-  if (source === "escalation" && q) query.set("q", q);
-  if (source === "escalation" && email) query.set("registrar_email", email);
+  if (q) query.set("q", q);
+  if (email) query.set("registrar_email", email);
   const list = await call(`/${source}s?${query}`, { background: true });
   return {
     counts: list.counts,
