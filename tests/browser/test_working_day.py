@@ -332,3 +332,42 @@ def test_the_longest_wait_comes_first_marked_past_the_threshold_and_alerts_are_o
     console.reload()
     expect(console.get_by_label("Äänimerkki")).to_be_checked()
     expect(console.get_by_label("Selaimen ilmoitus")).to_be_checked()
+
+
+def test_the_queue_is_searched_filtered_and_opened_by_keyboard_alone(day_pages: Pages) -> None:
+    widget = day_pages.new("/")
+    open_chat(widget)
+    escalation = hand_off(widget, "haluan puhua ihmiselle näppäimistöllä")
+    other = day_pages.new("/")
+    open_chat(other)
+    hand_off(other)  # open too, but without the word searched for
+
+    console = staff_login(day_pages)
+    expect(console.get_by_role("heading", level=1)).to_be_visible()
+    console.keyboard.press("Tab")
+    expect(console.get_by_role("link", name="Siirry sisältöön")).to_be_focused()
+    console.keyboard.press("Enter")
+    console.keyboard.press("Tab")
+    expect(console.get_by_label("Tyyppi")).to_be_focused()
+    console.keyboard.press("Tab")
+    expect(console.get_by_label("Tila")).to_be_focused()
+    console.keyboard.type("Avoin")  # a focused select picks the option typed
+    expect(console.get_by_label("Tila")).to_have_value("open")
+    console.keyboard.press("Tab")
+    expect(console.get_by_label("Viite tai sanat keskustelussa")).to_be_focused()
+    console.keyboard.type("näppäimistöllä")
+    console.keyboard.press("Enter")  # submits the filter form
+
+    expect(console).to_have_url(re.compile(r"status=open.*q=n%C3%A4pp%C3%A4imist%C3%B6ll%C3%A4"))
+    rows = console.get_by_role("row").filter(has=console.get_by_role("cell"))
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(escalation)
+    link = console.get_by_role("link", name=escalation)
+    for _ in range(30):  # on through the filters and alert switches to the one result
+        console.keyboard.press("Tab")
+        if link.evaluate("element => element === document.activeElement"):
+            break
+    expect(link).to_be_focused()
+    console.keyboard.press("Enter")
+    expect(console).to_have_url(re.compile(rf"/staff/escalations/{int(escalation[4:])}$"))
+    day_pages.assert_accessible(console, "queue filtered by keyboard, then the escalation")
