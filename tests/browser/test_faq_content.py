@@ -183,13 +183,21 @@ def test_staff_publish_an_entry_without_a_restart_guarded_by_the_evaluation(
     expect(broken).to_contain_text("nyt cd-to-online")
     pages.assert_accessible(author, "FAQ editor with a refused publish")
 
-    # A new answer, published, then rolled back to the first version.
+    # A new answer written, saved and its changes shown with the keyboard alone; published,
+    # then rolled back to the first version.
     author.goto("/staff/faq/edit?kind=entry&key=reading-camp")
-    author.get_by_label("Vastaus (suomi)").fill("Lukuintoleiri on peruttu.")
-    author.get_by_label("Muutoksen kuvaus").fill("Leiri peruttu")
-    author.get_by_role("button", name="Tallenna luonnokseksi").click()
+    expect(author.get_by_label("Vastaus (suomi)")).to_have_value(ANSWER)
+    tab_to(author, r"^textarea#answer-fi:", limit=60)
+    author.keyboard.press("Control+A")
+    author.keyboard.type("Lukuintoleiri on peruttu.")
+    tab_to(author, r"^input#comment:", limit=40)
+    author.keyboard.type("Leiri peruttu")
+    tab_to(author, r"^button#?[^:]*:Tallenna luonnokseksi", limit=10)
+    author.keyboard.press("Enter")
+    expect(author.get_by_role("status")).to_contain_text("Luonnos tallennettu")
     expect(author.get_by_role("button", name="Hyväksy: versio 2")).to_be_visible()
-    author.get_by_role("button", name="Näytä muutokset: versio 2").click()
+    tab_to(author, r"Näytä muutokset: versio 2", limit=80)
+    author.keyboard.press("Enter")
     expect(author.locator("#diff")).to_contain_text("+  fi: Lukuintoleiri on peruttu.")
     approve_by_keyboard(pages, "/staff/faq/edit?kind=entry&key=reading-camp", 2)
     publish(author, 2)
