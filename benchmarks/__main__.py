@@ -7,7 +7,6 @@ import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from benchmarks.eval_sets import DEV_SET, HELDOUT_SET, load_questions
 from benchmarks.faq_quality import (
@@ -18,9 +17,6 @@ from benchmarks.faq_quality import (
     system_predictor,
 )
 from launcher.paths import VAR_DIR
-
-if TYPE_CHECKING:
-    from benchmarks.load import LoadResult
 
 RESULTS_DIR = VAR_DIR / "bench"
 
@@ -231,31 +227,18 @@ def bench_load() -> dict:
                         verify=stack.verify,
                     )
                 )
-                report[system].append(_load_row(result))
+                report[system].append(result.row())
             report[f"{system}_peak_memory_mb"] = peak_memory_mb(stack.group)
     with BaselineBot() as baseline:
         for users, pace in scenarios:
             result = asyncio.run(
                 run_load(baseline.url, send_to_rasa, baseline_conversations, users, seconds, pace)
             )
-            report["baseline"].append(_load_row(result))
+            report["baseline"].append(result.row())
         report["baseline_peak_memory_mb"] = peak_memory_mb(baseline.group)
     _print_load(report)
     _plot_load(report, RESULTS_DIR / "load_latency.png")
     return report
-
-
-def _load_row(result: "LoadResult") -> dict:
-    return {
-        "users": result.users,
-        "pace": result.pace.label,
-        "messages_per_s": round(result.per_second, 1),
-        "p50_ms": result.p50_ms,
-        "p95_ms": result.p95_ms,
-        "p99_ms": result.p99_ms,
-        "errors": result.errors,
-        "messages": result.messages,
-    }
 
 
 def _print_load(report: dict) -> None:

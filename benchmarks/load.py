@@ -70,6 +70,22 @@ class LoadResult:
     def per_second(self) -> float:
         return self.messages / self.seconds
 
+    def row(self) -> dict:
+        """The figures a report keeps of a run."""
+        figures = {
+            "users": self.users,
+            "pace": self.pace.label,
+            "messages_per_s": round(self.per_second, 1),
+            "p50_ms": self.p50_ms,
+            "p95_ms": self.p95_ms,
+            "p99_ms": self.p99_ms,
+            "errors": self.errors,
+            "messages": self.messages,
+        }
+        if self.cpu_ms_per_message is not None:
+            figures["cpu_ms_per_message"] = self.cpu_ms_per_message
+        return figures
+
 
 def assistant_conversations(faq_questions: list[str]) -> Callable[[random.Random], list[str]]:
     def pick(rng: random.Random) -> list[str]:

@@ -70,16 +70,7 @@ def _row(system: str, target: Target, users: int, seconds: float) -> dict:
             probe=CpuProbe(target.groups),
         )
     )
-    row = {
-        "users": users,
-        "messages_per_s": round(result.per_second, 1),
-        "p50_ms": result.p50_ms,
-        "p95_ms": result.p95_ms,
-        "p99_ms": result.p99_ms,
-        "errors": result.errors,
-        "messages": result.messages,
-        "cpu_ms_per_message": result.cpu_ms_per_message,
-    }
+    row = result.row()
     print(f"  {system}, {users} users: {row}", flush=True)
     return row
 
