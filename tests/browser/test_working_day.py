@@ -244,6 +244,7 @@ def test_an_escalation_is_given_to_a_colleague_and_found_by_assignee(
     day_pages.assert_accessible(console, "escalation given to a colleague")
 
     console.goto("/staff")
+    expect(console.locator("#status")).to_contain_text("näytetään")  # the queue has loaded
     console.get_by_label("Käsittelijä").select_option(label="Minä")
     console.get_by_role("button", name="Suodata").click()
     expect(console).to_have_url(re.compile(r"assignee=me"))
@@ -343,7 +344,7 @@ def test_the_queue_is_searched_filtered_and_opened_by_keyboard_alone(day_pages: 
     hand_off(other)  # open too, but without the word searched for
 
     console = staff_login(day_pages)
-    expect(console.get_by_role("heading", level=1)).to_be_visible()
+    expect(console.locator("#status")).to_contain_text("näytetään")  # the queue has loaded
     console.keyboard.press("Tab")
     expect(console.get_by_role("link", name="Siirry sisältöön")).to_be_focused()
     console.keyboard.press("Enter")

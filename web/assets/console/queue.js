@@ -209,18 +209,20 @@ async function poll() {
 }
 
 run(async () => {
-  staff = await startPage("queue");
-  const colleagues = (await call("/colleagues")).filter((colleague) => colleague.id !== staff.id);
-  names = new Map(colleagues.map((colleague) => [colleague.id, colleague.name]));
-  document
-    .getElementById("assignee")
-    .append(...colleagues.map((colleague) => el("option", { value: String(colleague.id) }, colleague.name)));
+  // The form shows the URL's filters at once, before anything is fetched, so that nothing the
+  // staff member chooses while the page loads is overwritten.
   filters = readFilters();
   document.getElementById("type").value = filters.type;
   document.getElementById("status-filter").value = filters.status;
   document.getElementById("q").value = filters.q;
   document.getElementById("email").value = filters.email;
-  document.getElementById("assignee").value = filters.assignee;
+  const assignee = document.getElementById("assignee");
+  assignee.value = filters.assignee; // "" or "me"; a colleague's option comes below
+  staff = await startPage("queue");
+  const colleagues = (await call("/colleagues")).filter((colleague) => colleague.id !== staff.id);
+  names = new Map(colleagues.map((colleague) => [colleague.id, colleague.name]));
+  assignee.append(...colleagues.map((colleague) => el("option", { value: String(colleague.id) }, colleague.name)));
+  if (assignee.value === "" && filters.assignee) assignee.value = filters.assignee;
   bindAlertToggles();
   await load();
   announce(`${items.length} ${items.length === 1 ? "rivi" : "riviä"} näytetään.`);
