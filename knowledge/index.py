@@ -12,7 +12,7 @@ import faiss
 import numpy as np
 import yaml
 
-from knowledge.embedding import encode
+from knowledge.embedding import encode, runtime_for
 from knowledge.faq import LANGUAGES, FaqEntry, FaqError, load_faq
 from knowledge.settings import KnowledgeSettings
 
@@ -114,8 +114,11 @@ def index_documents(entries: list[FaqEntry]) -> list[dict[str, str]]:
 
 
 def content_hash(settings: KnowledgeSettings) -> str:
-    """Hash of everything the index depends on: FAQ files, sources, model name, format."""
-    digest = hashlib.sha256(f"format={INDEX_FORMAT};model={settings.embedding_model}".encode())
+    """Hash of everything the index depends on: FAQ files, sources, model, runtime, format."""
+    runtime = runtime_for(settings.embedding_model, settings)
+    digest = hashlib.sha256(
+        f"format={INDEX_FORMAT};model={settings.embedding_model};runtime={runtime}".encode()
+    )
     files = [settings.out_of_scope_file]
     for folder in (settings.faq_dir, settings.sources_dir):
         files += sorted(path for path in folder.glob("*") if path.is_file())

