@@ -64,7 +64,7 @@ def figures_in(db: str) -> dict:
             store, lambda s: SQLTrackerStore._additional_events(store, s, tracker)
         ),
         "compiled_statement_us": microseconds_per_count(
-            store, lambda s: store._additional_events(s, tracker)
+            store, lambda s: store._new_events(s, tracker)
         ),
         "conversations": CONVERSATIONS,
     }
