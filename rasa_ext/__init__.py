@@ -2,12 +2,14 @@
 
 Rasa imports this package when it builds the tracker store (endpoints.yml) and the language
 detector (config.yml), so the compiled action-response validator, the kept action-server
-connections and the remembered event classes are installed in every Rasa process, including
-`rasa test`.
+connections, the remembered event classes, the plain graph runner and the NLU classifier's
+feature matrix are installed in every Rasa process, including `rasa test`.
 """
 
-from rasa_ext import action_validation, endpoint_session, event_types
+from rasa_ext import action_validation, endpoint_session, event_types, graph_runner, nlu_features
 
 action_validation.install()
 endpoint_session.install()
 event_types.install()
+graph_runner.install()
+nlu_features.install()

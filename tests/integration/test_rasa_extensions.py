@@ -1,6 +1,7 @@
 """rasa_ext as the Rasa process loads it (run in .venv-rasa, like `rasa run`)."""
 
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -197,9 +198,55 @@ print("checked")
 """
 
 
-def run_in_rasa_env(script: str) -> str:
+# The trained model, as the server loads it: the plain graph runner and the classifier's matrix
+# give Rasa's own parses and predictions (dask and Rasa's matrix, on the same messages).
+CHECK_PREDICTIONS = """
+import asyncio, sys
+import rasa_ext
+from rasa.core.agent import Agent
+from rasa.core.channels.channel import UserMessage
+from rasa.engine.runner.dask import DaskGraphRunner
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa_ext import graph_runner, nlu_features
+
+TEXTS = ["hei", "Kuka voi olla Celian asiakas?", "unohdin salasanani",
+         "Vem kan bli kund?", "I need a human", "kyllä", "asdf qwerty", "lukittu tunnus"]
+
+async def outcomes(processor):
+    parses, predictions = [], []
+    for text in TEXTS:
+        parsed = await processor.parse_message(UserMessage(text))
+        parses.append((parsed["intent"], parsed["intent_ranking"], parsed["entities"]))
+        tracker = DialogueStateTracker("check", processor.domain.slots)
+        for event in (ActionExecuted("action_listen"), UserUttered(text, parsed["intent"])):
+            tracker.update(event)
+        prediction = processor._predict_next_with_tracker(tracker)
+        predictions.append((prediction.policy_name, list(prediction.probabilities)))
+    return parses, predictions
+
+async def main():
+    agent = Agent.load(sys.argv[1])
+    processor = agent.processor
+    assert isinstance(processor.graph_runner, graph_runner.SequentialGraphRunner)
+    ours = await outcomes(processor)
+    processor.graph_runner.__class__ = DaskGraphRunner
+    LogisticRegressionClassifier._create_X = nlu_features.rasa_create_x
+    rasas = await outcomes(processor)
+    assert ours == rasas, (ours, rasas)
+    parses, predictions = ours
+    assert parses[0][0]["name"] == "greet" and parses[1][0]["name"] == "faq", parses
+    assert len({policy for policy, _ in predictions}) >= 1 and predictions[0][1], predictions
+    print("checked")
+
+asyncio.run(main())
+"""
+
+
+def run_in_rasa_env(script: str, *args: str) -> str:
     result = subprocess.run(
-        [str(RASA_PYTHON), "-c", script],
+        [str(RASA_PYTHON), "-c", script, *args],
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
@@ -223,3 +270,7 @@ def test_the_redacting_store_counts_stored_events_as_rasa_does() -> None:
 
 def test_a_long_conversation_reads_a_bounded_session_that_carries_its_state() -> None:
     assert run_in_rasa_env(CHECK_SESSION_BOUND).endswith("checked")
+
+
+def test_the_plain_graph_runner_and_matrix_predict_as_rasa_does(rasa_model_file: Path) -> None:
+    assert run_in_rasa_env(CHECK_PREDICTIONS, str(rasa_model_file)).endswith("checked")
