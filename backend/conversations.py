@@ -2,6 +2,7 @@
 
 import re
 import secrets
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy.orm import Session
 
@@ -9,6 +10,8 @@ from backend.models import Conversation, utcnow
 
 CONVERSATION_ID_PATTERN = r"^[0-9a-f]{32}$"  # what new_conversation_id issues
 _ID_SHAPE = re.compile(CONVERSATION_ID_PATTERN)
+# Retention counts a conversation's idle time in days: a write on every turn bought nothing.
+LAST_MESSAGE_RESOLUTION = timedelta(minutes=1)
 
 
 def new_conversation_id() -> str:
@@ -47,6 +50,17 @@ def resolve_conversation(
         db.add(conversation)
     elif registrar_id is not None and conversation.registrar_id is None:
         conversation.registrar_id = registrar_id
-    conversation.last_message_at = utcnow()
-    db.commit()
+    now = utcnow()
+    if (
+        conversation.last_message_at is None
+        or now - _aware(conversation.last_message_at) >= LAST_MESSAGE_RESOLUTION
+    ):
+        conversation.last_message_at = now
+    if db.new or db.dirty:
+        db.commit()
     return conversation
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives back naive datetimes; the backend stores UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

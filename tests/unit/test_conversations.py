@@ -1,12 +1,15 @@
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from backend.conversations import resolve_conversation
+from backend.conversations import LAST_MESSAGE_RESOLUTION, resolve_conversation
 from backend.db import Database
 from backend.migrate import upgrade
+from backend.models import Conversation
 
 
 @pytest.fixture
@@ -57,3 +60,23 @@ def test_a_bound_conversation_continues_only_with_its_registrar(db: Session) -> 
         other = resolve_conversation(db, conversation.id, registrar_id=someone_else)
         assert other.id != conversation.id
         assert other.registrar_id == someone_else
+
+
+def test_a_continued_conversation_is_written_once_a_minute_not_every_turn(db: Session) -> None:
+    conversation = resolve_conversation(db, None)
+    first_seen = conversation.last_message_at
+    writes: list[object] = []
+    event.listen(db, "after_commit", writes.append)
+    for _ in range(5):
+        assert resolve_conversation(db, conversation.id).last_message_at == first_seen
+    assert writes == []
+    conversation.last_message_at = first_seen - LAST_MESSAGE_RESOLUTION
+    db.commit()
+    writes.clear()
+    resolved = resolve_conversation(db, conversation.id)
+    assert len(writes) == 1
+    assert resolved.last_message_at > first_seen - LAST_MESSAGE_RESOLUTION
+    db.expire_all()
+    assert db.get(Conversation, conversation.id).last_message_at.replace(tzinfo=None) > (
+        first_seen.replace(tzinfo=None) - timedelta(seconds=1)
+    )
