@@ -2,14 +2,22 @@
 
 Rasa imports this package when it builds the tracker store (endpoints.yml) and the language
 detector (config.yml), so the compiled action-response validator, the kept action-server
-connections, the remembered event classes, the plain graph runner and the NLU classifier's
-feature matrix are installed in every Rasa process, including `rasa test`.
+connections, the remembered event classes, the plain graph runner, the NLU classifier's feature
+matrix and the parsed rules are installed in every Rasa process, including `rasa test`.
 """
 
-from rasa_ext import action_validation, endpoint_session, event_types, graph_runner, nlu_features
+from rasa_ext import (
+    action_validation,
+    endpoint_session,
+    event_types,
+    graph_runner,
+    nlu_features,
+    rule_states,
+)
 
 action_validation.install()
 endpoint_session.install()
 event_types.install()
 graph_runner.install()
 nlu_features.install()
+rule_states.install()

@@ -198,8 +198,9 @@ print("checked")
 """
 
 
-# The trained model, as the server loads it: the plain graph runner and the classifier's matrix
-# give Rasa's own parses and predictions (dask and Rasa's matrix, on the same messages).
+# The trained model, as the server loads it: the plain graph runner, the classifier's matrix and
+# the parsed rules give Rasa's own parses and predictions (dask, Rasa's matrix and rule parsing,
+# on the same messages).
 CHECK_PREDICTIONS = """
 import asyncio, sys
 import rasa_ext
@@ -209,7 +210,8 @@ from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
-from rasa_ext import graph_runner, nlu_features
+from rasa.core.policies.rule_policy import RulePolicy
+from rasa_ext import graph_runner, nlu_features, rule_states
 
 TEXTS = ["hei", "Kuka voi olla Celian asiakas?", "unohdin salasanani",
          "Vem kan bli kund?", "I need a human", "kyllä", "asdf qwerty", "lukittu tunnus"]
@@ -231,8 +233,10 @@ async def main():
     processor = agent.processor
     assert isinstance(processor.graph_runner, graph_runner.SequentialGraphRunner)
     ours = await outcomes(processor)
+    assert rule_states.rule_key_to_state.cache_info().hits > 0
     processor.graph_runner.__class__ = DaskGraphRunner
     LogisticRegressionClassifier._create_X = nlu_features.rasa_create_x
+    RulePolicy._rule_key_to_state = rule_states.rasa_rule_key_to_state
     rasas = await outcomes(processor)
     assert ours == rasas, (ours, rasas)
     parses, predictions = ours
