@@ -147,7 +147,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
 
     engine: sqlalchemy.engine.Engine  # set by SQLTrackerStore, which has no annotations
 
-    def __init__(self, *args: Any, max_session_events: int = 60, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, max_session_events: int = 30, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.max_session_events = int(max_session_events)
         if self.engine.dialect.name == "sqlite":
