@@ -5,15 +5,18 @@ take any turn of any conversation. A replica that refuses the connection is skip
 message; a replica that times out or fails is not retried, since it may have handled the turn.
 """
 
+import asyncio
 import itertools
 from typing import Any
 
-import httpx
+import aiohttp
 
 from backend.metrics import RASA_ERRORS
 from privacy.log_context import REQUEST_ID, REQUEST_ID_HEADER
 
 READY_TIMEOUT_SECONDS = 2.0
+# Below Sanic's keep-alive (5 s): a turn never goes out on a connection Rasa is closing.
+IDLE_SECONDS = 2.0
 
 
 class RasaUnavailable(Exception):
@@ -21,23 +24,29 @@ class RasaUnavailable(Exception):
 
 
 class RasaClient:
-    def __init__(
-        self,
-        base_urls: list[str],
-        timeout_seconds: float,
-        token: str,
-        transport: httpx.AsyncBaseTransport | None = None,
-    ) -> None:
+    """On aiohttp rather than httpx: a turn's request cost the backend 0.9 ms of CPU through
+    httpx and 0.2 ms through aiohttp (the turn's largest single part in the backend)."""
+
+    def __init__(self, base_urls: list[str], timeout_seconds: float, token: str) -> None:
         if not base_urls:
             raise ValueError("at least one Rasa URL is needed")
         self.base_urls = [url.rstrip("/") for url in base_urls]
         self._next = itertools.cycle(range(len(self.base_urls)))
-        self._client = httpx.AsyncClient(
-            timeout=httpx.Timeout(timeout_seconds, connect=2.0),
-            limits=httpx.Limits(max_connections=100, max_keepalive_connections=50),
-            transport=transport,
-            headers={"Authorization": f"Bearer {token}"},  # Rasa's channel wants the token
-        )
+        self._timeout = aiohttp.ClientTimeout(total=timeout_seconds, sock_connect=2.0)
+        self._headers = {"Authorization": f"Bearer {token}"}  # Rasa's channel wants the token
+        self._session: aiohttp.ClientSession | None = None
+
+    def _client(self) -> aiohttp.ClientSession:
+        """The session of the running event loop, made on first use."""
+        session = self._session
+        if session is None or session.closed or session._loop is not asyncio.get_running_loop():
+            session = aiohttp.ClientSession(
+                headers=self._headers,
+                timeout=self._timeout,
+                connector=aiohttp.TCPConnector(limit=100, keepalive_timeout=IDLE_SECONDS),
+            )
+            self._session = session
+        return session
 
     async def send(self, conversation_id: str, message: str) -> list[dict[str, Any]]:
         """The bot's messages; the request id goes along (header and message metadata), so
@@ -47,7 +56,7 @@ class RasaClient:
         order = self.base_urls[first:] + self.base_urls[:first]
         for base_url in order:
             try:
-                response = await self._client.post(
+                async with self._client().post(
                     f"{base_url}/webhooks/rest/webhook",
                     json={
                         "sender": conversation_id,
@@ -55,16 +64,19 @@ class RasaClient:
                         "metadata": {"request_id": request_id},
                     },
                     headers={REQUEST_ID_HEADER: request_id},
-                )
-            except httpx.ConnectError:
+                ) as response:
+                    if response.status != 200:
+                        raise self._failed(base_url, "http", f"HTTP {response.status}")
+                    payload = await response.json(content_type=None)
+            except aiohttp.ClientConnectorError:
                 RASA_ERRORS.labels(base_url, "connect").inc()
                 continue  # nothing was sent: the next replica can take this turn
-            except httpx.HTTPError as error:
-                kind = "timeout" if isinstance(error, httpx.TimeoutException) else "transport"
-                raise self._failed(base_url, kind, type(error).__name__) from error
-            if response.status_code != 200:
-                raise self._failed(base_url, "http", f"HTTP {response.status_code}")
-            payload = response.json()
+            except (TimeoutError, asyncio.TimeoutError) as error:
+                raise self._failed(base_url, "timeout", type(error).__name__) from error
+            except aiohttp.ClientError as error:
+                raise self._failed(base_url, "transport", type(error).__name__) from error
+            except ValueError as error:
+                raise self._failed(base_url, "payload", "not JSON") from error
             if not isinstance(payload, list):
                 raise self._failed(base_url, "payload", "unexpected payload")
             return payload
@@ -77,14 +89,16 @@ class RasaClient:
 
     async def any_replica_up(self) -> bool:
         """Whether at least one replica answers its root URL (readiness)."""
+        timeout = aiohttp.ClientTimeout(total=READY_TIMEOUT_SECONDS)
         for base_url in self.base_urls:
             try:
-                reply = await self._client.get(f"{base_url}/", timeout=READY_TIMEOUT_SECONDS)
-            except httpx.HTTPError:
+                async with self._client().get(f"{base_url}/", timeout=timeout) as reply:
+                    if reply.status == 200:
+                        return True
+            except (aiohttp.ClientError, TimeoutError, asyncio.TimeoutError):
                 continue
-            if reply.status_code == 200:
-                return True
         return False
 
     async def close(self) -> None:
-        await self._client.aclose()
+        if self._session is not None:
+            await self._session.close()
