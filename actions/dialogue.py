@@ -12,10 +12,15 @@ MAX_TRANSCRIPT_CHARS = 20_000
 
 
 def turn_key(tracker: Tracker, purpose: str) -> str:
-    """Idempotency key of this user turn: a retried action call files nothing twice."""
+    """Idempotency key of this user turn: a retried action call files nothing twice. Rasa
+    gives every message an id; without one, the user message's time stands in (the actions
+    get the turn's events only, so their count would repeat from turn to turn)."""
     message_id = tracker.latest_message.get("message_id") or ""
-    turn = str(len(tracker.events))
-    return idempotency_key(tracker.sender_id, purpose, message_id or turn)
+    said_at = next(
+        (str(e.get("timestamp")) for e in reversed(tracker.events) if e.get("event") == "user"),
+        "",
+    )
+    return idempotency_key(tracker.sender_id, purpose, message_id or said_at)
 
 
 def redacted_transcript(tracker: Tracker) -> str:

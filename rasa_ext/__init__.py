@@ -3,10 +3,12 @@
 Rasa imports this package when it builds the tracker store (endpoints.yml) and the language
 detector (config.yml), so the compiled action-response validator, the kept action-server
 connections, the remembered event classes, the plain graph runner, the NLU classifier's feature
-matrix and the parsed rules are installed in every Rasa process, including `rasa test`.
+matrix, the parsed rules and the turn-sized action calls are installed in every Rasa process,
+including `rasa test`.
 """
 
 from rasa_ext import (
+    action_payload,
     action_validation,
     endpoint_session,
     event_types,
@@ -15,6 +17,7 @@ from rasa_ext import (
     rule_states,
 )
 
+action_payload.install()
 action_validation.install()
 endpoint_session.install()
 event_types.install()

@@ -248,6 +248,48 @@ asyncio.run(main())
 """
 
 
+# A custom action gets the events from the latest user message on, the hand-off the whole
+# session; everything else in the call is Rasa's own.
+CHECK_ACTION_PAYLOAD = """
+import rasa_ext
+from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered)
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
+from rasa_ext import action_payload
+
+domain = Domain.load("domain.yml")
+endpoint = EndpointConfig("http://127.0.0.1:1/webhook")
+tracker = DialogueStateTracker("c1", domain.slots)
+for event in (ActionExecuted("action_session_start"), SessionStarted(),
+              ActionExecuted("action_listen"), UserUttered("hei", {"name": "greet"}),
+              ActionExecuted("action_greet"), BotUttered("Hei!"), ActionExecuted("action_listen"),
+              UserUttered("unohdin salasanani", {"name": "password_reset"}),
+              SlotSet("language", "fi")):
+    tracker.update(event)
+
+def calls(name):
+    action = RemoteAction(name, endpoint)
+    return (action._action_call_format(tracker, domain),
+            action_payload.rasa_action_call_format(action, tracker, domain))
+
+ours, rasas = calls("action_answer_faq")
+assert [e["event"] for e in ours["tracker"]["events"]] == ["user", "slot"], ours
+assert ours["tracker"]["events"][0]["text"] == "unohdin salasanani"
+rasas["tracker"]["events"] = rasas["tracker"]["events"][-2:]
+assert ours == rasas
+ours, rasas = calls("action_handoff")
+assert len(ours["tracker"]["events"]) == len(tracker.events) == 9 and ours == rasas
+fresh = DialogueStateTracker("c2", domain.slots)
+fresh.update(ActionExecuted("action_listen"))
+action = RemoteAction("action_greet", endpoint)
+assert len(action._action_call_format(fresh, domain)["tracker"]["events"]) == 1
+print("checked")
+"""
+
+
 def run_in_rasa_env(script: str, *args: str) -> str:
     result = subprocess.run(
         [str(RASA_PYTHON), "-c", script, *args],
@@ -278,3 +320,7 @@ def test_a_long_conversation_reads_a_bounded_session_that_carries_its_state() ->
 
 def test_the_plain_graph_runner_and_matrix_predict_as_rasa_does(rasa_model_file: Path) -> None:
     assert run_in_rasa_env(CHECK_PREDICTIONS, str(rasa_model_file)).endswith("checked")
+
+
+def test_actions_get_the_turns_events_and_the_handoff_the_session() -> None:
+    assert run_in_rasa_env(CHECK_ACTION_PAYLOAD).endswith("checked")
