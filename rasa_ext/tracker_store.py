@@ -17,6 +17,7 @@ stay stored (`retrieve_full_tracker`, and the backend's escalation transcripts).
 
 import itertools
 import json
+import logging
 from typing import Any
 
 import sqlalchemy
@@ -31,6 +32,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from privacy.redaction import EMAIL_MASK, HETU_MASK, redact
+
+logger = logging.getLogger(__name__)
+
+# Indexes for reading a conversation's latest session (RedactingSQLTrackerStore._index_sessions).
+SESSION_INDEXES = {
+    "events_sender_type_time": ("sender_id", "type_name", "timestamp"),
+    "events_sender_time": ("sender_id", "timestamp"),
+}
 
 # Slots whose whole value is personal data (see domain.yml).
 SENSITIVE_SLOTS = {"email": EMAIL_MASK, "hetu": HETU_MASK}
@@ -153,6 +162,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         if self.engine.dialect.name == "sqlite":
             self._pool_sqlite_connections()
         events = self.SQLEvent.__table__
+        self._index_sessions()
         in_session = _in_latest_session(events)
         self._count_stored = sqlalchemy.select(sqlalchemy.func.count()).where(in_session)
         in_order = events.c.timestamp
@@ -163,6 +173,20 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             .order_by(in_order)
         )
         self._insert = events.insert()
+
+    def _index_sessions(self) -> None:
+        """Rasa indexes the events by conversation alone, so finding a conversation's latest
+        session (on every read and save) scanned all of its events, and a day-long conversation
+        got slower with each turn. These indexes make both a seek; every replica may try to
+        create them at once, so "already there" is fine."""
+        for name, columns in SESSION_INDEXES.items():
+            try:
+                with self.engine.begin() as connection:
+                    connection.exec_driver_sql(
+                        f"CREATE INDEX IF NOT EXISTS {name} ON events ({', '.join(columns)})"
+                    )
+            except sqlalchemy.exc.DBAPIError as error:
+                logger.info("index %s not created here (%s)", name, type(error).__name__)
 
     def _pool_sqlite_connections(self) -> None:
         """SQLAlchemy 1.4 opens a new SQLite connection for every session (NullPool): a

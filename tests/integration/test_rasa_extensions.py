@@ -115,6 +115,15 @@ async def main():
         assert (await store.retrieve_full_tracker(name)).events == (
             await rasa_store.retrieve_full_tracker(name)).events
     assert await store.retrieve("nobody") is None
+    # Finding the latest session is an index seek, not a scan of the conversation's events;
+    # a second store on the same database (another replica) starts fine.
+    RedactingSQLTrackerStore(domain, dialect="sqlite", db=db)
+    with store.engine.connect() as connection:
+        for statement in (store._count_stored, store._read_session):
+            sql = str(statement.compile(dialect=store.engine.dialect))
+            plan = " ".join(str(row[-1]) for row in connection.exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + sql, tuple(["c1"] * sql.count("?"))))
+            assert "events_sender_type_time" in plan and "SCAN events" not in plan, plan
     print("checked")
 
 asyncio.run(main())
