@@ -211,7 +211,7 @@ print("checked")
 # the parsed rules give Rasa's own parses and predictions (dask, Rasa's matrix and rule parsing,
 # on the same messages).
 CHECK_PREDICTIONS = """
-import asyncio, sys
+import asyncio, json, sys
 import rasa_ext
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
@@ -243,6 +243,26 @@ async def main():
     assert isinstance(processor.graph_runner, graph_runner.SequentialGraphRunner)
     ours = await outcomes(processor)
     assert rule_states.rule_key_to_state.cache_info().hits > 0
+    # Conversations longer than any rule (one rule's states after another's): the matches
+    # remembered by the latest states are the ones Rasa finds by checking every state.
+    (policy,) = [node._component for node in processor.graph_runner._instantiated_nodes.values()
+                 if isinstance(node._component, RulePolicy)]
+    lookup = policy.lookup["rules"]
+    rules = [[{kind: {name: tuple(value) if isinstance(value, list) else value
+                      for name, value in part.items()} for kind, part in state.items()}
+              for state in json.loads(key)] for key in lookup]
+    for before in rules:
+        for last in rules[::3]:
+            states = before + last
+            assert rule_states.possible_keys(policy, lookup, states) == \
+                rule_states.rasa_get_possible_keys(policy, lookup, states), states
+    assert len(policy._remembered_matches.matches) < len(rules) * len(rules[::3])
+    # Asked again, the rule matches come from the loaded policy's memory, the same.
+    rasa_match, matched = rule_states.rasa_get_possible_keys, []
+    rule_states.rasa_get_possible_keys = lambda *args: matched.append(args) or rasa_match(*args)
+    assert await outcomes(processor) == ours and not matched
+    rule_states.rasa_get_possible_keys = rasa_match
+    RulePolicy._get_possible_keys = rasa_match
     processor.graph_runner.__class__ = DaskGraphRunner
     LogisticRegressionClassifier._create_X = nlu_features.rasa_create_x
     RulePolicy._rule_key_to_state = rule_states.rasa_rule_key_to_state
