@@ -217,6 +217,8 @@ from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
+    CountVectorsFeaturizer)
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.core.policies.rule_policy import RulePolicy
@@ -265,6 +267,7 @@ async def main():
     RulePolicy._get_possible_keys = rasa_match
     processor.graph_runner.__class__ = DaskGraphRunner
     LogisticRegressionClassifier._create_X = nlu_features.rasa_create_x
+    CountVectorsFeaturizer._create_features = nlu_features.rasa_create_features
     RulePolicy._rule_key_to_state = rule_states.rasa_rule_key_to_state
     rasas = await outcomes(processor)
     assert ours == rasas, (ours, rasas)
