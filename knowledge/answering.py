@@ -102,6 +102,8 @@ class FaqService:
         self.manifest = parts.manifest
         self.threshold = settings.faq_answer_threshold
         self.min_coverage = settings.faq_min_coverage
+        self.clear_lead = settings.faq_clear_lead
+        self.min_coverage_with_lead = settings.faq_min_coverage_with_lead
         self.model = self.manifest["embedding_model"]
         self.documents = parts.documents
         self.entries = {e["id"]: e for e in parts.entries}
@@ -252,6 +254,22 @@ class FaqService:
                     bonus[i] = AGE_BONUS if ages[0] <= age <= ages[1] else -AGE_BONUS
         return bonus
 
+    def _words_fit(self, question: str, lang: str | None, entry_index: int, lead: float) -> bool:
+        """Whether the best entry knows enough of the question's words to be its answer.
+
+        `lead` is how far the entry scored above the closest not-covered question. A clear
+        lead is evidence of its own: the question is about the entry and only words around
+        its topic are new ("a school nurse", "onko vika teillä"), so a lower share of known
+        words will do. A foreign compound refuses it all the same: "verkkopankkitunnukset"
+        leads the customer-credentials entry clearly and is still another service's ID.
+        """
+        if self.foreign_compound(question):
+            return False
+        coverage = self.best_coverage(question, lang, entry_index)
+        return coverage >= (
+            self.min_coverage_with_lead if lead >= self.clear_lead else self.min_coverage
+        )
+
     def ask(self, question: str, lang: str | None = None, today: date | None = None) -> AskResult:
         """The answer (or abstention), from this index's cache when asked before on the same
         day (a dated answer's caveat depends on the day)."""
@@ -280,10 +298,9 @@ class FaqService:
             return AskResult(
                 False, None, None, best.score, answer_lang, [], ranking, None, see_also
             )
-        if (
-            best.score < self.threshold
-            or self.best_coverage(question, lang or detected, int(order[0])) < self.min_coverage
-            or self.foreign_compound(question)
+        not_covered = float(scores[-1])  # NOT_COVERED is the last of `self.entry_ids`
+        if best.score < self.threshold or not self._words_fit(
+            question, lang or detected, int(order[0]), best.score - not_covered
         ):
             return AskResult(False, None, None, best.score, answer_lang, [], ranking)
         entry = self.entries[best.entry_id]

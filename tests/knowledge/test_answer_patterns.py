@@ -7,6 +7,7 @@ import pytest
 from knowledge.answering import FaqService
 from knowledge.caveats import caveat
 from knowledge.faq import LANGUAGES, FaqEntry, load_faq
+from knowledge.language import detect_language
 from knowledge.settings import KnowledgeSettings
 from knowledge.vocabulary import Vocabulary, vocabulary
 
@@ -83,6 +84,50 @@ def test_a_compound_sharing_only_one_word_with_the_faq_is_not_answered(
 def test_a_known_compound_still_answers(faq: FaqService) -> None:
     result = faq.ask("Unohdin rekisteröijätunnukseni, mistä saan uudet?", "fi")
     assert result.entry_id == "lost-registrar-credentials"
+
+
+CLEAR_LEADS = [
+    ("Can a school nurse register a pupil with dyslexia?", "who-schools-register"),
+    (
+        "Meillä on 3.-luokkalainen jolla on lukivaikeus. Pitääkö vanhemmilta kysyä lupa?",
+        "guardian-consent-under-15",
+    ),
+    ("Celianet ei aukea ollenkaan, onko vika teillä?", "celianet-outage"),
+    ("mites se uusi asiakas lisätään celianetiin, en oo ikinä tehny", "how-to-register"),
+]
+
+
+@pytest.mark.parametrize(("question", "entry_id"), CLEAR_LEADS)
+def test_a_clear_lead_answers_despite_new_words_around_the_topic(
+    faq: FaqService, question: str, entry_id: str
+) -> None:
+    """The entry leads the closest not-covered question clearly; only the words around the
+    topic (a nurse, "onko vika teillä", "en oo ikinä tehny") are new to the FAQ."""
+    assert faq.ask(question).entry_id == entry_id
+
+
+@pytest.mark.parametrize(("question", "entry_id"), CLEAR_LEADS)
+def test_without_the_lead_the_same_words_are_refused(
+    faq: FaqService, question: str, entry_id: str
+) -> None:
+    entry_index, lang = faq.entry_ids.index(entry_id), detect_language(question)
+    assert faq._words_fit(question, lang, entry_index, faq.clear_lead)
+    assert not faq._words_fit(question, lang, entry_index, faq.clear_lead - 0.01)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Mitkä ovat Celian aukioloajat?",
+        "Kirjaston kopiokone on jumissa, kuka auttaa?",
+        "Kan man beställa ett fjärrlån från ett annat bibliotek?",
+        "My Microsoft account has been locked",
+    ],
+)
+def test_questions_near_the_faq_but_about_something_else_are_refused(
+    faq: FaqService, question: str
+) -> None:
+    assert not faq.ask(question).answered
 
 
 @pytest.mark.parametrize(
