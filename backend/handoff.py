@@ -56,8 +56,9 @@ def open_escalation(db: Session, conversation_id: str) -> Escalation | None:
 
 
 def handle_message_during_handoff(db: Session, escalation: Escalation, message: str) -> str:
-    """Relay or cancel; returns the bot's short answer in the message's language."""
-    lang = detect_language(message) or "fi"
+    """Relay or cancel; returns the bot's short answer in the message's language, or in the
+    hand-off's when the message shows none ("ja", "ok", an address)."""
+    lang = detect_language(message) or escalation.language
     if _STOP_WORDS.match(message):
         escalations.update_from_chat(db, escalation, None, resolved=True)
         db.commit()

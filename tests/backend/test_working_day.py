@@ -5,6 +5,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -133,6 +134,25 @@ def test_waiting_time_starts_at_the_hand_off_and_stops_at_a_reply(
         handle_message_during_handoff(db, escalation, "kiitos, entä sitten?")
     detail = client.get(f"/api/v1/staff/escalations/{created['id']}").json()["escalation"]
     assert detail["waiting_since"] is not None
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("ja", "Ditt meddelande har skickats"),  # Swedish "yes", Finnish "and": no evidence
+        ("ok", "Ditt meddelande har skickats"),
+        ("anna@example.org", "Ditt meddelande har skickats"),
+        ("Can you hurry please?", "Your message has been passed"),
+        ("peruuta", "Selvä, peruin välityksen"),
+    ],
+)
+def test_a_message_during_a_hand_off_is_answered_in_the_hand_offs_language_unless_it_shows_one(
+    client: TestClient, seed: Seed, message: str, expected: str
+) -> None:
+    created = escalate(client, seed.conversation(), "sv")
+    with client.app.state.db.sessions() as db:  # type: ignore[attr-defined]
+        escalation = db.get(Escalation, created["id"])
+        assert handle_message_during_handoff(db, escalation, message).startswith(expected)
 
 
 def test_an_unfetched_reply_is_mailed_once_in_the_registrars_language(
