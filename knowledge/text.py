@@ -27,7 +27,7 @@ STOPWORDS = frozenset(
     should would will must may have has had to of in on at for with from by about what how when
     who why which this that these those i you we they he she it my our your me us not no yes
     please still just then
-    mites mitäs entäs ton tän tää toi noi pitäis ois olis eka ihan vaan sit kans mulla sulla
+    mites mitäs entä entäs ton tän tää toi noi pitäis ois olis eka ihan vaan sit kans mulla sulla
     ylipäänsä ylipäätään kaikkiaan""".split()
 )
 

@@ -86,6 +86,29 @@ def test_a_known_compound_still_answers(faq: FaqService) -> None:
     assert result.entry_id == "lost-registrar-credentials"
 
 
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("entä kirjastossa?", "who-libraries-register"),
+        ("entä korkeakoulussa?", "higher-education-unit"),
+        ("och i skolan?", "who-schools-register"),
+        ("what about schools?", "who-schools-register"),
+    ],
+)
+def test_a_follow_up_is_answered_from_its_own_words(
+    faq: FaqService, question: str, entry_id: str
+) -> None:
+    """ "entä" ("and what about") is a function word: it must not pull an entry of its own."""
+    assert faq.ask(question).entry_id == entry_id
+
+
+@pytest.mark.parametrize("question", ["entä?", "entä Ruotsissa?", "och i Norge?"])
+def test_a_follow_up_naming_nothing_the_faq_knows_is_refused(
+    faq: FaqService, question: str
+) -> None:
+    assert not faq.ask(question).answered
+
+
 CLEAR_LEADS = [
     ("Can a school nurse register a pupil with dyslexia?", "who-schools-register"),
     (
