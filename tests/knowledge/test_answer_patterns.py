@@ -145,6 +145,7 @@ def test_without_the_lead_the_same_words_are_refused(
         "Kirjaston kopiokone on jumissa, kuka auttaa?",
         "Kan man beställa ett fjärrlån från ett annat bibliotek?",
         "My Microsoft account has been locked",
+        "Meille tuli uusi työntekijä, miten hän saa rekisteröijän tunnukset?",
     ],
 )
 def test_questions_near_the_faq_but_about_something_else_are_refused(
