@@ -263,12 +263,11 @@ class FaqService:
         words will do. A foreign compound refuses it all the same: "verkkopankkitunnukset"
         leads the customer-credentials entry clearly and is still another service's ID.
         """
-        if self.foreign_compound(question):
+        needed = self.min_coverage_with_lead if lead >= self.clear_lead else self.min_coverage
+        # The cheap check first: the compound scan stems every word in three languages.
+        if self.best_coverage(question, lang, entry_index) < needed:
             return False
-        coverage = self.best_coverage(question, lang, entry_index)
-        return coverage >= (
-            self.min_coverage_with_lead if lead >= self.clear_lead else self.min_coverage
-        )
+        return not self.foreign_compound(question)
 
     def ask(self, question: str, lang: str | None = None, today: date | None = None) -> AskResult:
         """The answer (or abstention), from this index's cache when asked before on the same

@@ -27,6 +27,6 @@ class KnowledgeSettings(BaseSettings):
     faq_min_coverage: float = 0.35
     # A best entry this far above the closest not-covered question needs only this coverage
     # (knowledge/answering.py `_words_fit`). In the evaluation sets no out-of-scope question
-    # led by more than 0.13; wrongly refused in-scope ones led by 0.14-0.23.
+    # led by more than 0.137; wrongly refused in-scope ones led by 0.14-0.23.
     faq_clear_lead: float = 0.14
     faq_min_coverage_with_lead: float = 0.2
