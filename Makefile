@@ -7,7 +7,7 @@ RASA_VENV := .venv-rasa
 PY        := $(VENV)/bin/python
 INSTALL_LOGS := var/log/install
 
-.PHONY: help install system-packages run run-scale-out run-production backup restore test test-unit lint lock bench clean
+.PHONY: help install language-packages system-packages run run-scale-out run-production backup restore test test-unit lint lock bench clean
 
 help:
 	@echo "make run    - install what is missing, build the FAQ index and Rasa model if stale, start all services"
@@ -20,7 +20,11 @@ help:
 	@echo "make test-unit - the tests that need no Rasa environment and no browser"
 	@echo "make lock  - regenerate the lock files (hashes) from requirements/*.in"
 
-install: $(VENV)/.installed $(RASA_VENV)/.installed
+install: language-packages $(VENV)/.installed $(RASA_VENV)/.installed
+
+# Voikko (Finnish lemmas, compounds, spelling) for reading questions; Debian packages.
+language-packages:
+	@scripts/ensure-language-packages.sh
 
 $(VENV)/.installed: requirements/app.in requirements/app.lock requirements/dev.in requirements/dev.lock pyproject.toml
 	@mkdir -p $(INSTALL_LOGS)
@@ -74,7 +78,7 @@ test: install system-packages web/node_modules/.installed lint
 
 # Tests that need neither the Rasa environment nor a browser; PostgreSQL's half is skipped, with
 # the reason, where PostgreSQL is not installed.
-test-unit: $(VENV)/.installed
+test-unit: language-packages $(VENV)/.installed
 	$(PY) -m pytest -ra -m "not integration and not rasa and not browser"
 
 lint: $(VENV)/.installed
