@@ -1,6 +1,7 @@
 """The browser side: the demo page at `/`, the chat widget under `/widget/`, the registrar account
-pages under `/account/`, the staff console under `/staff`, and their static assets (all plain
-files from `web/`, no build step).
+pages under `/account/`, the staff console under `/staff`, and their static assets (files from
+`web/`, no build step). Pages are Jinja2 templates in `web/pages/`: the account pages and the
+console pages each extend one layout (`web/pages/layouts/`) that holds their head and header.
 
 Every response carries a strict Content-Security-Policy (only this origin; no inline script or
 style), nosniff, no framing and a same-origin referrer policy (none at all on the account pages:
@@ -11,8 +12,10 @@ in any page.
 
 from pathlib import Path
 
-from fastapi import APIRouter, HTTPException, status
-from fastapi.responses import FileResponse, RedirectResponse
+import jinja2
+from fastapi import APIRouter, HTTPException, Request, status
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
 
 from backend.api.fields import Id
 
@@ -35,8 +38,17 @@ MEDIA_TYPES = {
     ".js": "text/javascript; charset=utf-8",
     ".css": "text/css; charset=utf-8",
     ".svg": "image/svg+xml",
-    ".html": "text/html; charset=utf-8",
 }
+
+TEMPLATES = Jinja2Templates(
+    env=jinja2.Environment(
+        loader=jinja2.FileSystemLoader(PAGES_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+)
 
 ACCOUNT_PAGES = frozenset({"register", "verify", "login", "forgot", "reset", "profile", "unit"})
 
@@ -59,13 +71,20 @@ def _asset(folder: Path, relative: str) -> Path:
     return path
 
 
-def _page(name: str) -> FileResponse:
-    return _send(PAGES_DIR / name)
+def _page(request: Request, name: str, extra_headers: dict[str, str] | None = None) -> HTMLResponse:
+    """The template `name` rendered; `page` (its file name without `.html`) names the page's
+    script in the layouts."""
+    return TEMPLATES.TemplateResponse(
+        request,
+        name,
+        {"page": Path(name).stem},
+        headers={**SECURITY_HEADERS, **(extra_headers or {})},
+    )
 
 
 @router.get("/")
-def demo_page() -> FileResponse:
-    return _page("index.html")
+def demo_page(request: Request) -> HTMLResponse:
+    return _page(request, "index.html")
 
 
 @router.get("/widget/{relative:path}")
@@ -80,8 +99,8 @@ def asset_file(relative: str) -> FileResponse:
 
 
 @router.get("/staff")
-def staff_queue() -> FileResponse:
-    return _page("staff/queue.html")
+def staff_queue(request: Request) -> HTMLResponse:
+    return _page(request, "staff/queue.html")
 
 
 @router.get("/staff/")
@@ -90,72 +109,72 @@ def staff_root() -> RedirectResponse:
 
 
 @router.get("/staff/login")
-def staff_login() -> FileResponse:
-    return _page("staff/login.html")
+def staff_login(request: Request) -> HTMLResponse:
+    return _page(request, "staff/login.html")
 
 
 @router.get("/staff/escalations/{escalation_id}")
-def staff_escalation(escalation_id: Id) -> FileResponse:
-    return _page("staff/escalation.html")
+def staff_escalation(request: Request, escalation_id: Id) -> HTMLResponse:
+    return _page(request, "staff/escalation.html")
 
 
 @router.get("/staff/requests/{request_id}")
-def staff_request(request_id: Id) -> FileResponse:
-    return _page("staff/request.html")
+def staff_request(request: Request, request_id: Id) -> HTMLResponse:
+    return _page(request, "staff/request.html")
 
 
 @router.get("/staff/unanswered")
-def staff_unanswered() -> FileResponse:
-    return _page("staff/unanswered.html")
+def staff_unanswered(request: Request) -> HTMLResponse:
+    return _page(request, "staff/unanswered.html")
 
 
 @router.get("/staff/faq")
-def staff_faq() -> FileResponse:
-    return _page("staff/faq.html")
+def staff_faq(request: Request) -> HTMLResponse:
+    return _page(request, "staff/faq.html")
 
 
 @router.get("/staff/faq/edit")
-def staff_faq_edit() -> FileResponse:
+def staff_faq_edit(request: Request) -> HTMLResponse:
     """One entry or topic (`?kind=entry&key=…`), or a new one (`?new=entry`)."""
-    return _page("staff/faq-edit.html")
+    return _page(request, "staff/faq-edit.html")
 
 
 @router.get("/staff/audit")
-def staff_audit() -> FileResponse:
-    return _page("staff/audit.html")
+def staff_audit(request: Request) -> HTMLResponse:
+    return _page(request, "staff/audit.html")
 
 
 @router.get("/staff/canned-replies")
-def staff_canned_replies() -> FileResponse:
-    return _page("staff/canned-replies.html")
+def staff_canned_replies(request: Request) -> HTMLResponse:
+    return _page(request, "staff/canned-replies.html")
 
 
 @router.get("/staff/admin")
-def staff_admin() -> FileResponse:
-    return _page("staff/admin.html")
+def staff_admin(request: Request) -> HTMLResponse:
+    return _page(request, "staff/admin.html")
 
 
 @router.get("/staff/account")
-def staff_account() -> FileResponse:
-    return _page("staff/account.html")
+def staff_account(request: Request) -> HTMLResponse:
+    return _page(request, "staff/account.html")
 
 
 @router.get("/staff/set-password")
-def staff_set_password() -> FileResponse:
-    return _page("staff/set-password.html")
+def staff_set_password(request: Request) -> HTMLResponse:
+    return _page(request, "staff/set-password.html")
 
 
 @router.get("/invitation")
-def main_user_invitation() -> FileResponse:
+def main_user_invitation(request: Request) -> HTMLResponse:
     """An invited main user registers here (the link in Celia's invitation mail)."""
-    return _page("invitation.html")
+    return _page(request, "invitation.html")
 
 
 @router.get("/account/{name}")
-def account_page(name: str) -> FileResponse:
+def account_page(request: Request, name: str) -> HTMLResponse:
     if name not in ACCOUNT_PAGES:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Not found.")
-    return _send(PAGES_DIR / "account" / f"{name}.html", {"Referrer-Policy": "no-referrer"})
+    return _page(request, f"account/{name}.html", {"Referrer-Policy": "no-referrer"})
 
 
 @router.post("/account/{name}")
