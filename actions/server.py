@@ -1,4 +1,5 @@
-"""Action server entry point: rasa-sdk's app, bound to loopback, callable only with the token.
+"""Action server entry point: rasa-sdk's app, on loopback unless ACTION_HOST says, callable
+only with the token.
 
 Run as `python -m actions.server` (ACTION_PORT, SERVICE_TOKEN from the environment).
 """
@@ -68,8 +69,10 @@ def configure_logging() -> None:
 def main() -> None:
     configure_logging()
     port = int(os.environ.get("ACTION_PORT", "5055"))
+    # Loopback unless told: a container on an orchestrator's pod network sets 0.0.0.0.
+    host = os.environ.get("ACTION_HOST", "127.0.0.1")
     app = build_app(os.environ["SERVICE_TOKEN"])
-    app.run(host="127.0.0.1", port=port, workers=1, access_log=False)
+    app.run(host=host, port=port, workers=1, access_log=False)
 
 
 if __name__ == "__main__":
