@@ -3,11 +3,19 @@
 import logging
 import re
 
-# Any hetu-shaped string, valid checksum or not, with or without its century sign:
-# a mistyped hetu is still personal data.
-# Century signs: + (1800s), - Y X W V U (1900s), A B C D E F (2000s).
+# Whatever privacy/hetu.py accepts as a hetu, and anything hetu-shaped besides (a mistyped hetu
+# is still personal data): whitespace between any two characters ("15 01 62-906P"; the form
+# removes it), either case, a Unicode dash for "-" (python-stdnum reads these as "-"), any
+# decimal digit, with or without the century sign: + (1800s), - Y X W V U (1900s),
+# A B C D E F (2000s). The widget's copy is web/widget/hetu.js.
+HETU_DASHES = (
+    "\u00af\u02d7\u058a\u05be\u1680\u180a\u2010-\u2015\u203e\u2043\u207b\u208b\u2212"
+    "\u23af\u23ba-\u23bd\u23e4\ufe63\uff0d\uffe3"
+)
 HETU_PATTERN = re.compile(
-    r"(?<![0-9A-Za-z])\d{6}\s?[-+A-FYXWVUa-fyxwvu]?\s?\d{3}[0-9A-Ya-y](?![0-9A-Za-z])"
+    r"(?<![\dA-Za-z])(?:\d\s*){6}"
+    rf"(?:[-+A-FYXWVUa-fyxwvu{HETU_DASHES}]\s*)?"
+    r"(?:\d\s*){3}[\dA-Ya-y](?![\dA-Za-z])"
 )
 EMAIL_PATTERN = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 # A token that mixes lower case, upper case, a digit and a special character looks like a password.
