@@ -472,7 +472,10 @@ class AuditEvent(Base):
 
 
 class OutboxEmail(Base):
-    """An e-mail written in the same transaction as the change that causes it."""
+    """An e-mail written in the same transaction as the change that causes it.
+
+    `body` holds placeholders for the secret parameters (tokens, codes, links holding one);
+    their values wait Fernet-encrypted in `secrets_encrypted` and are deleted once sent."""
 
     __tablename__ = "outbox_emails"
     __table_args__ = (Index("ix_outbox_emails_due", "sent_at", "next_attempt_at"),)
@@ -481,6 +484,7 @@ class OutboxEmail(Base):
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
+    secrets_encrypted: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

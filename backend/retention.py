@@ -2,9 +2,11 @@
 
 What goes: the backend's conversation records, resolved escalations of those conversations
 (their redacted transcripts, notes and replies, the reply address an anonymous registrar
-left), the reply address of the old conversations' open escalations, and Rasa's tracker
-events (redacted already) in TRACKER_DATABASE_URL. What stays: staff requests and the audit
-log, which are Celia's business records, and open escalations, which staff still work on.
+left), the reply address of the old conversations' open escalations, Rasa's tracker
+events (redacted already) in TRACKER_DATABASE_URL, and mails sent that long ago (the outbox
+keeps a sent mail's address and text, never its tokens: backend/email/outbox.py). What
+stays: staff requests and the audit log, which are Celia's business records, and open
+escalations, which staff still work on.
 Runs hourly inside the backend (`make run`), once per interval across all backend workers
 (backend/periodic.py: claim_turn), or once with `python -m backend.retention`.
 """
@@ -17,7 +19,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.models import Conversation, Escalation, EscalationStatus
+from backend.models import Conversation, Escalation, EscalationStatus, OutboxEmail
 from backend.periodic import PeriodicTask, claim_turn
 from backend.settings import Settings, get_settings
 from backend.tracker_events import tracker_connection
@@ -30,6 +32,7 @@ class Purged:
     conversations: int
     escalations: int
     tracker_events: int
+    mails: int
 
 
 def purge(db: Session, settings: Settings, now: datetime | None = None) -> Purged:
@@ -50,8 +53,9 @@ def purge(db: Session, settings: Settings, now: datetime | None = None) -> Purge
         db.execute(  # an open escalation stays for the staff, its reply address does not
             update(Escalation).where(Escalation.conversation_id.in_(old)).values(contact_email=None)
         )
+    mails = db.execute(delete(OutboxEmail).where(OutboxEmail.sent_at < cutoff)).rowcount
     db.commit()
-    return Purged(len(old), escalations, _purge_tracker(settings, cutoff))
+    return Purged(len(old), escalations, _purge_tracker(settings, cutoff), int(mails or 0))
 
 
 def _purge_tracker(settings: Settings, cutoff: datetime) -> int:

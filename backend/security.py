@@ -11,6 +11,9 @@ Key decisions:
   the look-up and encryption keys are independent. Rotating HETU_HMAC_KEY means re-keying every
   customer row (decrypt with the old key, HMAC and encrypt with the new one).
 - TOTP secrets are Fernet-encrypted with a third key derived the same way (own label).
+- A queued mail's secret parameters (a reset token, a link holding one) are Fernet-encrypted
+  with a fourth derived key while the mail waits in the outbox, and deleted once it is sent
+  (backend/email/outbox.py), so a database reader or a backup finds no live token.
 """
 
 import base64
@@ -47,6 +50,12 @@ def _derive(secret: str, label: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=label).derive(
         secret.encode("utf-8")
     )
+
+
+def mail_secrets_fernet(settings: Settings) -> Fernet:
+    """The key that seals a queued mail's secret parameters (backend/email/outbox.py)."""
+    key = _derive(settings.hetu_hmac_key.get_secret_value(), b"celia outbox secrets v1")
+    return Fernet(base64.urlsafe_b64encode(key))
 
 
 class Security:

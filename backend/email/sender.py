@@ -4,7 +4,8 @@ A mail leaves the outbox only when the SMTP server has accepted it; while the se
 mails stay queued and are retried (backoff capped at EMAIL_RETRY_MAX_SECONDS), so none is lost.
 Any number of backend workers may run a sender: each claims the mails it sends (`_claim_due`),
 so each mail is handed to the SMTP server once. A worker killed in the middle of a delivery
-leaves its claimed mails to be tried again after CLAIM_SECONDS.
+leaves its claimed mails to be tried again after CLAIM_SECONDS. A mail's sealed secrets
+(backend/email/outbox.py) are put into the message at delivery and deleted once it is sent.
 """
 
 import asyncio
@@ -13,9 +14,11 @@ from datetime import timedelta
 from email.message import EmailMessage
 
 import aiosmtplib
+from cryptography.fernet import InvalidToken
 from sqlalchemy import select, update
 from sqlalchemy.orm import sessionmaker
 
+from backend.email.outbox import unseal_body
 from backend.models import OutboxEmail, utcnow
 from backend.periodic import PeriodicTask
 from backend.settings import Settings
@@ -80,7 +83,10 @@ class EmailSender:
             message["From"] = self._settings.mail_from
             message["To"] = mail.to_address
             message["Subject"] = mail.subject
-            message.set_content(mail.body)
+            body = mail.body
+            if mail.secrets_encrypted is not None:
+                body = unseal_body(self._settings, body, mail.secrets_encrypted)
+            message.set_content(body)
             return message
 
     def _record(self, mail_id: int, error: Exception | None) -> None:
@@ -91,6 +97,7 @@ class EmailSender:
             mail.attempts += 1
             if error is None:
                 mail.sent_at = utcnow()
+                mail.secrets_encrypted = None
             else:
                 delay = min(
                     self._settings.email_retry_base_seconds * 2 ** (mail.attempts - 1),
@@ -104,7 +111,11 @@ class EmailSender:
             db.commit()
 
     async def _deliver(self, mail_id: int) -> int:
-        message = await asyncio.to_thread(self._message, mail_id)
+        try:
+            message = await asyncio.to_thread(self._message, mail_id)
+        except InvalidToken as failure:  # sealed under another HETU_HMAC_KEY
+            await asyncio.to_thread(self._record, mail_id, failure)
+            return 0
         if message is None:
             return 0
         settings = self._settings

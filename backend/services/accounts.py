@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from backend import audit
-from backend.email.outbox import queue_email
+from backend.email.outbox import queue_email, seal
 from backend.limits import Limit, Limits
 from backend.models import (
     AccountToken,
@@ -89,7 +89,7 @@ def send_verification_code(db: Session, settings: Settings, registrar: Registrar
         registrar.email,
         "verification_code",
         registrar.language,
-        code=code,
+        secrets=seal(settings, code=code),
         site=settings.site_url,
     )
 
@@ -299,8 +299,9 @@ def send_password_reset(db: Session, settings: Settings, limits: Limits, email: 
         registrar.email,
         "password_reset",
         registrar.language,
-        token=token,
-        link=f"{settings.site_url}/account/reset#token={token}",
+        secrets=seal(
+            settings, token=token, link=f"{settings.site_url}/account/reset#token={token}"
+        ),
         minutes=str(settings.password_reset_token_minutes),
         site=settings.site_url,
     )

@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from backend.email.outbox import queue_email
+from backend.email.outbox import queue_email, seal
 from backend.models import Invitation, InvitationKind, utcnow
 from backend.security import new_token, token_digest
 from backend.services.errors import Invalid
@@ -58,7 +58,7 @@ def send(
         email,
         TEMPLATES[kind],
         "fi",
-        link=link,
+        secrets=seal(settings, link=link),
         days=str(settings.invitation_days),
         **mail_params,
     )

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.email.outbox import queue_email
+from backend.email.outbox import queue_email, seal
 from backend.models import (
     Escalation,
     EscalationMessage,
@@ -77,7 +77,7 @@ def mail_unfetched_replies(db: Session, settings: Settings, now: datetime | None
             "staff_reply",
             language,
             reference=escalation.reference,
-            link=conversation_link(settings, escalation.conversation_id),
+            secrets=seal(settings, link=conversation_link(settings, escalation.conversation_id)),
         )
         queued += 1
     db.commit()

@@ -6,7 +6,13 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from backend.models import Conversation, Escalation, EscalationReason, EscalationStatus
+from backend.models import (
+    Conversation,
+    Escalation,
+    EscalationReason,
+    EscalationStatus,
+    OutboxEmail,
+)
 from backend.retention import purge
 from backend.settings import Settings
 
@@ -48,11 +54,27 @@ def test_purge_removes_only_what_is_past_retention(client: TestClient, tmp_path:
         db.add(_escalation("a" * 32, EscalationStatus.resolved, 40))
         db.add(_escalation("b" * 32, EscalationStatus.open, 40, "anon@example.org"))  # staff
         db.add(_escalation("c" * 32, EscalationStatus.resolved, 2, "kept@example.org"))
+        for age, sent in ((31, True), (31, False), (2, True)):  # an unsent mail waits for SMTP
+            when = NOW - timedelta(days=age)
+            db.add(
+                OutboxEmail(
+                    to_address=f"{age}{sent}@example.org",
+                    subject="s",
+                    body="b",
+                    created_at=when,
+                    sent_at=when if sent else None,
+                )
+            )
         db.commit()
 
         purged = purge(db, settings, now=NOW)
 
         assert (purged.conversations, purged.escalations, purged.tracker_events) == (2, 1, 2)
+        assert purged.mails == 1
+        assert sorted(m.to_address for m in db.query(OutboxEmail)) == [
+            "2True@example.org",
+            "31False@example.org",
+        ]
         assert [c.id for c in db.query(Conversation)] == ["c" * 32]
         assert sorted((e.conversation_id, e.contact_email) for e in db.query(Escalation)) == [
             ("b" * 32, None),  # still open, but the reply address went with the conversation

@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from backend.email.outbox import unseal_body
 from backend.handoff import handle_message_during_handoff
 from backend.models import (
     Escalation,
@@ -170,8 +171,11 @@ def test_an_unfetched_reply_is_mailed_once_in_the_registrars_language(
     mails = mail_due(client)
     assert [mail.to_address for mail in mails] == ["sven@example.org"]
     assert mails[0].subject == f"Celia: Kundtjänsten har svarat ({created['reference']})"
-    assert f"/?chat={created['conversation_id']}" in mails[0].body
-    assert "Vi har öppnat kontot" not in mails[0].body
+    settings = client.app.state.settings  # type: ignore[attr-defined]
+    assert "⟦link⟧" in mails[0].body  # the link waits sealed until it is sent
+    body = unseal_body(settings, mails[0].body, mails[0].secrets_encrypted)
+    assert f"/?chat={created['conversation_id']}" in body
+    assert "Vi har öppnat kontot" not in body
     assert mail_due(client) == []  # never twice
 
 
