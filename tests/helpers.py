@@ -1,9 +1,12 @@
 """Small helpers shared by the tests."""
 
 import asyncio
+import atexit
+import functools
 import json
 import os
 import re
+import socket
 import subprocess
 import time
 import urllib.error
@@ -34,6 +37,22 @@ def server_missing(reason: str) -> NoReturn:
     if REQUIRE_SERVERS:
         pytest.fail(message)
     pytest.skip(message)
+
+
+@functools.cache
+def _held_socket() -> socket.socket:
+    held = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    held.bind(("127.0.0.1", 0))
+    atexit.register(held.close)
+    return held
+
+
+def closed_port() -> int:
+    """A local TCP port that refuses every connection for the whole test run: this process
+    binds it and never listens, so nothing else on the machine (the assistant a developer keeps
+    running on the default ports) can answer there. For the services a test does not start."""
+    port: int = _held_socket().getsockname()[1]
+    return port
 
 
 TOTP_SECRET = "TESTSTAFFTOTPSECRETTESTSTAFF2345"  # the second factor of the tests' staff users

@@ -48,6 +48,7 @@ from launcher.services import ServiceGroup, free_port
 from privacy.redaction import HETU_PATTERN
 from tests.helpers import (
     TOTP_SECRET,
+    closed_port,
     fresh_totp_code,
     last_totp_step,
     random_secrets,
@@ -197,10 +198,15 @@ def hetus_in_files(paths: list[Path]) -> set[str]:
 
 
 def test_settings(database_url: str, smtp_port: int, log_dir: Path) -> Settings:
+    """No Rasa runs in the backend tests: its address refuses connections (never the default
+    :5005, where a developer's running assistant answers), and Rasa's tracker database is a
+    file of the test's own, beside its logs."""
     return Settings(
         database_url=database_url,
         log_dir=log_dir,
         smtp_port=smtp_port,
+        rasa_url=f"http://127.0.0.1:{closed_port()}",
+        tracker_db=log_dir.parent / "tracker.db",
         email_send_interval_seconds=0.05,
         email_retry_base_seconds=0.2,
         email_retry_max_seconds=0.5,

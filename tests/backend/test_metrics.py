@@ -129,7 +129,7 @@ def test_outbox_backlog_and_oldest_age(client: TestClient, local: TestClient) ->
 def test_liveness_and_readiness(client: TestClient) -> None:
     assert client.get("/livez").json() == {"status": "ok"}
     assert client.get("/healthz").status_code == 200  # the launcher's contract is unchanged
-    ready = client.get("/readyz")  # no Rasa runs in the backend tests
+    ready = client.get("/readyz")  # no Rasa runs in the backend tests (test_settings)
     assert ready.status_code == 503
     assert ready.json()["checks"] == {"database": "ok", "faq_index": "ok", "rasa": "unavailable"}
 

@@ -1,10 +1,15 @@
-"""Settings added for the registration backend."""
+"""Settings added for the registration backend, and the backend tests' own."""
+
+import socket
+from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
 from backend.settings import Settings
-from tests.helpers import random_secrets
+from tests.backend.conftest import Mailbox
+from tests.helpers import closed_port, random_secrets
 
 
 @pytest.mark.parametrize("months", ["0", "6", "12"])
@@ -19,3 +24,20 @@ def test_other_rotation_periods_are_refused(monkeypatch: pytest.MonkeyPatch) -> 
         monkeypatch.setenv(name, value)
     with pytest.raises(ValidationError):
         Settings()  # type: ignore[call-arg]
+
+
+def test_the_backend_tests_reach_no_service_they_did_not_start(
+    client: TestClient, artifacts: Path, smtp_server: tuple[Mailbox, int]
+) -> None:
+    """A developer keeps `make run` going beside `make test`, its services on the default
+    addresses; the tests' app points at a server the tests started, or at a closed port."""
+    settings: Settings = client.app.state.settings  # type: ignore[attr-defined]
+    defaults = {name: field.default for name, field in Settings.model_fields.items()}
+    for name in ("rasa_url", "smtp_port", "database_url", "tracker_db", "log_dir"):
+        assert getattr(settings, name) != defaults[name], name
+    assert settings.rasa_urls == [f"http://127.0.0.1:{closed_port()}"]
+    assert settings.smtp_port == smtp_server[1]
+    assert settings.tracker_db.is_relative_to(artifacts)
+    assert settings.limits_storage_url == "memory://" and settings.tracker_db_url is None
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", closed_port()), timeout=2)

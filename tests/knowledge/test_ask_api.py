@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from backend.main import create_app
 from backend.settings import Settings
-from tests.helpers import random_secrets
+from tests.helpers import closed_port, random_secrets
 
 
 @pytest.fixture(scope="module")
@@ -20,6 +20,10 @@ def client(faq_index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     settings = Settings(
         database_url=f"sqlite:///{workdir / 'db.sqlite'}",
         log_dir=workdir / "log",
+        # nothing of a running assistant is reached: no Rasa, no mail, no tracker store
+        rasa_url=f"http://127.0.0.1:{closed_port()}",
+        smtp_port=closed_port(),
+        tracker_db=workdir / "tracker.db",
         **{k.lower(): v for k, v in random_secrets().items()},
     )
     try:
