@@ -2,6 +2,10 @@
 //   <script type="module" src="/widget/celia-chat.js"></script>
 // The element is created on the page if the page has none. The conversation survives page
 // reloads (sessionStorage); staff replies to a handed-off conversation are polled every 2 s.
+// The open panel is a modal dialog at every width: at 320 px and at 200 % zoom it fills the
+// screen, and on a desktop it covers the page's right-hand column from top to bottom, so a
+// panel the page could be tabbed into would hide the focused control. Escape closes it; the
+// closed launcher scrolls a focused page control out from under itself.
 
 import { maskHetus } from "./hetu.js";
 import { feedbackControls } from "./feedback.js";
@@ -29,7 +33,7 @@ const TEMPLATE = `
   <button type="button" class="launcher" aria-expanded="false" aria-controls="panel">
     ${ICON_CHAT}<span data-text="open"></span>
   </button>
-  <section class="panel" id="panel" aria-labelledby="title" hidden>
+  <dialog class="panel" id="panel" aria-labelledby="title">
     <header class="bar">
       <h2 id="title" data-text="title"></h2>
       <button type="button" class="icon close">${ICON_CLOSE}<span class="sr" data-text="close"></span></button>
@@ -63,7 +67,7 @@ const TEMPLATE = `
         <button type="submit" class="send" data-text="send"></button>
       </div>
     </form>
-  </section>
+  </dialog>
 </aside>`;
 
 function loadState() {
@@ -182,9 +186,15 @@ class CeliaChat extends HTMLElement {
   bindEvents() {
     this.$(".launcher").addEventListener("click", () => this.setOpen(true));
     this.$(".close").addEventListener("click", () => this.setOpen(false));
-    this.$(".panel").addEventListener("keydown", (event) => {
-      if (event.key === "Escape") this.setOpen(false);
+    // Escape: the dialog's "cancel", before it closes.
+    this.$(".panel").addEventListener("cancel", () => this.setOpen(false));
+    // Following a link in the chat leaves it for the page the link opens.
+    this.$(".log").addEventListener("click", (event) => {
+      if (!event.target.closest("a")) return;
+      this.state.open = false;
+      this.save();
     });
+    document.addEventListener("focusin", (event) => this.uncover(event.target));
     this.$(".languages").addEventListener("click", (event) => {
       const button = event.target.closest("button");
       if (button) this.setLanguage(button.dataset.lang);
@@ -236,19 +246,38 @@ class CeliaChat extends HTMLElement {
 
   // --- panel, language, text size -----------------------------------------------------------
 
+  /** Open as a modal dialog (focus goes to the message box), or close and give the focus
+   * back to the launcher (unless `moveFocus` is false: a page load restoring the state). */
   setOpen(open, moveFocus = true) {
     this.state.open = open;
     this.save();
-    this.$(".panel").hidden = !open;
+    const panel = this.$(".panel");
     this.$(".launcher").hidden = open;
     this.$(".launcher").setAttribute("aria-expanded", String(open));
     if (open) {
+      if (!panel.open) panel.showModal();
       this.scrollToEnd();
-      if (moveFocus) this.$("#message").focus();
+      this.$("#message").focus();
       if (!this.state.messages.length) this.greet();
-    } else if (moveFocus) {
-      this.$(".launcher").focus();
+    } else {
+      if (panel.open) panel.close();
+      if (moveFocus) this.$(".launcher").focus();
     }
+  }
+
+  /** A page control that gets focus under the floating launcher is scrolled up above it
+   * (the pages keep room for this below their last content). */
+  uncover(target) {
+    const launcher = this.$(".launcher");
+    if (target === this || launcher.hidden) return;
+    const covered = target.getBoundingClientRect();
+    const button = launcher.getBoundingClientRect();
+    const overlaps =
+      covered.bottom > button.top &&
+      covered.top < button.bottom &&
+      covered.right > button.left &&
+      covered.left < button.right;
+    if (overlaps) window.scrollBy(0, covered.bottom - button.top + 8);
   }
 
   setLanguage(code) {
@@ -476,12 +505,22 @@ class CeliaChat extends HTMLElement {
     this.scrollToEnd();
   }
 
+  /** A message's node: rebuilt only when its text, buttons or language change; a vote changes
+   * only the feedback controls, so the live log never re-inserts the answer. */
   updateMessage(node, message, index) {
-    const key = JSON.stringify([message, this.state.lang]);
-    if (node.dataset.key === key) return;
-    node.dataset.key = key;
+    const { feedback, ...content } = message;
+    const key = JSON.stringify([content, this.state.lang]);
+    if (node.dataset.key !== key) {
+      node.dataset.key = key;
+      this.buildMessage(node, message, index);
+    }
+    if (message.faqEntryId) this.updateFeedback(node, message, index);
+  }
+
+  buildMessage(node, message, index) {
     node.className = `message ${message.from}${message.failed ? " failed" : ""}`;
     node.replaceChildren();
+    delete node.dataset.feedbackKey;
     const t = this.t;
     if (message.from === "note") {
       node.append(renderText(message.text));
@@ -504,14 +543,22 @@ class CeliaChat extends HTMLElement {
       node.append(this.readAloudButton(message, index));
     }
     if (message.buttons?.length) node.append(this.quickReplies(message.buttons));
-    if (message.faqEntryId) {
-      node.append(
-        feedbackControls(message, index, t, {
-          choose: (helpful) => this.chooseFeedback(message, helpful, index),
-          submit: (comment) => this.sendFeedback(message, comment),
-        }),
-      );
-    }
+  }
+
+  /** "Was this helpful?" under an answer. The log does not announce its changes (the pressed
+   * button and the comment field get focus; the thanks is said once by the announcer). */
+  updateFeedback(node, message, index) {
+    const key = JSON.stringify([message.feedback ?? null, this.state.lang]);
+    if (node.dataset.feedbackKey === key) return;
+    node.dataset.feedbackKey = key;
+    const controls = feedbackControls(message, index, this.t, {
+      choose: (helpful) => this.chooseFeedback(message, helpful, index),
+      submit: (comment) => this.sendFeedback(message, comment),
+    });
+    controls.setAttribute("aria-live", "off");
+    const shown = node.querySelector(":scope > .feedback");
+    if (shown) shown.replaceWith(controls);
+    else node.append(controls);
   }
 
   // --- "Was this helpful?" ------------------------------------------------------------------
@@ -567,7 +614,8 @@ class CeliaChat extends HTMLElement {
   updateReadButtons() {
     for (const button of this.$(".log").querySelectorAll(".read")) {
       const speaking = this.speakingIndex === Number(button.dataset.index);
-      button.textContent = speaking ? this.t.stopReading : this.t.readAloud;
+      const label = speaking ? this.t.stopReading : this.t.readAloud;
+      if (button.textContent !== label) button.textContent = label;
     }
   }
 
