@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Local base images for machines that reach no image registry, assembled from Debian's packages:
+#   localhost/celia-base:bookworm       - Debian bookworm (what debian:bookworm-slim is elsewhere)
+#   localhost/celia-python3.10:bookworm - the same with this machine's Python 3.10 (pyenv) in
+#                                         /usr/local (what python:3.10-slim-bookworm is elsewhere)
+# mmdebstrap makes the root file system; `podman import` turns it into an image. An imported
+# file system has no configuration, so PATH is set here. An image that exists is kept (delete it,
+# or REBUILD_BASE=1, to make it again).
+set -euo pipefail
+MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+SECURITY=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+BASE=localhost/celia-base:bookworm
+PYTHON_BASE=localhost/celia-python3.10:bookworm
+PATH_ENV='ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+work=$(mktemp -d /var/tmp/celia-base.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+# As in debian:bookworm-slim: no manual pages, documentation or translations.
+slim=(--dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*'
+      --dpkgopt='path-include=/usr/share/doc/*/copyright' --dpkgopt='path-exclude=/usr/share/info/*'
+      --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-include=/usr/share/locale/locale.alias')
+sources=("deb $MIRROR bookworm main" "deb $MIRROR bookworm-updates main"
+         "deb $SECURITY bookworm-security main")
+
+exists() { [ "${REBUILD_BASE:-0}" != 1 ] && podman image exists "$1"; }
+
+if ! exists "$BASE"; then
+  echo "Assembling $BASE with mmdebstrap ..."
+  mmdebstrap --quiet --variant=minbase --include=ca-certificates "${slim[@]}" \
+    bookworm "$work/base.tar" "${sources[@]}"
+  podman import --quiet --change "$PATH_ENV" --change 'CMD ["/bin/bash"]' \
+    "$work/base.tar" "$BASE" >/dev/null
+fi
+
+if ! exists "$PYTHON_BASE"; then
+  python310=$(scripts/find-python.sh 3.10)
+  prefix=$("$python310" -c 'import sys; print(sys.base_prefix)')
+  echo "Assembling $PYTHON_BASE with Python 3.10 from $prefix ..."
+  # The shared libraries the interpreter and its standard-library modules link against. Only
+  # the interpreter and its standard library are copied: no site-packages, tests, Tk or IDLE.
+  mmdebstrap --quiet --variant=minbase "${slim[@]}" \
+    --include=ca-certificates,libssl3,libsqlite3-0,libffi8,libbz2-1.0,liblzma5,zlib1g,libreadline8,libncursesw6,libuuid1,libexpat1,libgdbm6,libnsl2,libtirpc3,libcrypt1 \
+    --customize-hook="tar -C '$prefix' --exclude='lib/python3.10/site-packages/*' \
+      --exclude='lib/python3.10/test' --exclude='lib/python3.10/idlelib' \
+      --exclude='lib/python3.10/tkinter' --exclude='lib/python3.10/turtledemo' \
+      --exclude='*.a' --exclude='__pycache__' -c bin include lib share | tar -C \"\$1/usr/local\" -x" \
+    --customize-hook='chroot "$1" ldconfig' \
+    --customize-hook='chroot "$1" python3.10 -c "import ssl, sqlite3, ctypes, bz2, lzma, zlib, venv"' \
+    bookworm "$work/python.tar" "${sources[@]}"
+  podman import --quiet --change "$PATH_ENV" --change 'CMD ["python3.10"]' \
+    "$work/python.tar" "$PYTHON_BASE" >/dev/null
+fi

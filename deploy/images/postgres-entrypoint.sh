@@ -1,0 +1,21 @@
+#!/bin/sh
+# First start (no cluster in PGDATA): initdb with POSTGRES_PASSWORD for the postgres user, then
+# the databases named in POSTGRES_DATABASES. Every start: the server in the foreground, listening
+# on all addresses of the pod at POSTGRES_PORT, logging to stderr. SIGTERM is a smart shutdown.
+set -eu
+if [ ! -s "$PGDATA/PG_VERSION" ]; then
+  : "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD (from the Secret) for the first start}"
+  mkdir -p "$PGDATA" && chmod 700 "$PGDATA"
+  pwfile=$(mktemp)
+  printf '%s\n' "$POSTGRES_PASSWORD" > "$pwfile"
+  initdb --pgdata="$PGDATA" --username=postgres --pwfile="$pwfile" --encoding=UTF8 \
+    --locale=C.UTF-8 --auth-local=peer --auth-host=scram-sha-256 >/dev/null
+  rm -f "$pwfile"
+  printf 'host all all 0.0.0.0/0 scram-sha-256\nhost all all ::/0 scram-sha-256\n' >> "$PGDATA/pg_hba.conf"
+  for database in $POSTGRES_DATABASES; do
+    echo "CREATE DATABASE \"$database\";" | postgres --single -D "$PGDATA" postgres >/dev/null
+  done
+  echo "postgres-entrypoint: cluster made with databases: $POSTGRES_DATABASES" >&2
+fi
+exec postgres -D "$PGDATA" -p "$POSTGRES_PORT" -c listen_addresses='*' \
+  -c unix_socket_directories=/tmp -c logging_collector=off
