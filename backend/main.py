@@ -20,6 +20,7 @@ from backend.api.routes import (
     insights,
     invitations,
     registrar_second_factor,
+    reports,
     staff,
     staff_admin,
     staff_auth,
@@ -40,6 +41,7 @@ from backend.reset_worker import ResetWorker
 from backend.retention import retention_job
 from backend.services.faq_live import start_live_faq
 from backend.services.reply_mail import reply_mail_job
+from backend.services.report_rollup import report_rollup_job
 from backend.settings import Settings, get_settings
 from knowledge.answering import FaqService
 from knowledge.settings import KnowledgeSettings
@@ -76,8 +78,11 @@ def create_app(
         app.state.retention.start()
         app.state.reply_mail = reply_mail_job(settings, app.state.db.sessions)
         app.state.reply_mail.start()
+        app.state.report_rollup = report_rollup_job(settings, app.state.db.sessions)
+        app.state.report_rollup.start()
         log.info("backend ready")
         yield
+        await app.state.report_rollup.stop()
         await app.state.reply_mail.stop()
         await app.state.faq_live.task.stop()
         await app.state.retention.stop()
@@ -125,6 +130,7 @@ def create_app(
         invitations,
         insights,
         feedback,
+        reports,
         web,
     ):
         app.include_router(module.router)

@@ -6,13 +6,14 @@ look-up and a Fernet-encrypted copy (see backend/security.py); passwords and tok
 
 import enum
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     DateTime,
     Enum,
     ForeignKey,
@@ -602,3 +603,28 @@ class FaqPublication(Base):
     action: Mapped[str] = mapped_column(String(16))  # import, publish, rollback
     version_id: Mapped[int | None] = mapped_column(Integer)
     staff_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class ReportDaily(Base):
+    """One figure of the staff reports for one office-time day (backend/services/reports.py).
+
+    Counts only, never a person: `metric` names the figure, `key` its breakdown (a language and
+    channel, an FAQ entry, a request kind, a waiting time in whole minutes, ...). Rows of
+    distinct counts (active registrars, units) also exist for the week and month starting on
+    `day` (`key` "week" or "month")."""
+
+    __tablename__ = "report_daily"
+
+    metric: Mapped[str] = mapped_column(String(32), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    key: Mapped[str] = mapped_column(String(96), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+
+
+class ReportDay(Base):
+    """A day the report rollup has counted, and when (a day counted after it ended is final)."""
+
+    __tablename__ = "report_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    rolled_at: Mapped[datetime] = mapped_column(UtcDateTime())

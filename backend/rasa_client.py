@@ -48,9 +48,12 @@ class RasaClient:
             self._session = session
         return session
 
-    async def send(self, conversation_id: str, message: str) -> list[dict[str, Any]]:
+    async def send(
+        self, conversation_id: str, message: str, channel: str = "api"
+    ) -> list[dict[str, Any]]:
         """The bot's messages; the request id goes along (header and message metadata), so
-        Rasa's and the actions' log lines of this turn carry it."""
+        Rasa's and the actions' log lines of this turn carry it, and the channel (widget or
+        api) for the staff reports, which read it from the tracker store."""
         request_id = REQUEST_ID.get()
         first = next(self._next)
         order = self.base_urls[first:] + self.base_urls[:first]
@@ -61,7 +64,7 @@ class RasaClient:
                     json={
                         "sender": conversation_id,
                         "message": message,
-                        "metadata": {"request_id": request_id},
+                        "metadata": {"request_id": request_id, "channel": channel},
                     },
                     headers={REQUEST_ID_HEADER: request_id},
                 ) as response:

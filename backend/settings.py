@@ -135,6 +135,12 @@ class Settings(BaseSettings):
     # An entry with this many "not helpful" votes is listed for review.
     faq_review_not_helpful_votes: int = Field(default=3, ge=1)
 
+    # Staff reports (backend/services/report_rollup.py): how often the daily rollup runs (one
+    # worker per interval); exports show counts below the threshold as "< N" where a unit or
+    # registrar could be singled out.
+    report_rollup_interval_seconds: float = Field(default=600, gt=0)
+    report_small_count_threshold: int = Field(default=5, ge=1)
+
     @field_validator("trusted_proxies", "office_weekdays", "office_closed_dates", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:

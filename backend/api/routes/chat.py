@@ -67,6 +67,12 @@ def _to_bot_messages(rasa_messages: list[dict[str, Any]]) -> list[BotMessage]:
     return messages
 
 
+def _channel(request: Request) -> str:
+    """The channel the reports count: a browser's fetch (the widget) sends Origin, any other
+    client of the API does not."""
+    return "widget" if request.headers.get("origin") else "api"
+
+
 def _enforce_limits(request: Request, conversation_id: str | None) -> None:
     limits = get_limits(request)
     limits.enforce(Limit.CHAT_PER_CLIENT, client_address(request))
@@ -115,7 +121,7 @@ async def chat(body: ChatRequest, request: Request, response: Response) -> ChatR
         )
     rasa: RasaClient = request.app.state.rasa
     try:
-        rasa_messages = await rasa.send(conversation_id, body.message)
+        rasa_messages = await rasa.send(conversation_id, body.message, _channel(request))
     except RasaUnavailable as error:
         raise HTTPException(
             status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
