@@ -10,6 +10,7 @@ PostgreSQL); the database is migrated first, so this works on an empty one.
     python -m backend.admin unit rename UNIT_ID NEW_NAME
     python -m backend.admin unit close UNIT_ID
     python -m backend.admin unit invite-main-user UNIT_ID EMAIL
+    python -m backend.admin report --from DAY --to DAY --format csv [--decimal-comma] [--refresh]
 
 A password is never an argument: it is asked twice without echo (or read from standard input
 when that is not a terminal, for scripts), or --password-link mails a one-time link instead.
@@ -21,6 +22,7 @@ import argparse
 import getpass
 import sys
 from collections.abc import Callable
+from datetime import date
 
 from fastapi import HTTPException
 from sqlalchemy.orm import Session
@@ -30,8 +32,10 @@ from backend.audit import Actor
 from backend.db import Database
 from backend.models import StaffRole, StaffUser, UnitKind
 from backend.security import Security
-from backend.services import second_factor, staff_accounts, unit_admin
+from backend.services import office_hours, second_factor, staff_accounts, unit_admin
 from backend.services.errors import NotFound
+from backend.services.report_rollup import days_to_roll, roll_up_day
+from backend.services.reports import Period, PeriodError, build_report, to_csv
 from backend.settings import Settings, get_settings
 
 
@@ -132,6 +136,21 @@ def _unit_command(args: argparse.Namespace, db: Session, ctx: Context) -> str:
     return f"An invitation to register as main user of unit {args.unit_id} was mailed."
 
 
+def _report_command(args: argparse.Namespace, db: Session, ctx: Context) -> str:
+    """Every staff report of the period as CSV (as the console's export), for scheduled
+    reports; --refresh first counts the days the rollup job has not (no backend running)."""
+    try:
+        period = Period.of(args.first, args.last)
+    except PeriodError as error:
+        raise CommandError(str(error)) from error
+    if args.refresh:
+        now = office_hours.now(ctx.settings)
+        for day in days_to_roll(db, ctx.settings, now):
+            roll_up_day(db, ctx.settings, day, now)
+    tables = build_report(db, period)
+    return to_csv(tables, period, ctx.settings.report_small_count_threshold, args.decimal_comma)
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="python -m backend.admin", description=__doc__.split("\n\n")[0]
@@ -171,6 +190,17 @@ def parser() -> argparse.ArgumentParser:
     )
     invite.add_argument("unit_id", type=int)
     invite.add_argument("email")
+
+    report = groups.add_parser("report", help="the staff reports of a period, as CSV")
+    report.add_argument("--from", dest="first", required=True, type=date.fromisoformat)
+    report.add_argument("--to", dest="last", required=True, type=date.fromisoformat)
+    report.add_argument("--format", choices=["csv"], default="csv")
+    report.add_argument(
+        "--decimal-comma", action="store_true", help="1,5 and ';' between fields (Finnish Excel)"
+    )
+    report.add_argument(
+        "--refresh", action="store_true", help="count the days due first (no backend running)"
+    )
     return main
 
 
@@ -181,7 +211,11 @@ def run(argv: list[str], settings: Settings) -> str:
     database = Database(settings.database_url)
     try:
         with database.sessions() as db:
-            command = _staff_command if args.group == "staff" else _unit_command
+            command = {
+                "staff": _staff_command,
+                "unit": _unit_command,
+                "report": _report_command,
+            }[args.group]
             message = command(args, db, ctx)
             db.commit()
             return message

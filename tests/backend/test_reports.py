@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from backend import demo_data
+from backend import admin, demo_data
 from backend.models import (
     AnswerFeedback,
     Conversation,
@@ -431,3 +431,22 @@ def test_buckets_follow_the_period() -> None:
     year = Period.of(date(2026, 1, 1), date(2026, 12, 31))
     assert year.bucket == "month" and len(year.buckets()) == 12
     assert year.previous() == Period(date(2025, 1, 1), date(2025, 12, 31))
+
+
+def test_the_admin_command_writes_the_same_csv(
+    client: TestClient, traffic: dict, settings: Settings
+) -> None:
+    day = traffic["day"]
+    argv = ["report", "--from", str(day), "--to", str(day), "--format", "csv"]
+    fresh = admin.run([*argv, "--refresh"], settings)  # counts today first
+    assert fresh.startswith("\ufeff") and f"{day},1,1,1,1" in fresh
+    assert (
+        fresh.encode()
+        == client.get(
+            "/api/v1/staff/reports/export.csv", params={"from": str(day), "to": str(day)}
+        ).content
+    )
+    comma = admin.run([*argv, "--decimal-comma"], settings)
+    assert "Osuus %;25,0;25,0;25,0;25,0" in comma
+    with pytest.raises(admin.CommandError, match=r"starts .* after it ends"):
+        admin.run(["report", "--from", str(day), "--to", str(day - timedelta(days=1))], settings)
