@@ -94,7 +94,7 @@ def _pg(tool: str, url: URL, *arguments: str) -> None:
     if url.password:
         env["PGPASSWORD"] = url.password
     argv = [
-        str(postgres_bin_dir() / tool),
+        str(postgres_bin_dir(tool) / tool),
         f"--host={url.host or '127.0.0.1'}",
         f"--port={url.port or 5432}",
         f"--username={url.username or 'postgres'}",

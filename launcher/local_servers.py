@@ -25,14 +25,16 @@ class MissingServer(RuntimeError):
     """A Debian package the chosen mode needs is not installed."""
 
 
-def postgres_bin_dir() -> Path:
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+def postgres_bin_dir(tool: str = "initdb") -> Path:
+    """The newest PostgreSQL folder holding `tool`: the server's initdb, or pg_dump, which a
+    machine with only the client (postgresql-client, the backend's image) has too."""
+    found = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{tool}"))
     if found:
         return found[-1].parent
-    initdb = shutil.which("initdb")
-    if initdb is None:
-        raise MissingServer("PostgreSQL is not installed: apt-get install postgresql")
-    return Path(initdb).parent
+    program = shutil.which(tool)
+    if program is None:
+        raise MissingServer(f"PostgreSQL's {tool} is not installed: apt-get install postgresql")
+    return Path(program).parent
 
 
 def _run_as() -> str | None:
