@@ -128,6 +128,11 @@ def staff_unanswered(request: Request) -> HTMLResponse:
     return _page(request, "staff/unanswered.html")
 
 
+@router.get("/staff/reports")
+def staff_reports(request: Request) -> HTMLResponse:
+    return _page(request, "staff/reports.html")
+
+
 @router.get("/staff/faq")
 def staff_faq(request: Request) -> HTMLResponse:
     return _page(request, "staff/faq.html")

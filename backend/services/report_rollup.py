@@ -96,37 +96,35 @@ def _aware(moment: datetime) -> datetime:
 
 
 def _chat_figures(settings: Settings, start: datetime, end: datetime) -> Figures:
-    """Turns, conversations and FAQ outcomes from the tracker store's events of the day."""
+    """Turns, conversations and FAQ outcomes from the tracker store's events in [start, end)."""
     figures: Figures = Counter()
-    with tracker_connection(settings) as connection:
-        if connection is None:
-            return figures
-        rows = connection.execute(
-            _DAY_EVENTS, {"start": start.timestamp(), "end": end.timestamp()}
-        ).all()
     language: dict[str, str] = {}
     channel: dict[str, str] = {}
     not_covered: set[str] = set()  # the sender's last bot line said the FAQ does not cover it
-    for sender, kind, raw in rows:
-        event = json.loads(raw)
-        if kind == "user":
-            language[sender] = _language(event) or language.get(sender, "fi")
-            metadata = event.get("metadata") or {}
-            channel[sender] = "widget" if metadata.get("channel") == "widget" else "api"
-            figures["turns", f"{language[sender]}|{channel[sender]}"] += 1
-            continue
-        action = (event.get("metadata") or {}).get("utter_action")
-        if sender in not_covered:
-            not_covered.discard(sender)
-            related = action is None and bool(event.get("text"))
-            figures["faq_outcome", "related_only" if related else "refused"] += 1
-        if action in FAQ_ANSWERS:
-            figures["faq_outcome", "answered"] += 1
-        elif action == FAQ_NOT_COVERED:
-            not_covered.add(sender)
-        custom = (event.get("data") or {}).get("custom")
-        if isinstance(custom, dict) and isinstance(custom.get("faq_entry_id"), str):
-            figures["entry_asked", custom["faq_entry_id"][:64]] += 1
+    with tracker_connection(settings) as connection:
+        if connection is None:
+            return figures
+        rows = connection.execute(_DAY_EVENTS, {"start": start.timestamp(), "end": end.timestamp()})
+        for sender, kind, raw in rows:
+            event = json.loads(raw)
+            if kind == "user":
+                language[sender] = _language(event) or language.get(sender, "fi")
+                metadata = event.get("metadata") or {}
+                channel[sender] = "widget" if metadata.get("channel") == "widget" else "api"
+                figures["turns", f"{language[sender]}|{channel[sender]}"] += 1
+                continue
+            action = (event.get("metadata") or {}).get("utter_action")
+            if sender in not_covered:
+                not_covered.discard(sender)
+                related = action is None and bool(event.get("text"))
+                figures["faq_outcome", "related_only" if related else "refused"] += 1
+            if action in FAQ_ANSWERS:
+                figures["faq_outcome", "answered"] += 1
+            elif action == FAQ_NOT_COVERED:
+                not_covered.add(sender)
+            custom = (event.get("data") or {}).get("custom")
+            if isinstance(custom, dict) and isinstance(custom.get("faq_entry_id"), str):
+                figures["entry_asked", custom["faq_entry_id"][:64]] += 1
     figures["faq_outcome", "refused"] += len(not_covered)
     for sender, lang in language.items():
         figures["conversations", f"{lang}|{channel[sender]}"] += 1

@@ -29,6 +29,7 @@ export const LABELS = {
 const NAV = [
   { href: "/staff", text: "Jono", section: "queue" },
   { href: "/staff/unanswered", text: "Vastaamattomat kysymykset", section: "unanswered" },
+  { href: "/staff/reports", text: "Raportit", section: "reports" },
   { href: "/staff/canned-replies", text: "Valmiit vastaukset", section: "canned" },
   { href: "/staff/faq", text: "FAQ-sisältö", section: "faq" },
   { href: "/staff/audit", text: "Tapahtumaloki", section: "audit" },
