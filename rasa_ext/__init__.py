@@ -4,7 +4,8 @@ Rasa imports this package when it builds the tracker store (endpoints.yml) and t
 detector (config.yml), so the compiled action-response validator, the kept action-server
 connections, the remembered event classes, the plain graph runner, the NLU classifier's feature
 matrix, the parsed rules and the turn-sized action calls are installed in every Rasa process,
-including `rasa test`.
+including `rasa test`. Each patch first checks that its targets in Rasa are the ones it was
+written for (rasa_ext/patching.py), and stops the process if not.
 """
 
 from rasa_ext import (

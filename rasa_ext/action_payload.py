@@ -12,6 +12,8 @@ from typing import Any
 
 from rasa.core.actions.action import RemoteAction
 
+from rasa_ext.patching import Replacement, replace
+
 # Actions that read events from before the current turn (actions/handoff.py: the transcript).
 SESSION_ACTIONS = frozenset({"action_handoff"})
 
@@ -35,4 +37,8 @@ def action_call_format(self: RemoteAction, tracker: Any, domain: Any) -> dict[st
 
 
 def install() -> None:
-    RemoteAction._action_call_format = action_call_format
+    replace(
+        Replacement(
+            RemoteAction, "_action_call_format", ("self", "tracker", "domain"), action_call_format
+        )
+    )

@@ -16,6 +16,8 @@ from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
 
+from rasa_ext.patching import Replacement, replace
+
 
 @cache
 def _response_validator() -> Validator:
@@ -39,4 +41,8 @@ def validate_action_result(_action: RemoteAction, result: dict[str, Any]) -> boo
 
 
 def install() -> None:
-    RemoteAction._validate_action_result = validate_action_result
+    replace(
+        Replacement(
+            RemoteAction, "_validate_action_result", ("self", "result"), validate_action_result
+        )
+    )

@@ -16,6 +16,8 @@ from typing import Any
 import aiohttp
 from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 
+from rasa_ext.patching import Replacement, replace
+
 IDLE_SECONDS = 2.0
 
 
@@ -58,4 +60,4 @@ def kept_session(endpoint: EndpointConfig) -> Any:
 
 
 def install() -> None:
-    EndpointConfig.session = kept_session
+    replace(Replacement(EndpointConfig, "session", ("self",), kept_session))

@@ -12,6 +12,8 @@ from typing import Any
 
 from rasa.shared.core.events import Event
 
+from rasa_ext.patching import Replacement, replace
+
 _rasa_resolve_by_type = Event.resolve_by_type
 _found: dict[str, type[Event]] = {}
 
@@ -27,4 +29,8 @@ def resolve_by_type(type_name: str, default: Any = None) -> type[Event] | None:
 
 
 def install() -> None:
-    Event.resolve_by_type = staticmethod(resolve_by_type)
+    replace(
+        Replacement(
+            Event, "resolve_by_type", ("type_name", "default"), staticmethod(resolve_by_type)
+        )
+    )

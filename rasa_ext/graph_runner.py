@@ -10,9 +10,11 @@ prediction runner is replaced (`rasa.core.processor`); training keeps dask.
 
 from typing import Any
 
-import rasa.core.processor
+from rasa.core import processor
 from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
+
+from rasa_ext.patching import PatchError, Replacement, replace, target
 
 
 def run_tasks(graph: dict[str, Any], targets: list[str]) -> list[Any]:
@@ -55,4 +57,12 @@ class SequentialGraphRunner(DaskGraphRunner):
 
 
 def install() -> None:
-    rasa.core.processor.DaskGraphRunner = SequentialGraphRunner
+    """The processor's runner class becomes SequentialGraphRunner, which relies on these of
+    DaskGraphRunner's."""
+    target(DaskGraphRunner, "_build_dask_graph", ("self", "schema"))
+    target(DaskGraphRunner, "_add_inputs_to_graph", ("inputs", "graph"))
+    target(DaskGraphRunner, "run", ("self", "inputs", "targets"))
+    if getattr(processor, "DaskGraphRunner", None) not in (DaskGraphRunner, SequentialGraphRunner):
+        raise PatchError("rasa.core.processor no longer runs its graphs with DaskGraphRunner")
+    parameters = ("graph_schema", "model_storage", "execution_context", "hooks")
+    replace(Replacement(processor, "DaskGraphRunner", parameters, SequentialGraphRunner))

@@ -12,13 +12,16 @@ Then the count featurizers made, for every message, a row per token (one `transf
 token, for words and for character n-grams) that no component of this pipeline reads: the
 classifier takes the sentence row, the entity extractor and the fallback read no features. They
 now make the sentence row only: parsing a message went from about 1.6 to 1.3 ms of CPU. A
-component that needs per-token features (DIET, CRF) would need them back; the predictions test
-compares the parses with Rasa's own featurizers and would show it.
+component that reads per-token features (DIET and the response selector, CRF, TED) would need
+them back, so a count featurizer refuses to be built, in training or loading, in a graph that
+has one: add one to config.yml, and the patch must go first.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.nlu.constants import DENSE_FEATURIZABLE_ATTRIBUTES
 from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
@@ -28,8 +31,16 @@ from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from scipy.sparse import coo_matrix, csr_matrix
 
+from rasa_ext.patching import PatchError, Replacement, replace
+
 rasa_create_x = LogisticRegressionClassifier._create_X
 rasa_create_features = CountVectorsFeaturizer._create_features
+rasa_featurizer_init = CountVectorsFeaturizer.__init__
+
+# Rasa's components that read per-token (sequence) features, and any subclass of them
+# (ResponseSelector is a DIETClassifier, UnexpecTEDIntentPolicy a TEDPolicy); by name, so that
+# checking does not import TensorFlow.
+SEQUENCE_READERS = frozenset({"DIETClassifier", "CRFEntityExtractor", "TEDPolicy"})
 
 SparseRows = list[Any]  # a message's COO matrix, or None
 
@@ -96,6 +107,57 @@ def sentence_features(
     return [None] * len(all_tokens), sentences
 
 
+def refuse_sequence_readers(components: Iterable[type]) -> None:
+    """Raise PatchError if a component (a class of the model's graph) reads sequence features."""
+    readers = sorted(
+        component.__name__
+        for component in components
+        if SEQUENCE_READERS & {cls.__name__ for cls in component.__mro__}
+    )
+    if readers:
+        raise PatchError(
+            f"{', '.join(readers)} read per-token features, which rasa_ext.nlu_features does "
+            "not make: remove nlu_features.install() from rasa_ext/__init__.py for this pipeline"
+        )
+
+
+def featurizer_init(
+    self: CountVectorsFeaturizer,
+    config: dict[str, Any],
+    model_storage: Any,
+    resource: Any,
+    execution_context: ExecutionContext,
+    *args: Any,
+    **kwargs: Any,
+) -> None:
+    """Rasa's constructor, in a graph without a component that reads sequence features."""
+    schema: GraphSchema = execution_context.graph_schema
+    refuse_sequence_readers(node.uses for node in schema.nodes.values())
+    rasa_featurizer_init(self, config, model_storage, resource, execution_context, *args, **kwargs)
+
+
 def install() -> None:
-    LogisticRegressionClassifier._create_X = _create_x
-    CountVectorsFeaturizer._create_features = sentence_features
+    replace(
+        Replacement(LogisticRegressionClassifier, "_create_X", ("self", "messages"), _create_x),
+        Replacement(
+            CountVectorsFeaturizer,
+            "_create_features",
+            ("self", "attribute", "all_tokens"),
+            sentence_features,
+        ),
+        Replacement(
+            CountVectorsFeaturizer,
+            "__init__",
+            (
+                "self",
+                "config",
+                "model_storage",
+                "resource",
+                "execution_context",
+                "vectorizers",
+                "oov_token",
+                "oov_words",
+            ),
+            featurizer_init,
+        ),
+    )

@@ -23,6 +23,8 @@ from typing import Any
 from rasa.core.policies.rule_policy import RulePolicy
 from rasa.shared.core.generator import State
 
+from rasa_ext.patching import Replacement, replace
+
 rasa_rule_key_to_state = RulePolicy.__dict__["_rule_key_to_state"]  # the staticmethod itself
 rasa_get_possible_keys = RulePolicy._get_possible_keys
 rasa_load = RulePolicy.load.__func__
@@ -80,14 +82,30 @@ def possible_keys(self: RulePolicy, lookup: dict[str, str], states: list[State])
     return set(keys)
 
 
-def load(cls: type[RulePolicy], *args: Any, **kwargs: Any) -> RulePolicy:
+def load(
+    cls: type[RulePolicy],
+    config: dict[str, Any],
+    model_storage: Any,
+    resource: Any,
+    execution_context: Any,
+    **kwargs: Any,
+) -> RulePolicy:
     """Rasa's load; the loaded policy's rules are final, so it remembers matches."""
-    policy = rasa_load(cls, *args, **kwargs)
+    policy = rasa_load(cls, config, model_storage, resource, execution_context, **kwargs)
     setattr(policy, MEMORY_ATTRIBUTE, RememberedMatches())
     return policy
 
 
 def install() -> None:
-    RulePolicy._rule_key_to_state = staticmethod(rule_key_to_state)
-    RulePolicy._get_possible_keys = possible_keys
-    RulePolicy.load = classmethod(load)
+    replace(
+        Replacement(
+            RulePolicy, "_rule_key_to_state", ("rule_key",), staticmethod(rule_key_to_state)
+        ),
+        Replacement(RulePolicy, "_get_possible_keys", ("self", "lookup", "states"), possible_keys),
+        Replacement(
+            RulePolicy,
+            "load",
+            ("cls", "config", "model_storage", "resource", "execution_context", "kwargs"),
+            classmethod(load),
+        ),
+    )

@@ -20,14 +20,12 @@ if [ -z "${BASE_IMAGE:-}" ] || [ -z "${PYTHON_IMAGE:-}" ]; then
   BASE_IMAGE=${BASE_IMAGE:-localhost/celia-base:bookworm}
   PYTHON_IMAGE=${PYTHON_IMAGE:-localhost/celia-python3.10:bookworm}
 fi
-# pip in the build stages as pip on this machine: its configuration and the local wheel
-# folders it names (PyTorch's CPU wheel is there, not on PyPI), and the CA bundle pip trusts.
+# pip in the build stages as on this machine: its wheel folder (PIP_FIND_LINKS; PyTorch's CPU
+# wheel is there, not on PyPI) and the CA bundle it trusts (PIP_CERT).
 extra=()
-for path in /etc/pip.conf /opt/wheels /opt/pypi /opt/pypi-more; do
-  [ -e "$path" ] && extra+=(--volume "$path:$path:ro")
-done
-if [ -e /opt/wheels ]; then
-  extra+=(--build-arg TORCH_INDEX_URL=https://pypi.org/simple)
+if [ -n "${PIP_FIND_LINKS:-}" ] && [ -d "$PIP_FIND_LINKS" ]; then
+  extra+=(--volume "$PIP_FIND_LINKS:/run/wheels:ro" --build-arg PIP_FIND_LINKS=/run/wheels
+          --build-arg TORCH_INDEX_URL=https://pypi.org/simple)
 fi
 if [ -n "${PIP_CERT:-}" ]; then
   extra+=(--volume "$PIP_CERT:/run/pip-cert.pem:ro" --build-arg PIP_CERT=/run/pip-cert.pem)

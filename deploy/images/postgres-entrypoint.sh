@@ -1,7 +1,8 @@
 #!/bin/sh
 # First start (no cluster in PGDATA): initdb with POSTGRES_PASSWORD for the postgres user, then
-# the databases named in POSTGRES_DATABASES. Every start: the server in the foreground, listening
-# on all addresses of the pod at POSTGRES_PORT, logging to stderr. SIGTERM is a smart shutdown.
+# the databases named in POSTGRES_DATABASES. Every start: the server in the foreground on
+# POSTGRES_LISTEN_ADDRESSES (the pod's) and POSTGRES_PORT, logging to stderr. SIGTERM is a
+# smart shutdown.
 set -eu
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
   : "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD (from the Secret) for the first start}"
@@ -17,5 +18,5 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   done
   echo "postgres-entrypoint: cluster made with databases: $POSTGRES_DATABASES" >&2
 fi
-exec postgres -D "$PGDATA" -p "$POSTGRES_PORT" -c listen_addresses='*' \
+exec postgres -D "$PGDATA" -p "$POSTGRES_PORT" -c listen_addresses="${POSTGRES_LISTEN_ADDRESSES:-*}" \
   -c unix_socket_directories=/tmp -c logging_collector=off
