@@ -19,6 +19,8 @@ help:
 	@echo "make lint   - ruff check, ruff format --check, mypy (make test runs it too)"
 	@echo "make test-unit - the tests that need no Rasa environment and no browser"
 	@echo "make lock  - regenerate the lock files (hashes) from requirements/*.in"
+	@echo "make images - container images (deploy/images) with Podman; make run-containers / stop-containers"
+	@echo "make test-containers - the images played from deploy/k8s with Podman, tested (minutes; not in make test)"
 
 install: language-packages $(VENV)/.installed $(RASA_VENV)/.installed
 
@@ -96,6 +98,23 @@ lock: $(VENV)/.installed
 	var/lock-venv/bin/pip install --quiet pip==24.0 pip-tools==7.4.1
 	var/lock-venv/bin/pip-compile $(PIP_COMPILE) -o requirements/rasa.lock requirements/rasa.in
 	rm -rf var/lock-venv
+
+# Containers (README "Deploying on Kubernetes"): Podman and mmdebstrap from Debian, installed
+# here and not by `make test`. BASE_IMAGE / PYTHON_IMAGE / IMAGE_PREFIX: deploy/images/build.sh.
+container-tools:
+	@scripts/ensure-container-tools.sh
+
+images: container-tools $(VENV)/.installed
+	nice -n 10 deploy/images/build.sh
+
+run-containers: container-tools $(VENV)/.installed
+	$(PY) -m deploy.podman.play up
+
+stop-containers: container-tools $(VENV)/.installed
+	$(PY) -m deploy.podman.play down
+
+test-containers: images
+	CELIA_CONTAINER_TESTS=1 $(PY) -m pytest -ra tests/deploy
 
 bench: install
 	$(PY) -m benchmarks
