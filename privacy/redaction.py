@@ -62,7 +62,10 @@ class RedactingFilter(logging.Filter):
 
 
 def install_redacting_filter(logger: logging.Logger | None = None) -> None:
-    """Attach the filter to every handler of the root logger (or the given one)."""
+    """Attach the filter to every handler of the root logger (or the given one), and send
+    Python warnings through logging: a warning that quotes a message ("Failed to parse
+    arguments in line '/inform{...}'") would otherwise reach stderr unredacted."""
+    logging.captureWarnings(True)
     target = logger or logging.getLogger()
     for handler in target.handlers:
         if not any(isinstance(f, RedactingFilter) for f in handler.filters):

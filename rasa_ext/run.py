@@ -6,7 +6,11 @@ redacting filter and formatter cannot be imported and Rasa drops the whole confi
 word; run as a module from the project root, they import. Then it installs coloredlogs on the
 root logger, which replaces the configured handler's formatter; skipping that keeps our
 formatter (text, or one JSON object a line with the request id when LOG_FORMAT=json).
+Python warnings go through logging too, so through the redacting filter: Rasa's own
+warnings quote message text ("Failed to parse arguments in line '/inform{...}'").
 """
+
+import logging
 
 import rasa.utils.io
 from rasa.__main__ import main
@@ -18,4 +22,5 @@ def _keep_configured_logging(loglevel: object) -> None:
 
 if __name__ == "__main__":
     rasa.utils.io.configure_colored_logging = _keep_configured_logging
+    logging.captureWarnings(True)
     main()

@@ -1,5 +1,10 @@
 """No hetu or e-mail address typed into the chat is found in any file the system wrote."""
 
+import json
+import sqlite3
+import time
+import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -7,7 +12,9 @@ import pytest
 
 from launcher.paths import APP_PYTHON
 from launcher.services import Service, ServiceGroup, free_port
-from tests.helpers import random_secrets
+from privacy.redaction import HETU_MASK
+from tests.conftest import make_test_hetu
+from tests.helpers import random_secrets, say_to_rasa
 from tests.integration.test_conversation_flows import REGISTRAR, Chat
 
 pytestmark = pytest.mark.integration
@@ -16,6 +23,13 @@ pytestmark = pytest.mark.integration
 HETUS = ["150162-906P", "010594Y9032", "131052-308T", "020304A123P"]
 TYPED_EMAILS = ["nobody.here@kirjasto-example.fi", "kollega.virtanen@koulu-example.fi"]
 PASSWORD_LIKE = "Salainen#Sana2024"
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the condition did not come true in time"
+        time.sleep(0.1)
 
 
 def _files_written(workdir: Path) -> list[Path]:
@@ -79,3 +93,51 @@ def test_an_exception_inside_a_request_leaves_no_personal_data(
     output = (tmp_path / "backend.out").read_text()
     assert "Traceback" in output and "[hetu]" in output  # uvicorn logged it, redacted
     assert _leaks(tmp_path, [HETUS[2], HETUS[2].replace("-", ""), TYPED_EMAILS[0]]) == []
+
+
+def _forms_of(hetu: str) -> list[str]:
+    """The hetu as typed, without its sign, compact and spaced: none may be found at rest."""
+    return [hetu, hetu.replace("-", ""), f"{hetu[:2]} {hetu[2:4]} {hetu[4:]}"]
+
+
+def test_a_warning_quoting_a_message_reaches_rasa_out_redacted(stack: dict[str, str]) -> None:
+    """Rasa's "Failed to parse arguments in line '/inform{...}'" warning quotes the text as
+    typed; it is logged, through the redacting filter, like any other line of Rasa's."""
+    hetu = make_test_hetu(3, 4, 1971, 941)
+    status, _ = say_to_rasa(
+        stack["rasa"], stack["SERVICE_TOKEN"], uuid.uuid4().hex, f'/inform{{"hetu": {hetu}}}'
+    )
+    assert status == 200
+    rasa_out = Path(stack["workdir"]) / "log" / "rasa.out"
+    wait_for(lambda: "Failed to parse arguments" in rasa_out.read_text())
+    warning = next(
+        line for line in rasa_out.read_text().splitlines() if "Failed to parse arguments" in line
+    )
+    assert "py.warnings" in warning and HETU_MASK in warning
+    assert _leaks(Path(stack["workdir"]), _forms_of(hetu)) == []
+
+
+def test_the_public_chat_passes_no_typed_intent_to_rasa(stack: dict[str, str]) -> None:
+    """A typed "/inform{...}" would set the hetu slot past the form's validation: the backend
+    sends it to Rasa as plain text; only the payloads of the bot's own buttons pass. A hetu
+    typed with spaces is masked at rest like any other."""
+    hetu = make_test_hetu(4, 5, 1972, 942)
+    spaced, marker = f"{hetu[:2]} {hetu[2:4]} {hetu[4:]}", uuid.uuid4().hex
+    with httpx.Client(base_url=stack["backend"], timeout=30) as client:
+        chat = Chat(client)
+        chat.say(f'/inform{{"hetu": "{hetu}"}}')
+        chat.say(f'/inform{{"hetu": {hetu}, "note": "{marker}"}}')
+        chat.say(f"asiakkaan hetu on {spaced}")
+        chat.say("/deny")
+    with sqlite3.connect(Path(stack["workdir"]) / "tracker.db") as tracker:
+        rows = tracker.execute(
+            "SELECT data FROM events WHERE sender_id = ? AND type_name IN ('user', 'slot')",
+            (chat.conversation_id,),
+        ).fetchall()
+    events = [json.loads(data) for (data,) in rows]
+    typed = [event["text"] for event in events if event["event"] == "user"]
+    assert typed[0].startswith('inform{"hetu": "[hetu]"}') and typed[-1] == "/deny"
+    assert not any(event.get("name") == "hetu" and event.get("value") for event in events)
+    rasa_out = (Path(stack["workdir"]) / "log" / "rasa.out").read_text().splitlines()
+    assert not any("Failed to parse" in line and marker in line for line in rasa_out)
+    assert _leaks(Path(stack["workdir"]), [*_forms_of(hetu), spaced]) == []

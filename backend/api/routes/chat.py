@@ -73,6 +73,26 @@ def _channel(request: Request) -> str:
     return "widget" if request.headers.get("origin") else "api"
 
 
+# Rasa reads a message that starts with "/" as an intent with entities ("/inform{...}"), which
+# would let anyone set slots directly, past the forms' validation. From the public chat only
+# the payloads the bot's own buttons carry pass as such (a test keeps this in step with
+# domain.yml); any other message loses its leading slashes and goes to NLU as plain text.
+BUTTON_PAYLOADS = frozenset({"/affirm", "/deny"})
+
+
+def text_for_rasa(message: str) -> str:
+    """The message as Rasa may see it: a button payload, or plain text with no leading "/"."""
+    if message in BUTTON_PAYLOADS:
+        return message
+    text = message.lstrip("/").strip()
+    if not text:
+        raise HTTPException(
+            status_code=status.HTTP_422_UNPROCESSABLE_ENTITY,
+            detail="Write the message in words, not only slashes.",
+        )
+    return text
+
+
 def _enforce_limits(request: Request, conversation_id: str | None) -> None:
     limits = get_limits(request)
     limits.enforce(Limit.CHAT_PER_CLIENT, client_address(request))
@@ -108,6 +128,7 @@ async def chat(body: ChatRequest, request: Request, response: Response) -> ChatR
     """Forward a message to Rasa (or, while handed off, to Celia's staff)."""
     # In the thread pool too: with LIMITS_STORAGE_URL the counts are a Redis round trip.
     await run_in_threadpool(_enforce_limits, request, body.conversation_id)
+    text = text_for_rasa(body.message)
     # Database work runs in the thread pool: a SQLite write lock must never stall the event
     # loop, which carries every other conversation's request to Rasa.
     conversation_id, handoff_answer = await run_in_threadpool(
@@ -121,7 +142,7 @@ async def chat(body: ChatRequest, request: Request, response: Response) -> ChatR
         )
     rasa: RasaClient = request.app.state.rasa
     try:
-        rasa_messages = await rasa.send(conversation_id, body.message, _channel(request))
+        rasa_messages = await rasa.send(conversation_id, text, _channel(request))
     except RasaUnavailable as error:
         raise HTTPException(
             status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
