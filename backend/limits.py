@@ -59,6 +59,16 @@ class Limit(Enum):
         MINUTE,
         "Too much feedback in a short time. Please wait a minute and try again.",
     )
+    REGISTRATIONS_PER_CLIENT = (
+        "registrations_per_client_per_hour",
+        HOUR,
+        "Too many registrations. Please try again in an hour.",
+    )
+    REGISTRATIONS_PER_ADDRESS = (
+        "registrations_per_address_per_hour",
+        HOUR,
+        "Too many registrations. Please try again in an hour.",
+    )
     VERIFICATION_ATTEMPTS = (
         "verification_attempts_per_account_per_hour",
         HOUR,

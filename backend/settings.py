@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     verification_codes_per_account_per_hour: int = Field(default=5, ge=1)
     verification_attempts_per_account_per_hour: int = Field(default=10, ge=1)
     invitations_per_main_user_per_hour: int = Field(default=20, ge=1)
+    # Registrations: each costs an Argon2 hash and a mail, so per client and per address.
+    registrations_per_client_per_hour: int = Field(default=10, ge=1)
+    registrations_per_address_per_hour: int = Field(default=3, ge=1)
     # "Was this helpful?" votes per client address (backend/api/routes/feedback.py).
     feedback_per_client_per_minute: int = Field(default=20, ge=1)
     cors_origins: list[str] = []

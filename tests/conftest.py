@@ -82,6 +82,7 @@ def running_stack(
         "TRACKER_DB": str(workdir / "tracker.db"),
         "LOGIN_PER_CLIENT_PER_MINUTE": "1000",  # every test logs in from the same address
         "PASSWORD_RESET_PER_CLIENT_PER_HOUR": "1000",
+        "REGISTRATIONS_PER_CLIENT_PER_HOUR": "1000",
         "PUBLIC_URL": f"http://127.0.0.1:{ports.backend}",  # links in mail
         "EMAIL_SEND_INTERVAL_SECONDS": "0.5",
         **(extra_env or {}),

@@ -107,8 +107,9 @@ def register(
     language: str,
 ) -> None:
     """Create an unverified account and mail a code. An address already in use gets a notice
-    instead, so the answer never tells whether an account exists."""
-    password = valid_password(password)
+    instead, so the answer never tells whether an account exists; the password is hashed
+    either way, so neither does the time the answer takes."""
+    password_hash = security.hash_password(valid_password(password))
     existing = find_registrar(db, email)
     if existing is not None:
         if limits.hit(Limit.VERIFICATION_CODES, str(existing.id)):
@@ -125,7 +126,7 @@ def register(
         first_name=first_name,
         last_name=last_name,
         language=language,
-        password_hash=security.hash_password(password),
+        password_hash=password_hash,
     )
     db.add(registrar)
     db.flush()

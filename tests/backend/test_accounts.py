@@ -1,12 +1,15 @@
 """Registrar accounts (seed 003): register, verify, log in, lockout, rotation, profile, delete."""
 
 import re
+import statistics
+import time
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from backend.models import AccountToken, Registrar, RegistrarRole, utcnow
+from backend.security import Security, app_security
 from tests.backend.conftest import PASSWORD, Mailbox, Seed, login, staff_login
 
 EMAIL = "uusi@example.org"
@@ -372,3 +375,33 @@ def test_one_client_guessing_across_accounts_is_slowed_down(client: TestClient, 
     assert staff.status_code == 429
     # refused before any password was checked
     assert seed.get(Registrar, registrar_id).failed_logins == 0
+
+
+def _registration_seconds(client: TestClient, email: str) -> float:
+    started = time.perf_counter()
+    register(client, email)
+    return time.perf_counter() - started
+
+
+def test_registering_a_known_or_new_address_takes_the_same_time(
+    client: TestClient, seed: Seed
+) -> None:
+    """20 registrations of a taken address against 20 of new ones, with an Argon2 cost that
+    takes tens of milliseconds: the medians stay within a factor of two (an unequal hash
+    made them differ tenfold)."""
+    settings = client.app.state.settings  # type: ignore[attr-defined]
+    settings.argon2_memory_kib, settings.argon2_time_cost = 16384, 2
+    settings.registrations_per_client_per_hour = settings.registrations_per_address_per_hour = 100
+    cheap = app_security(client.app.state)  # type: ignore[attr-defined]
+    client.app.state.security = Security(settings)  # type: ignore[attr-defined]
+    try:
+        seed.registrar(email="reija@example.org")
+        known, new = [], []
+        for number in range(20):
+            known.append(_registration_seconds(client, "reija@example.org"))
+            new.append(_registration_seconds(client, f"uusi{number}@example.org"))
+    finally:
+        client.app.state.security = cheap  # type: ignore[attr-defined]
+    slower, faster = sorted([statistics.median(known), statistics.median(new)], reverse=True)
+    assert slower > 0.005  # the hash really costs something here
+    assert slower / faster < 2.0, (statistics.median(known), statistics.median(new))

@@ -13,7 +13,14 @@ from fastapi.testclient import TestClient
 
 import backend.limits
 from backend.settings import PROJECT_ROOT, Settings
-from tests.backend.conftest import Mailbox, Seed, app_without_faq, test_settings, wait_until
+from tests.backend.conftest import (
+    PASSWORD,
+    Mailbox,
+    Seed,
+    app_without_faq,
+    test_settings,
+    wait_until,
+)
 
 WRONG = {"password": "Wrong-pass-1"}
 
@@ -265,3 +272,26 @@ def test_redis_down_answers_503_not_500(tmp_path: Path, smtp_server: tuple[Mailb
     with TestClient(app_without_faq(settings), raise_server_exceptions=False) as worker:
         reply = worker.post("/api/v1/auth/login", json={"email": "a@example.org", **WRONG})
     assert reply.status_code == 503 and "Retry-After" in reply.headers
+
+
+def test_registrations_are_limited_per_client_and_per_address(
+    behind_proxy: TestClient, seed: Seed
+) -> None:
+    """Each registration costs a hash and a mail: one client gets 429 after its limit, and so
+    does an address asked for from many clients, known or not alike."""
+    settings = behind_proxy.app.state.settings  # type: ignore[attr-defined]
+    settings.registrations_per_client_per_hour, settings.registrations_per_address_per_hour = 4, 2
+    seed.registrar(email="reija@example.org")
+
+    def attempt(email: str, client_ip: str) -> int:
+        return behind_proxy.post(
+            "/api/v1/auth/register",
+            json={"email": email, "first_name": "A", "last_name": "B", "password": PASSWORD},
+            headers={"X-Forwarded-For": client_ip},
+        ).status_code
+
+    one_client = [attempt(f"eri{n}@example.org", "198.51.100.1") for n in range(5)]
+    assert one_client == [202, 202, 202, 202, 429]
+    for address in ("reija@example.org", "tuntematon@example.org"):
+        spread = [attempt(address, f"198.51.100.{n}") for n in range(10, 13)]
+        assert spread == [202, 202, 429]

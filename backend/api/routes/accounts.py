@@ -17,6 +17,7 @@ from backend.api.deps import (
 )
 from backend.api.fields import Email, Language, Password, PersonName
 from backend.api.second_factor import stage_for
+from backend.limits import Limit
 from backend.models import Registrar, SessionStage
 from backend.services import accounts
 from backend.sessions import clear_cookies, open_session, set_cookies
@@ -111,13 +112,16 @@ def registrar_out(registrar: Registrar) -> RegistrarOut:
 @router.post("/register", status_code=status.HTTP_202_ACCEPTED, response_model=Detail)
 def register(
     body: RegisterIn,
+    request: Request,
     db: SessionDep,
     security: SecurityDep,
     settings: SettingsDep,
     limits: LimitsDep,
 ):
-    """Create an account; a code is mailed (valid 24 h). The answer is the same for an address
-    that already has an account."""
+    """Create an account; a code is mailed (valid 24 h). The answer is the same, in the same
+    time, for an address that already has an account; limited per client and per address."""
+    limits.enforce(Limit.REGISTRATIONS_PER_CLIENT, client_address(request))
+    limits.enforce(Limit.REGISTRATIONS_PER_ADDRESS, body.email)
     accounts.register(
         db,
         security,
