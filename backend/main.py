@@ -36,7 +36,7 @@ from backend.limits import Limits
 from backend.logging_setup import configure_logging
 from backend.metrics import DatabaseCollector
 from backend.rasa_client import RasaClient
-from backend.request_context import RequestContextMiddleware
+from backend.request_context import RelativeRedirectMiddleware, RequestContextMiddleware
 from backend.reset_worker import ResetWorker
 from backend.retention import retention_job
 from backend.services.faq_live import start_live_faq
@@ -55,7 +55,8 @@ def create_app(
 ) -> FastAPI:
     """The app; `load_faq` lets tests that do not need the FAQ index skip building it."""
     settings = settings or get_settings()
-    configure_logging(settings.log_dir / "backend.log", settings.log_format)
+    log_file = settings.log_dir / "backend.log" if settings.log_output == "file" else None
+    configure_logging(log_file, settings.log_format)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -110,6 +111,7 @@ def create_app(
             allow_credentials=True,
         )
     install_error_handlers(app)
+    app.add_middleware(RelativeRedirectMiddleware)
     app.add_middleware(RequestContextMiddleware, settings=settings)
     for module in (
         health,

@@ -127,6 +127,8 @@ class Settings(BaseSettings):
     # put one object a line (with the request id) in the log file and on stderr.
     metrics_token: SecretStr | None = None
     log_format: Literal["text", "json"] = "text"
+    # `file`: LOG_DIR/backend.log; `stdout`: standard output, for a container runtime to collect.
+    log_output: Literal["file", "stdout"] = "file"
 
     # FAQ content (backend/services/faq_*.py): a draft is published after a second staff
     # member approves it (true: a one-person team approves its own); every worker checks for
