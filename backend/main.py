@@ -39,6 +39,7 @@ from backend.rasa_client import RasaClient
 from backend.request_context import RelativeRedirectMiddleware, RequestContextMiddleware
 from backend.reset_worker import ResetWorker
 from backend.retention import retention_job
+from backend.security import Security
 from backend.services.faq_live import start_live_faq
 from backend.services.reply_mail import reply_mail_job
 from backend.services.report_rollup import report_rollup_job

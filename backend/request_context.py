@@ -8,6 +8,7 @@ sent on to Rasa, and carried by every log line of the request (privacy/log_conte
 import hmac
 import time
 import uuid
+from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -62,3 +63,32 @@ class RequestContextMiddleware:
                 time.perf_counter() - started
             )
             REQUEST_ID.reset(token)
+
+
+def _path_only(location: bytes) -> bytes:
+    """The path, query and fragment of a redirect target, without scheme and host."""
+    parts = urlsplit(location.decode("latin-1"))
+    if not parts.scheme and not parts.netloc:
+        return location
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return (target + (f"#{parts.fragment}" if parts.fragment else "")).encode("latin-1")
+
+
+class RelativeRedirectMiddleware:
+    """Every redirect names a path on this site, never a host: Starlette's trailing-slash
+    redirect builds an absolute Location from the Host header, which the client chooses
+    (`Host: evil.example` made `Location: http://evil.example/account`)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_relative(message: Message) -> None:
+            if message["type"] == "http.response.start" and 300 <= message["status"] < 400:
+                message["headers"] = [
+                    (name, _path_only(value) if name.lower() == b"location" else value)
+                    for name, value in message.get("headers", [])
+                ]
+            await send(message)
+
+        await self.app(scope, receive, send_relative if scope["type"] == "http" else send)

@@ -137,3 +137,21 @@ def test_bodies_over_the_limit_are_refused_before_parsing(client: TestClient) ->
     assert streamed.status_code == 413
     small = client.post("/api/v1/chat", json={"conversation_id": None, "message": ""})
     assert small.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("path", "target"),
+    [
+        ("/account/", "/account"),
+        ("/account/?lang=sv", "/account?lang=sv"),
+        ("/account", "/account/profile"),
+    ],
+)
+def test_a_redirect_never_names_the_host_the_client_sent(
+    client: TestClient, path: str, target: str
+) -> None:
+    """Starlette's trailing-slash redirect copied the Host header into Location."""
+    for host in ("evil.example", "evil.example:8443"):
+        answer = client.get(path, headers={"Host": host}, follow_redirects=False)
+        assert 300 <= answer.status_code < 400
+        assert answer.headers["location"] == target
