@@ -142,11 +142,13 @@ def resend_code(db: Session, settings: Settings, limits: Limits, email: str) -> 
 
 
 def verify_email(db: Session, limits: Limits, email: str, code: str) -> None:
+    """Check a code. Attempts are counted per address before the look-up, so an unverified
+    account, a verified one and an unknown address answer alike (422s, then 429)."""
     wrong = Invalid("The code is wrong or has expired. Ask for a new code.")
+    limits.enforce(Limit.VERIFICATION_ATTEMPTS, email)
     registrar = find_registrar(db, email)
     if registrar is None or registrar.status != RegistrarStatus.unverified:
         raise wrong
-    limits.enforce(Limit.VERIFICATION_ATTEMPTS, str(registrar.id))
     token = db.scalar(
         select(AccountToken).where(
             AccountToken.token_hash == _code_digest(registrar.id, code),

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from backend.models import AccountToken, Registrar, RegistrarRole, utcnow
-from backend.security import Security, app_security
+from backend.security import Security
 from tests.backend.conftest import PASSWORD, Mailbox, Seed, login, staff_login
 
 EMAIL = "uusi@example.org"
@@ -392,7 +392,7 @@ def test_registering_a_known_or_new_address_takes_the_same_time(
     settings = client.app.state.settings  # type: ignore[attr-defined]
     settings.argon2_memory_kib, settings.argon2_time_cost = 16384, 2
     settings.registrations_per_client_per_hour = settings.registrations_per_address_per_hour = 100
-    cheap = app_security(client.app.state)  # type: ignore[attr-defined]
+    cheap = client.app.state.security  # type: ignore[attr-defined]
     client.app.state.security = Security(settings)  # type: ignore[attr-defined]
     try:
         seed.registrar(email="reija@example.org")
@@ -405,3 +405,17 @@ def test_registering_a_known_or_new_address_takes_the_same_time(
     slower, faster = sorted([statistics.median(known), statistics.median(new)], reverse=True)
     assert slower > 0.005  # the hash really costs something here
     assert slower / faster < 2.0, (statistics.median(known), statistics.median(new))
+
+
+def test_wrong_codes_answer_alike_for_unverified_verified_and_unknown_addresses(
+    client: TestClient, seed: Seed
+) -> None:
+    register(client)  # unverified
+    seed.registrar(email="reija@example.org")  # verified
+
+    def statuses(email: str) -> list[int]:
+        body = {"email": email, "code": "00000000"}
+        return [client.post("/api/v1/auth/verify", json=body).status_code for _ in range(11)]
+
+    answers = [statuses(email) for email in (EMAIL, "reija@example.org", "ei.ole@example.org")]
+    assert answers == [[422] * 10 + [429]] * 3
