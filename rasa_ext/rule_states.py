@@ -21,6 +21,9 @@ from functools import lru_cache
 from typing import Any
 
 from rasa.core.policies.rule_policy import RulePolicy
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.generator import State
 
 from rasa_ext.patching import Replacement, replace
@@ -85,12 +88,13 @@ def possible_keys(self: RulePolicy, lookup: dict[str, str], states: list[State])
 def load(
     cls: type[RulePolicy],
     config: dict[str, Any],
-    model_storage: Any,
-    resource: Any,
-    execution_context: Any,
+    model_storage: ModelStorage,
+    resource: Resource,
+    execution_context: ExecutionContext,
     **kwargs: Any,
 ) -> RulePolicy:
-    """Rasa's load; the loaded policy's rules are final, so it remembers matches."""
+    """Rasa's load; the loaded policy's rules are final, so it remembers matches. Rasa's own
+    types on the parameters: training validates them (`rasa.engine.validation`)."""
     policy = rasa_load(cls, config, model_storage, resource, execution_context, **kwargs)
     setattr(policy, MEMORY_ATTRIBUTE, RememberedMatches())
     return policy
