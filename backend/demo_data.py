@@ -36,6 +36,7 @@ from backend.models import (
 )
 from backend.security import Security
 from backend.services import second_factor
+from backend.services.access import make_main_user
 from backend.services.staff_accounts import create_staff_user
 from backend.settings import Settings, get_settings
 
@@ -134,21 +135,22 @@ def load(db: Session, security: Security) -> bool:
     }
     db.add_all(units.values())
     for demo in REGISTRARS:
-        db.add(
-            Registrar(
-                email=demo.email,
-                first_name=demo.first_name,
-                last_name=demo.last_name,
-                role=demo.role,
-                status=RegistrarStatus.active,
-                password_hash=security.hash_password(demo.password),
-                email_verified_at=utcnow(),
-                locked=demo.locked,
-                locked_at=utcnow() if demo.locked else None,
-                failed_logins=5 if demo.locked else 0,
-                units=[units[name] for name in demo.units],
-            )
+        registrar = Registrar(
+            email=demo.email,
+            first_name=demo.first_name,
+            last_name=demo.last_name,
+            status=RegistrarStatus.active,
+            password_hash=security.hash_password(demo.password),
+            email_verified_at=utcnow(),
+            locked=demo.locked,
+            locked_at=utcnow() if demo.locked else None,
+            failed_logins=5 if demo.locked else 0,
+            units=[units[name] for name in demo.units],
         )
+        db.add(registrar)
+        if demo.role == RegistrarRole.main_user:  # of each of the demo person's units
+            for name in demo.units:
+                make_main_user(db, registrar, units[name])
     for customer in CUSTOMERS:
         db.add(
             Customer(

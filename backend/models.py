@@ -167,7 +167,25 @@ registrar_units = Table(
     Base.metadata,
     Column("registrar_id", ForeignKey("registrars.id", ondelete="CASCADE"), primary_key=True),
     Column("unit_id", ForeignKey("units.id", ondelete="CASCADE"), primary_key=True),
+    # Main user of this unit, or an ordinary registrar of it: a role belongs to the membership.
+    Column(
+        "role",
+        _enum(RegistrarRole),
+        nullable=False,
+        default=RegistrarRole.registrar,
+        server_default=RegistrarRole.registrar.value,
+    ),
 )
+
+
+class UnitMembership(Base):
+    """A registrar's membership of a unit, with the role they have in that unit only."""
+
+    __table__ = registrar_units
+
+    registrar_id: Mapped[int]
+    unit_id: Mapped[int]
+    role: Mapped[RegistrarRole]
 
 
 class Registrar(Base):
@@ -180,9 +198,6 @@ class Registrar(Base):
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     language: Mapped[str] = mapped_column(String(2), default="fi")
-    role: Mapped[RegistrarRole] = mapped_column(
-        _enum(RegistrarRole), default=RegistrarRole.registrar
-    )
     status: Mapped[RegistrarStatus] = mapped_column(
         _enum(RegistrarStatus), default=RegistrarStatus.unverified
     )
@@ -195,6 +210,15 @@ class Registrar(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     units: Mapped[list[Unit]] = relationship(secondary=registrar_units, order_by=Unit.id)
+    memberships: Mapped[list[UnitMembership]] = relationship(viewonly=True)
+
+    def role_in(self, unit_id: int) -> RegistrarRole:
+        """The role this registrar has in that unit (registrar when not a member)."""
+        roles = (m.role for m in self.memberships if m.unit_id == unit_id)
+        return next(roles, RegistrarRole.registrar)
+
+    def is_main_user_of(self, unit_id: int) -> bool:
+        return self.role_in(unit_id) == RegistrarRole.main_user
 
 
 class StaffUser(Base):

@@ -1,6 +1,9 @@
-"""Which units a registrar acts for."""
+"""Which units a registrar acts for, and in which of them they are the main user."""
 
-from backend.models import Registrar, Unit
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from backend.models import Registrar, RegistrarRole, Unit, registrar_units
 from backend.services.errors import Forbidden, Invalid, RefusalCode
 
 
@@ -26,3 +29,17 @@ def acting_unit(registrar: Registrar, unit_id: int | None) -> Unit:
         if unit.id == unit_id:
             return unit
     raise Forbidden("You can act only for your own units.", RefusalCode.not_your_unit)
+
+
+def make_main_user(db: Session, registrar: Registrar, unit: Unit) -> None:
+    """The registrar becomes the main user of this unit (joining it if need be) and of no
+    other: the role belongs to the membership."""
+    if unit not in registrar.units:
+        registrar.units.append(unit)
+    db.flush()
+    db.execute(
+        update(registrar_units)
+        .where(registrar_units.c.registrar_id == registrar.id, registrar_units.c.unit_id == unit.id)
+        .values(role=RegistrarRole.main_user)
+    )
+    db.expire(registrar, ["memberships"])

@@ -13,7 +13,6 @@ from backend.models import (
     ReactivationRequest,
     Registrar,
     RegistrarRemovalRequest,
-    RegistrarRole,
     RegistrarStatus,
     RequestKind,
     RequestStatus,
@@ -167,9 +166,9 @@ def file_unlock(
 def file_registrar_removal(
     db: Session, main_user: Registrar, target: Registrar, unit_id: int
 ) -> StaffRequest:
-    if main_user.role != RegistrarRole.main_user:
-        raise Forbidden("Only a main user can ask to remove registrars.")
     unit = acting_unit(main_user, unit_id)
+    if not main_user.is_main_user_of(unit.id):
+        raise Forbidden("Only a main user can ask to remove registrars.")
     if unit not in target.units:
         raise NotFound("This registrar is not in your unit.")
     return _file(

@@ -10,7 +10,6 @@ from backend.email.outbox import queue_email
 from backend.models import (
     InvitationKind,
     Registrar,
-    RegistrarRole,
     RegistrarStatus,
     Unit,
     UnitKind,
@@ -18,6 +17,7 @@ from backend.models import (
 )
 from backend.security import Security
 from backend.services import accounts, invitations
+from backend.services.access import make_main_user
 from backend.services.errors import Conflict, Invalid, NotFound
 from backend.settings import Settings
 
@@ -84,9 +84,7 @@ def invite_main_user(
     email = email.strip().lower()
     registrar = accounts.find_registrar(db, email)
     if registrar is not None and registrar.status == RegistrarStatus.active:
-        registrar.role = RegistrarRole.main_user
-        if unit not in registrar.units:
-            registrar.units.append(unit)
+        make_main_user(db, registrar, unit)
         queue_email(db, registrar.email, "main_user_appointed", registrar.language, unit=unit.name)
         audit.record_by(
             db, actor, "unit.main_user_appointed", "registrar", registrar.id, f"unit {unit.id}"
@@ -138,12 +136,10 @@ def accept_main_user_invitation(
         first_name=first_name,
         last_name=last_name,
         language=language,
-        role=RegistrarRole.main_user,
         password_hash=security.hash_password(password),
-        units=[unit],
     )
     db.add(registrar)
-    db.flush()
+    make_main_user(db, registrar, unit)
     accounts.send_verification_code(db, settings, registrar)
     audit.record_by(
         db,

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 from backend import audit
 from backend.email.outbox import queue_email
 from backend.limits import Limit, Limits
-from backend.models import Registrar, RegistrarRole, RegistrarStatus, Unit, registrar_units
+from backend.models import Registrar, RegistrarRole, RegistrarStatus, Unit, UnitMembership
 from backend.services.access import acting_unit
 from backend.services.accounts import find_registrar
 from backend.services.errors import Conflict, Forbidden, NotFound
@@ -19,20 +19,22 @@ CANNOT_REMOVE = (
 
 
 def managed_unit(main_user: Registrar, unit_id: int) -> Unit:
-    if main_user.role != RegistrarRole.main_user:
+    """The unit, when the registrar is its main user (a main user of another unit is not)."""
+    unit = acting_unit(main_user, unit_id)
+    if not main_user.is_main_user_of(unit.id):
         raise Forbidden("Only the unit's main user manages its registrars.")
-    return acting_unit(main_user, unit_id)
+    return unit
 
 
-def registrars_of(db: Session, unit: Unit) -> list[Registrar]:
-    return list(
-        db.scalars(
-            select(Registrar)
-            .join(registrar_units)
-            .where(registrar_units.c.unit_id == unit.id)
-            .order_by(Registrar.last_name, Registrar.id)
-        )
+def registrars_of(db: Session, unit: Unit) -> list[tuple[Registrar, RegistrarRole]]:
+    """The unit's registrars with the role each has in this unit."""
+    rows = db.execute(
+        select(Registrar, UnitMembership.role)
+        .join(UnitMembership, UnitMembership.registrar_id == Registrar.id)
+        .where(UnitMembership.unit_id == unit.id)
+        .order_by(Registrar.last_name, Registrar.id)
     )
+    return [(registrar, role) for registrar, role in rows]
 
 
 def add_registrar(
@@ -88,7 +90,7 @@ def remove_registrar(db: Session, main_user: Registrar, unit_id: int, registrar_
         raise NotFound("This registrar is not in your unit.")
     if registrar.id == main_user.id:
         raise Conflict(CANNOT_REMOVE.format(what="themselves"))
-    if registrar.role == RegistrarRole.main_user:
+    if registrar.is_main_user_of(unit.id):
         raise Conflict(CANNOT_REMOVE.format(what="another main user"))
     registrar.units.remove(unit)
     audit.record(

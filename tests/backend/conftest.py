@@ -41,6 +41,7 @@ from backend.models import (
 )
 from backend.security import app_security
 from backend.services import second_factor
+from backend.services.access import make_main_user
 from backend.services.staff_accounts import create_staff_user
 from backend.settings import Settings
 from launcher.local_servers import MissingServer, create_database, postgres_service, redis_service
@@ -317,17 +318,20 @@ class Seed:
         role: RegistrarRole = RegistrarRole.registrar,
         password: str = PASSWORD,
     ) -> int:
+        """A verified registrar in `units`, with `role` in each of them."""
         with self._session() as db:
             registrar = Registrar(
                 email=email,
                 first_name="Reija",
                 last_name="Rekisteröijä",
-                role=role,
                 status=RegistrarStatus.active,
                 password_hash=self.security.hash_password(password),
                 units=[db.get(Unit, unit_id) for unit_id in units],
             )
             db.add(registrar)
+            if role == RegistrarRole.main_user:
+                for unit in registrar.units:
+                    make_main_user(db, registrar, unit)
             db.commit()
             return registrar.id
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from backend.models import AccountToken, Registrar, RegistrarRole, utcnow
+from backend.models import AccountToken, Registrar, RegistrarRole, Unit, utcnow
 from backend.security import Security
 from tests.backend.conftest import PASSWORD, Mailbox, Seed, login, staff_login
 
@@ -419,3 +419,47 @@ def test_wrong_codes_answer_alike_for_unverified_verified_and_unknown_addresses(
 
     answers = [statuses(email) for email in (EMAIL, "reija@example.org", "ei.ole@example.org")]
     assert answers == [[422] * 10 + [429]] * 3
+
+
+def test_a_main_user_of_one_unit_is_an_ordinary_registrar_of_another(
+    client: TestClient, seed: Seed
+) -> None:
+    """Two units, two main users: the main user of unit B, added to unit A as a registrar,
+    manages nothing in A, and A's own main user can remove them."""
+    unit_a, unit_b = seed.unit("Kirjasto A"), seed.unit("Koulu B")
+    main_a = seed.registrar(
+        email="paa.a@example.org", units=(unit_a,), role=RegistrarRole.main_user
+    )
+    main_b = seed.registrar(
+        email="paa.b@example.org", units=(unit_b,), role=RegistrarRole.main_user
+    )
+    plain_a = seed.registrar(email="reija@example.org", units=(unit_a,))
+    with client.app.state.db.sessions() as db:  # type: ignore[attr-defined]
+        joining = db.get(Registrar, main_b)
+        joining.units.append(db.get(Unit, unit_a))  # as an ordinary registrar
+        db.commit()
+
+    headers_b = login(client, "paa.b@example.org")
+    assert client.get(f"/api/v1/units/{unit_a}/registrars").status_code == 403
+    removal = client.delete(f"/api/v1/units/{unit_a}/registrars/{plain_a}", headers=headers_b)
+    assert removal.status_code == 403
+    me = client.get("/api/v1/auth/me").json()["registrar"]
+    assert {u["id"]: u["role"] for u in me["units"]} == {
+        unit_a: "registrar",
+        unit_b: "main_user",
+    }
+    assert client.get(f"/api/v1/units/{unit_b}/registrars").status_code == 200
+    client.post("/api/v1/auth/logout", headers=headers_b)
+
+    headers_a = login(client, "paa.a@example.org")
+    listed = client.get(f"/api/v1/units/{unit_a}/registrars").json()
+    assert {(r["id"], r["role"]) for r in listed} == {
+        (main_a, "main_user"),
+        (main_b, "registrar"),
+        (plain_a, "registrar"),
+    }
+    assert (
+        client.delete(f"/api/v1/units/{unit_a}/registrars/{main_b}", headers=headers_a).status_code
+        == 204
+    )
+    assert seed.unit_ids_of(main_b) == {unit_b}

@@ -39,3 +39,61 @@ def test_workers_migrating_one_postgres_database_at_once_all_succeed(postgres_ur
             assert connection.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
     finally:
         engine.dispose()
+
+
+def test_main_users_stay_main_users_of_their_own_units_only(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """0008 moves the role onto the membership: an account-wide main user stays main user of
+    each of their units except one whose main user added them as an ordinary registrar."""
+    url = f"sqlite:///{tmp_path / 'roles.db'}"
+    config = alembic_config(url)
+    command.upgrade(config, "0007_i29_report_rollups")
+    engine = create_engine(url)
+    now = "2026-01-01 00:00:00"
+    with engine.begin() as connection:
+        for unit_id in (1, 2):
+            connection.execute(
+                text(
+                    "INSERT INTO units (id, name, kind, created_at) VALUES (:i, :n, 'library', :t)"
+                ),
+                {"i": unit_id, "n": f"Yksikkö {unit_id}", "t": now},
+            )
+        for registrar_id, role in ((1, "main_user"), (2, "main_user"), (3, "registrar")):
+            connection.execute(
+                text(
+                    "INSERT INTO registrars (id, email, first_name, last_name, language, role, "
+                    "status, password_changed_at, failed_logins, locked, created_at) VALUES "
+                    "(:i, :e, 'A', 'B', 'fi', :r, 'active', :t, 0, false, :t)"
+                ),
+                {"i": registrar_id, "e": f"r{registrar_id}@example.org", "r": role, "t": now},
+            )
+        for registrar_id, unit_id in ((1, 1), (2, 2), (2, 1), (3, 1)):
+            connection.execute(
+                text("INSERT INTO registrar_units (registrar_id, unit_id) VALUES (:r, :u)"),
+                {"r": registrar_id, "u": unit_id},
+            )
+        connection.execute(  # unit 1's main user added unit 2's main user as a registrar
+            text(
+                "INSERT INTO audit_events (created_at, actor_kind, actor_id, action, "
+                "target_kind, target_id, detail) VALUES (:t, 'registrar', 1, "
+                "'unit.registrar_added', 'registrar', 2, 'unit 1')"
+            ),
+            {"t": now},
+        )
+    engine.dispose()
+    command.upgrade(config, "head")
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            roles = set(
+                connection.execute(
+                    text("SELECT registrar_id, unit_id, role FROM registrar_units")
+                ).all()
+            )
+    finally:
+        engine.dispose()
+    assert roles == {
+        (1, 1, "main_user"),
+        (2, 2, "main_user"),
+        (2, 1, "registrar"),
+        (3, 1, "registrar"),
+    }

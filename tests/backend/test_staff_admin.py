@@ -21,6 +21,7 @@ from backend.models import (
     SecondFactor,
     StaffRole,
     StaffUser,
+    UnitMembership,
     WebSession,
     utcnow,
 )
@@ -355,7 +356,7 @@ def test_invited_main_user_registers_into_the_unit_and_a_registrar_is_promoted(
         headers=headers,
     )
     assert promoted.json()["result"] == "promoted"
-    assert seed.get(Registrar, registrar_id).role == RegistrarRole.main_user
+    assert seed.get(UnitMembership, (registrar_id, unit_id)).role == RegistrarRole.main_user
     assert seed.unit_ids_of(registrar_id) == {unit_id}
     client.post(f"/api/v1/staff/admin/units/{unit_id}/close", headers=headers)
     closed = client.post(

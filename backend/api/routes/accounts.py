@@ -18,7 +18,7 @@ from backend.api.deps import (
 from backend.api.fields import Email, Language, Password, PersonName
 from backend.api.second_factor import stage_for
 from backend.limits import Limit
-from backend.models import Registrar, SessionStage
+from backend.models import Registrar, RegistrarRole, SessionStage
 from backend.services import accounts
 from backend.sessions import clear_cookies, open_session, set_cookies
 
@@ -73,6 +73,7 @@ class UnitOut(BaseModel):
     id: int
     name: str
     kind: str
+    role: str  # the registrar's role in this unit: main_user or registrar
 
 
 class RegistrarOut(BaseModel):
@@ -81,7 +82,7 @@ class RegistrarOut(BaseModel):
     first_name: str
     last_name: str
     language: str
-    role: str
+    role: str  # main_user when main user of at least one unit (each unit says which)
     units: list[UnitOut]
 
 
@@ -104,8 +105,15 @@ def registrar_out(registrar: Registrar) -> RegistrarOut:
         first_name=registrar.first_name,
         last_name=registrar.last_name,
         language=registrar.language,
-        role=registrar.role.value,
-        units=[UnitOut(id=u.id, name=u.name, kind=u.kind.value) for u in registrar.units],
+        role=(
+            RegistrarRole.main_user
+            if any(registrar.is_main_user_of(u.id) for u in registrar.units)
+            else RegistrarRole.registrar
+        ).value,
+        units=[
+            UnitOut(id=u.id, name=u.name, kind=u.kind.value, role=registrar.role_in(u.id).value)
+            for u in registrar.units
+        ],
     )
 
 
@@ -120,6 +128,7 @@ def register(
 ):
     """Create an account; a code is mailed (valid 24 h). The answer is the same, in the same
     time, for an address that already has an account; limited per client and per address."""
+    accounts.valid_password(body.password)  # a refused password costs no hash and no count
     limits.enforce(Limit.REGISTRATIONS_PER_CLIENT, client_address(request))
     limits.enforce(Limit.REGISTRATIONS_PER_ADDRESS, body.email)
     accounts.register(

@@ -36,10 +36,10 @@ def list_registrars(unit_id: Id, context: CurrentRegistrar, db: SessionDep):
             email=r.email,
             first_name=r.first_name,
             last_name=r.last_name,
-            role=r.role.value,
+            role=role.value,
             locked=r.locked,
         )
-        for r in units.registrars_of(db, unit)
+        for r, role in units.registrars_of(db, unit)
     ]
 
 

@@ -17,7 +17,7 @@ if (session) {
   const errors = new FormErrors(form);
   const list = document.getElementById("registrars");
   const chooser = document.getElementById("unit");
-  const units = session.registrar.units;
+  const units = session.registrar.units.filter((unit) => unit.role === "main_user"); // managed ones
 
   const unitId = () => Number(chooser.value);
   const unitName = () => units.find((unit) => unit.id === unitId())?.name ?? "";
