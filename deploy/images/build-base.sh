@@ -2,7 +2,8 @@
 # Local base images for machines that reach no image registry, assembled from Debian's packages:
 #   localhost/celia-base:bookworm       - Debian bookworm (what debian:bookworm-slim is elsewhere)
 #   localhost/celia-python3.10:bookworm - the same with this machine's Python 3.10 (pyenv) in
-#                                         /usr/local (what python:3.10-slim-bookworm is elsewhere)
+#   localhost/celia-python3.11:bookworm   /usr/local, the Python the lock files were resolved for
+#                                         (what python:3.1x-slim-bookworm is elsewhere)
 # mmdebstrap makes the root file system; `podman import` turns it into an image. An imported
 # file system has no configuration, so PATH is set here. An image that exists is kept (delete it,
 # or REBUILD_BASE=1, to make it again).
@@ -10,7 +11,6 @@ set -euo pipefail
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SECURITY=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 BASE=localhost/celia-base:bookworm
-PYTHON_BASE=localhost/celia-python3.10:bookworm
 PATH_ENV='ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 work=$(mktemp -d /var/tmp/celia-base.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -32,21 +32,24 @@ if ! exists "$BASE"; then
     "$work/base.tar" "$BASE" >/dev/null
 fi
 
-if ! exists "$PYTHON_BASE"; then
-  python310=$(scripts/find-python.sh 3.10)
-  prefix=$("$python310" -c 'import sys; print(sys.base_prefix)')
-  echo "Assembling $PYTHON_BASE with Python 3.10 from $prefix ..."
+for version in 3.10 3.11; do
+  image=localhost/celia-python$version:bookworm
+  exists "$image" && continue
+  python=$(scripts/find-python.sh "$version")
+  prefix=$("$python" -c 'import sys; print(sys.base_prefix)')
+  echo "Assembling $image with Python $version from $prefix ..."
   # The shared libraries the interpreter and its standard-library modules link against. Only
   # the interpreter and its standard library are copied: no site-packages, tests, Tk or IDLE.
   mmdebstrap --quiet --variant=minbase "${slim[@]}" \
     --include=ca-certificates,libssl3,libsqlite3-0,libffi8,libbz2-1.0,liblzma5,zlib1g,libreadline8,libncursesw6,libuuid1,libexpat1,libgdbm6,libnsl2,libtirpc3,libcrypt1 \
-    --customize-hook="tar -C '$prefix' --exclude='lib/python3.10/site-packages/*' \
-      --exclude='lib/python3.10/test' --exclude='lib/python3.10/idlelib' \
-      --exclude='lib/python3.10/tkinter' --exclude='lib/python3.10/turtledemo' \
+    --customize-hook="tar -C '$prefix' --exclude='lib/python$version/site-packages/*' \
+      --exclude='lib/python$version/test' --exclude='lib/python$version/idlelib' \
+      --exclude='lib/python$version/tkinter' --exclude='lib/python$version/turtledemo' \
       --exclude='*.a' --exclude='__pycache__' -c bin include lib share | tar -C \"\$1/usr/local\" -x" \
     --customize-hook='chroot "$1" ldconfig' \
-    --customize-hook='chroot "$1" python3.10 -c "import ssl, sqlite3, ctypes, bz2, lzma, zlib, venv"' \
+    --customize-hook="chroot \"\$1\" python$version -c 'import ssl, sqlite3, ctypes, bz2, lzma, zlib, venv'" \
     bookworm "$work/python.tar" "${sources[@]}"
-  podman import --quiet --change "$PATH_ENV" --change 'CMD ["python3.10"]' \
-    "$work/python.tar" "$PYTHON_BASE" >/dev/null
-fi
+  podman import --quiet --change "$PATH_ENV" --change "CMD [\"python$version\"]" \
+    "$work/python.tar" "$image" >/dev/null
+  rm -f "$work/python.tar"
+done

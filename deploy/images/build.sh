@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # `make images`: every image of deploy/images/ with Podman, tagged with the version from git.
-#   BASE_IMAGE    Debian bookworm for backend, PostgreSQL, Redis (default: the local base)
-#   PYTHON_IMAGE  bookworm with python3.10 for Rasa and actions (default: the local base)
+#   BASE_IMAGE       Debian bookworm for PostgreSQL and Redis (default: the local base)
+#   PYTHON311_IMAGE  bookworm with python3.11 for the backend (default: the local base)
+#   PYTHON310_IMAGE  bookworm with python3.10 for Rasa and actions (default: the local base)
 #   IMAGE_PREFIX  localhost/celia-  (a registry's, e.g. registry.celia.fi/assistant/celia-)
 #   IMAGES        which to build (default: all)
-# With neither base given, the local bases are assembled first (deploy/images/build-base.sh):
-# this machine reaches no image registry. Elsewhere pass the public images, e.g.
+# Without them, the local bases are assembled first (deploy/images/build-base.sh): this
+# machine reaches no image registry. Elsewhere pass the public images, e.g.
 #   BASE_IMAGE=docker.io/library/debian:bookworm-slim \
-#   PYTHON_IMAGE=docker.io/library/python:3.10-slim-bookworm make images
+#   PYTHON311_IMAGE=docker.io/library/python:3.11-slim-bookworm \
+#   PYTHON310_IMAGE=docker.io/library/python:3.10-slim-bookworm make images
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 IMAGE_PREFIX=${IMAGE_PREFIX:-localhost/celia-}
@@ -15,10 +17,11 @@ IMAGES=${IMAGES:-backend actions rasa postgres redis}
 VERSION=$(git describe --tags --always --dirty 2>/dev/null || echo unknown)
 REVISION=$(git rev-parse HEAD 2>/dev/null || echo unknown)
 TAG=${VERSION//+/-}
-if [ -z "${BASE_IMAGE:-}" ] || [ -z "${PYTHON_IMAGE:-}" ]; then
+if [ -z "${BASE_IMAGE:-}" ] || [ -z "${PYTHON311_IMAGE:-}" ] || [ -z "${PYTHON310_IMAGE:-}" ]; then
   deploy/images/build-base.sh
   BASE_IMAGE=${BASE_IMAGE:-localhost/celia-base:bookworm}
-  PYTHON_IMAGE=${PYTHON_IMAGE:-localhost/celia-python3.10:bookworm}
+  PYTHON311_IMAGE=${PYTHON311_IMAGE:-localhost/celia-python3.11:bookworm}
+  PYTHON310_IMAGE=${PYTHON310_IMAGE:-localhost/celia-python3.10:bookworm}
 fi
 # pip in the build stages as on this machine: its wheel folder (PIP_FIND_LINKS; PyTorch's CPU
 # wheel is there, not on PyPI) and the CA bundle it trusts (PIP_CERT).
@@ -33,7 +36,8 @@ fi
 mkdir -p var/images
 for name in $IMAGES; do
   args=(--build-arg "VERSION=$VERSION" --build-arg "REVISION=$REVISION"
-        --build-arg "BASE_IMAGE=$BASE_IMAGE" --build-arg "PYTHON_IMAGE=$PYTHON_IMAGE")
+        --build-arg "BASE_IMAGE=$BASE_IMAGE" --build-arg "PYTHON311_IMAGE=$PYTHON311_IMAGE"
+        --build-arg "PYTHON310_IMAGE=$PYTHON310_IMAGE")
   if [ "$name" = rasa ]; then
     fingerprint=$(.venv/bin/python -c 'from launcher.rasa_model import fingerprint; print(fingerprint())')
     args+=(--build-arg "MODEL_FINGERPRINT=$fingerprint")

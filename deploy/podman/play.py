@@ -173,6 +173,7 @@ class PodPlan:
     port: int | None
     is_job: bool
     documents: list[Manifest]
+    claims: list[str]  # named volumes the pod mounts (made before it is played)
 
     @property
     def file(self) -> Path:
@@ -191,9 +192,6 @@ def pod_plans(docs: list[Manifest], ports: Ports) -> list[PodPlan]:
     for configmap in configmaps:
         if configmap["metadata"]["name"] == "celia-config":
             configmap["data"].update(local_config(ports, replicas["celia-rasa"]))
-    claims = {
-        doc["metadata"]["name"]: doc for doc in docs if doc["kind"] == "PersistentVolumeClaim"
-    }
     plans = []
     for doc in workloads:
         workload = doc["metadata"]["name"]
@@ -213,27 +211,17 @@ def pod_plans(docs: list[Manifest], ports: Ports) -> list[PodPlan]:
                     settings = {listen[0]: str(port), **listen[2]}
                     env = [e for e in container.get("env", []) if e["name"] not in settings]
                     container["env"] = env + [{"name": k, "value": v} for k, v in settings.items()]
-            extra: list[Manifest] = []
             for template in doc["spec"].get("volumeClaimTemplates", []):
                 claim_name = f"{template['metadata']['name']}-{name}"
+                volume = {"persistentVolumeClaim": {"claimName": claim_name}}
                 spec.setdefault("volumes", []).append(
-                    {
-                        "name": template["metadata"]["name"],
-                        "persistentVolumeClaim": {"claimName": claim_name},
-                    }
+                    {"name": template["metadata"]["name"], **volume}
                 )
-                extra.append(
-                    {
-                        "apiVersion": "v1",
-                        "kind": "PersistentVolumeClaim",
-                        "metadata": {"name": claim_name},
-                        "spec": template["spec"],
-                    }
-                )
-            for volume in spec.get("volumes", []):
-                claim = volume.get("persistentVolumeClaim", {}).get("claimName")
-                if claim in claims:
-                    extra.append(claims[claim])
+            claims = [
+                volume["persistentVolumeClaim"]["claimName"]
+                for volume in spec.get("volumes", [])
+                if "persistentVolumeClaim" in volume
+            ]
             pod = {
                 "apiVersion": "v1",
                 "kind": "Pod",
@@ -241,7 +229,7 @@ def pod_plans(docs: list[Manifest], ports: Ports) -> list[PodPlan]:
                 "spec": spec,
             }
             plans.append(
-                PodPlan(workload, name, port, doc["kind"] == "Job", [*configmaps, *extra, pod])
+                PodPlan(workload, name, port, doc["kind"] == "Job", [*configmaps, pod], claims)
             )
     return plans
 
@@ -286,6 +274,11 @@ def is_ready(plan: PodPlan) -> bool:
 
 
 def play(plan: PodPlan) -> None:
+    """The pod's volumes made when missing (kube play 4.3 refuses a claim whose volume exists,
+    and mounts an existing one by the claim's name), then the pod."""
+    for claim in plan.claims:
+        if podman("volume", "exists", claim, check=False).returncode != 0:
+            podman("volume", "create", claim)
     plan.file.parent.mkdir(parents=True, exist_ok=True)
     plan.file.write_text(yaml.safe_dump_all(plan.documents, sort_keys=False), encoding="utf-8")
     podman("kube", "down", str(plan.file), check=False)

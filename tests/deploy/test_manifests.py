@@ -239,12 +239,11 @@ def test_podman_plays_each_replica_as_a_pod_on_its_own_loopback_port(
     config = next(d for d in plans["celia-rasa-1"].documents if d["kind"] == "ConfigMap")
     assert config["data"]["RASA_URL"] == "http://127.0.0.1:18005,http://127.0.0.1:18006"
     assert config["data"]["TRACKER_DB_PORT"] == "18432"
-    postgres = plans["celia-postgres"].documents
-    claim = next(d for d in postgres if d["kind"] == "PersistentVolumeClaim")
-    volumes = postgres[-1]["spec"]["volumes"]
-    assert {"name": "data", "persistentVolumeClaim": {"claimName": claim["metadata"]["name"]}} in (
-        volumes
+    assert plans["celia-postgres"].claims == ["data-celia-postgres"]
+    assert {"name": "data", "persistentVolumeClaim": {"claimName": "data-celia-postgres"}} in (
+        plans["celia-postgres"].documents[-1]["spec"]["volumes"]
     )
+    assert plans["celia-mail"].claims == ["celia-mail"]
     assert not [d for p in plans.values() for d in p.documents if d["kind"] == "Secret"]
 
 
