@@ -64,8 +64,7 @@ def create_app(
         migrate.upgrade(settings.database_url)
         app.state.db = Database(settings.database_url, settings.database_busy_timeout_seconds)
         app.state.metrics = DatabaseCollector(app.state.db.sessions)
-        app.state.faq = load_faq()
-        app.state.faq_live = start_live_faq(app.state, settings)
+        app.state.faq_live = start_live_faq(load_faq(), app.state.db.sessions, settings)
         app.state.rasa = RasaClient(
             settings.rasa_urls,
             settings.rasa_timeout_seconds,
@@ -103,6 +102,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.limits = Limits(settings)
+    app.state.security = Security(settings)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

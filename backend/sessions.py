@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from backend.models import Registrar, RegistrarStatus, SessionStage, WebSession, utcnow
-from backend.security import Security, app_security, new_token, token_digest
+from backend.security import Security, new_token, token_digest
 from backend.settings import Settings
 
 Audience = Literal["registrar", "staff"]
@@ -96,10 +96,14 @@ def _conversation_signature(security: Security, conversation_id: str) -> str:
 
 
 def set_conversation_cookie(
-    response: Response, request: Request, settings: Settings, conversation_id: str
+    response: Response,
+    request: Request,
+    security: Security,
+    settings: Settings,
+    conversation_id: str,
 ) -> None:
     """HttpOnly and signed: script cannot read it and a client cannot forge it for an id."""
-    signature = _conversation_signature(app_security(request.app.state), conversation_id)
+    signature = _conversation_signature(security, conversation_id)
     response.set_cookie(
         CONVERSATION_COOKIE,
         f"{conversation_id}.{signature}",
@@ -109,13 +113,13 @@ def set_conversation_cookie(
     )
 
 
-def held_conversation(request: Request) -> str | None:
+def held_conversation(request: Request, security: Security) -> str | None:
     """The conversation id this browser was issued, if its cookie's signature holds."""
     value = request.cookies.get(CONVERSATION_COOKIE, "")
     conversation_id, _, signature = value.partition(".")
     if not conversation_id or len(value) > 200:
         return None
-    expected = _conversation_signature(app_security(request.app.state), conversation_id)
+    expected = _conversation_signature(security, conversation_id)
     return conversation_id if hmac.compare_digest(expected.encode(), signature.encode()) else None
 
 
@@ -125,13 +129,14 @@ def clear_cookies(response: Response, audience: Audience) -> None:
     response.delete_cookie(names.csrf)
 
 
-def find_session(request: Request, db: Session, audience: Audience) -> WebSession | None:
+def find_session(
+    request: Request, db: Session, audience: Audience, security: Security, settings: Settings
+) -> WebSession | None:
     """The unexpired session named by the request's cookie, if its signature holds."""
     value = request.cookies.get(COOKIES[audience].session, "")
     token, _, signature = value.partition(".")
     if not token or len(value) > 200:
         return None
-    security = app_security(request.app.state)
     if not hmac.compare_digest(security.sign(token).encode(), signature.encode()):
         return None
     row = db.scalar(select(WebSession).where(WebSession.token_hash == token_digest(token)))
@@ -140,7 +145,7 @@ def find_session(request: Request, db: Session, audience: Audience) -> WebSessio
         return None
     if (audience == "registrar") != (row.registrar_id is not None):
         return None
-    if row.last_seen_at + idle_limit(request.app.state.settings, audience) <= now:
+    if row.last_seen_at + idle_limit(settings, audience) <= now:
         return None
     if row.last_seen_at + SEEN_PRECISION <= now and request.headers.get(BACKGROUND_HEADER) != "1":
         row.last_seen_at = now
@@ -195,9 +200,11 @@ def end_sessions(
     db.execute(query)
 
 
-def current_registrar_id(request: Request, db: Session) -> int | None:
+def current_registrar_id(
+    request: Request, db: Session, security: Security, settings: Settings
+) -> int | None:
     """The logged-in, active and unlocked registrar of this request, for the chat proxy."""
-    row = find_session(request, db, "registrar")
+    row = find_session(request, db, "registrar", security, settings)
     if row is None or row.registrar_id is None or row.stage is not None:
         return None
     registrar = db.get(Registrar, row.registrar_id)

@@ -67,16 +67,10 @@ def _database(folder: Path, times: int) -> str:
     return url
 
 
-class _State:
-    faq: Any
-
-
 def rebuild_seconds(url: str, knowledge: KnowledgeSettings, settings: Any) -> dict[str, float]:
     """In process: build the published content (embedding cache warm) and swap it in."""
-    state = _State()
-    state.faq = FaqService.load(knowledge)
     database = Database(url)
-    live = LiveFaq(state, database.sessions, settings, knowledge)
+    live = LiveFaq(FaqService.load(knowledge), database.sessions, settings, knowledge)
     with database.sessions() as db:
         content = snapshot(db)
     timings = []
@@ -85,7 +79,7 @@ def rebuild_seconds(url: str, knowledge: KnowledgeSettings, settings: Any) -> di
         built = live.build(content)
         timings.append(time.perf_counter() - started)
     started = time.perf_counter()
-    state.faq = built
+    live.service = built
     swap = time.perf_counter() - started
     database.engine.dispose()
     return {

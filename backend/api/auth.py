@@ -6,21 +6,13 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from backend.api.deps import SessionDep
+from backend.api.deps import SecurityDep, SessionDep, SettingsDep
 from backend.models import Registrar, RegistrarStatus, StaffRole, StaffUser, WebSession
-from backend.security import Security, app_security
 from backend.services.errors import Forbidden, Unauthorized
 from backend.sessions import CSRF_HEADER, Audience, find_session
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FINISH_LOG_IN = "Please finish logging in with the code from your app."
-
-
-def get_security(request: Request) -> Security:
-    return app_security(request.app.state)
-
-
-SecurityDep = Annotated[Security, Depends(get_security)]
 
 
 @dataclass(frozen=True)
@@ -35,8 +27,14 @@ class StaffContext:
     session: WebSession
 
 
-def _session(request: Request, db: SessionDep, audience: Audience) -> WebSession:
-    row = find_session(request, db, audience)
+def _session(
+    request: Request,
+    db: SessionDep,
+    audience: Audience,
+    security: SecurityDep,
+    settings: SettingsDep,
+) -> WebSession:
+    row = find_session(request, db, audience, security, settings)
     if row is None:
         raise Unauthorized("Please log in.")
     if request.method not in _SAFE_METHODS:
@@ -46,9 +44,11 @@ def _session(request: Request, db: SessionDep, audience: Audience) -> WebSession
     return row
 
 
-def registrar_session_pending(request: Request, db: SessionDep) -> RegistrarContext:
+def registrar_session_pending(
+    request: Request, db: SessionDep, security: SecurityDep, settings: SettingsDep
+) -> RegistrarContext:
     """A registrar session, also one still waiting for the second factor (when required)."""
-    row = _session(request, db, "registrar")
+    row = _session(request, db, "registrar", security, settings)
     registrar = db.get(Registrar, row.registrar_id)
     if registrar is None or registrar.status != RegistrarStatus.active:
         raise Unauthorized("Please log in.")
@@ -74,9 +74,11 @@ def registrar_session(
     return context
 
 
-def staff_session_any(request: Request, db: SessionDep) -> StaffContext:
+def staff_session_any(
+    request: Request, db: SessionDep, security: SecurityDep, settings: SettingsDep
+) -> StaffContext:
     """A staff session, also one still waiting for the second factor (or its enrolment)."""
-    row = _session(request, db, "staff")
+    row = _session(request, db, "staff", security, settings)
     staff = db.get(StaffUser, row.staff_user_id)
     if staff is None or not staff.active or staff.locked:
         raise Unauthorized("Please log in.")

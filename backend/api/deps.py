@@ -1,4 +1,9 @@
-"""Typed FastAPI dependencies shared by the routers."""
+"""Typed FastAPI dependencies shared by the routers.
+
+Everything a route needs from the running app is built in main.py (the settings, limits and
+keyed security with the app; the database, FAQ index, Rasa client and workers in its lifespan)
+and reached through one of these: no other module reads `app.state`.
+"""
 
 import hmac
 from collections.abc import Iterator, Sequence
@@ -9,25 +14,76 @@ from fastapi import Depends, Header, HTTPException, Request, status
 from sqlalchemy.orm import Session
 from starlette.types import Scope
 
+from backend.db import Database
 from backend.limits import Limit, Limits
+from backend.metrics import DatabaseCollector
+from backend.rasa_client import RasaClient
+from backend.reset_worker import ResetWorker
+from backend.security import Security
+from backend.services.faq_live import LiveFaq
 from backend.settings import Settings
+from knowledge.answering import FaqService
 
 
 def get_settings_dep(request: Request) -> Settings:
-    return request.app.state.settings
-
-
-def get_db(request: Request) -> Iterator[Session]:
-    yield from request.app.state.db.session()
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 def get_limits(request: Request) -> Limits:
-    return request.app.state.limits
+    limits: Limits = request.app.state.limits
+    return limits
+
+
+def get_security(request: Request) -> Security:
+    security: Security = request.app.state.security
+    return security
+
+
+def get_database(request: Request) -> Database:
+    database: Database = request.app.state.db
+    return database
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    yield from get_database(request).session()
+
+
+def get_live_faq(request: Request) -> LiveFaq:
+    live: LiveFaq = request.app.state.faq_live
+    return live
+
+
+def get_faq(request: Request) -> FaqService:
+    """The FAQ index serving now; a request keeps the one it started with across a swap."""
+    return get_live_faq(request).service
+
+
+def get_rasa(request: Request) -> RasaClient:
+    rasa: RasaClient = request.app.state.rasa
+    return rasa
+
+
+def get_reset_worker(request: Request) -> ResetWorker:
+    worker: ResetWorker = request.app.state.reset_worker
+    return worker
+
+
+def get_metrics(request: Request) -> DatabaseCollector:
+    metrics: DatabaseCollector = request.app.state.metrics
+    return metrics
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 SessionDep = Annotated[Session, Depends(get_db)]
 LimitsDep = Annotated[Limits, Depends(get_limits)]
+SecurityDep = Annotated[Security, Depends(get_security)]
+DatabaseDep = Annotated[Database, Depends(get_database)]
+LiveFaqDep = Annotated[LiveFaq, Depends(get_live_faq)]
+FaqDep = Annotated[FaqService, Depends(get_faq)]
+RasaDep = Annotated[RasaClient, Depends(get_rasa)]
+ResetWorkerDep = Annotated[ResetWorker, Depends(get_reset_worker)]
+MetricsDep = Annotated[DatabaseCollector, Depends(get_metrics)]
 
 
 def require_service_token(
@@ -68,7 +124,7 @@ def client_address(request: Request) -> str:
     From any other peer the header is ignored, so a client cannot pick its own bucket.
     """
     peer = socket_peer(request.scope)
-    proxies = request.app.state.settings.trusted_proxies
+    proxies = get_settings_dep(request).trusted_proxies
     if not is_trusted_proxy(peer, proxies):
         return peer
     hops = [

@@ -3,7 +3,7 @@
 The database holds the truth (backend/services/faq_content.py); `var/index` built by
 `python -m knowledge build` serves only as the first vectors, so a rebuild embeds just the
 texts it has not seen. A rebuild runs in a thread beside the requests and is swapped in with
-one assignment (`app.state.faq`): a request holds the index it started with, none waits.
+one assignment (`LiveFaq.service`): a request holds the index it started with, none waits.
 Every worker polls the latest generation (one indexed `max()`) and builds its own copy, so no
 worker depends on another's files; the publishing worker installs the index its gate built.
 """
@@ -11,7 +11,6 @@ worker depends on another's files; the publishing worker installs the index its 
 import asyncio
 import logging
 import threading
-from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -55,12 +54,12 @@ class GateRefused(Exception):
 class LiveFaq:
     def __init__(
         self,
-        state: Any,
+        service: FaqService,
         sessions: sessionmaker[Session],
         settings: Settings,
         knowledge: KnowledgeSettings,
     ) -> None:
-        self._state = state  # the app's state: `state.faq` is what every route reads
+        self.service = service  # the index every route reads (api/deps.py: FaqDep)
         self._sessions = sessions
         self._settings = settings
         self._knowledge = knowledge
@@ -72,10 +71,6 @@ class LiveFaq:
             lambda: asyncio.to_thread(self.refresh),
             settings.faq_reload_interval_seconds,
         )
-
-    @property
-    def service(self) -> FaqService:
-        return self._state.faq
 
     def build(self, content: Snapshot) -> FaqService:
         """An index of `content`, embedding only texts the live index does not hold."""
@@ -102,7 +97,7 @@ class LiveFaq:
                 if latest is None or latest == self.generation:
                     return False
                 content = snapshot(db)
-            self._state.faq = self.build(content)
+            self.service = self.build(content)
             self.generation = content.generation
         log.info("FAQ generation %s loaded", content.generation)
         return True
@@ -159,20 +154,22 @@ class LiveFaq:
         )
         db.commit()
         with self._lock:
-            self._state.faq = candidate
+            self.service = candidate
             self.generation = generation
         return result
 
 
-def start_live_faq(state: Any, settings: Settings) -> LiveFaq:
-    """Seed an empty database from the YAML, load the published generation (the index in
-    `state.faq` lends its vectors), and poll for new ones. A stub index (tests that need no
-    FAQ) is left alone."""
+def start_live_faq(
+    service: FaqService, sessions: sessionmaker[Session], settings: Settings
+) -> LiveFaq:
+    """Seed an empty database from the YAML, load the published generation (`service`, the
+    index built from the YAML, lends its vectors), and poll for new ones. A stub index (tests
+    that need no FAQ) is left alone."""
     knowledge = KnowledgeSettings()
-    live = LiveFaq(state, state.db.sessions, settings, knowledge)
-    with state.db.sessions() as db:
+    live = LiveFaq(service, sessions, settings, knowledge)
+    with sessions() as db:
         seed_from_yaml(db, knowledge)
-    if isinstance(state.faq, FaqService):
+    if isinstance(service, FaqService):
         live.refresh()
         live.task.start()
     return live

@@ -39,7 +39,7 @@ from backend.models import (
     Unit,
     UnitKind,
 )
-from backend.security import app_security
+from backend.security import Security
 from backend.services import second_factor
 from backend.services.access import make_main_user
 from backend.services.staff_accounts import create_staff_user
@@ -301,8 +301,9 @@ class Seed:
         return self.client.app.state.db.sessions()  # type: ignore[attr-defined]
 
     @property
-    def security(self):  # type: ignore[no-untyped-def]
-        return app_security(self.client.app.state)  # type: ignore[attr-defined]
+    def security(self) -> Security:
+        security: Security = self.client.app.state.security  # type: ignore[attr-defined]
+        return security
 
     def unit(self, name: str = "Testikirjasto", kind: UnitKind = UnitKind.library) -> int:
         with self._session() as db:

@@ -6,13 +6,12 @@ from sqlalchemy import func, select
 
 from backend import demo_data
 from backend.models import Customer, CustomerStatus, Unit
-from backend.security import app_security
 from privacy.hetu import canonical
 from tests.backend.conftest import login
 
 
 def test_demo_data_loads_once_and_works(client: TestClient) -> None:
-    security = app_security(client.app.state)  # type: ignore[attr-defined]
+    security = client.app.state.security  # type: ignore[attr-defined]
     with client.app.state.db.sessions() as db:  # type: ignore[attr-defined]
         assert demo_data.load(db, security) is True
         assert demo_data.load(db, security) is False

@@ -16,7 +16,8 @@ def who(client: TestClient) -> int | None:
         "headers": [(b"cookie", "; ".join(f"{k}={v}" for k, v in client.cookies.items()).encode())],
     }
     with client.app.state.db.sessions() as db:  # type: ignore[attr-defined]
-        return current_registrar_id(Request(scope), db)
+        state = client.app.state  # type: ignore[attr-defined]
+        return current_registrar_id(Request(scope), db, state.security, state.settings)
 
 
 def test_current_registrar_id(client: TestClient, seed: Seed) -> None:

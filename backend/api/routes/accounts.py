@@ -6,14 +6,15 @@ from fastapi import APIRouter, Request, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, StringConstraints
 
-from backend.api.auth import CurrentRegistrar, RegistrarAny, RegistrarPending, SecurityDep
+from backend.api.auth import CurrentRegistrar, RegistrarAny, RegistrarPending
 from backend.api.deps import (
     LimitsDep,
     LoginLimit,
+    ResetWorkerDep,
+    SecurityDep,
     SessionDep,
     SettingsDep,
     client_address,
-    get_limits,
 )
 from backend.api.fields import Email, Language, Password, PersonName
 from backend.api.second_factor import stage_for
@@ -239,12 +240,12 @@ def delete_account(
 
 
 @router.post("/password-reset", status_code=status.HTTP_202_ACCEPTED, response_model=Detail)
-async def request_password_reset(body: EmailIn, request: Request) -> JSONResponse:
+async def request_password_reset(
+    body: EmailIn, request: Request, limits: LimitsDep, worker: ResetWorkerDep
+) -> JSONResponse:
     """Same status, body and work whether or not the address has an account."""
     client = f"ip:{client_address(request)}"
-    detail = await accounts.request_password_reset(
-        get_limits(request), request.app.state.reset_worker, body.email, client
-    )
+    detail = await accounts.request_password_reset(limits, worker, body.email, client)
     return JSONResponse({"detail": detail}, status_code=status.HTTP_202_ACCEPTED)
 
 

@@ -2,13 +2,19 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, StringConstraints
 from sqlalchemy.orm import Session
 
-from backend.api.auth import SecurityDep
-from backend.api.deps import ServiceAuth, SessionDep, SettingsDep, get_limits
+from backend.api.deps import (
+    LimitsDep,
+    ResetWorkerDep,
+    SecurityDep,
+    ServiceAuth,
+    SessionDep,
+    SettingsDep,
+)
 from backend.api.fields import ConversationId, Email, HetuText, Id
 from backend.api.schemas import escalation_out
 from backend.idempotency import IdempotencyKeyHeader, run_once
@@ -115,12 +121,12 @@ def _filed(security: Security, request: StaffRequest) -> dict:
 
 
 @router.post("/password-reset", status_code=status.HTTP_202_ACCEPTED)
-async def password_reset(body: ServiceResetIn, request: Request) -> JSONResponse:
+async def password_reset(
+    body: ServiceResetIn, limits: LimitsDep, worker: ResetWorkerDep
+) -> JSONResponse:
     """Same answer (status, body, work) whether or not the address has an account."""
     client = f"conversation:{body.conversation_id or 'none'}"
-    detail = await request_password_reset(
-        get_limits(request), request.app.state.reset_worker, body.email, client
-    )
+    detail = await request_password_reset(limits, worker, body.email, client)
     return JSONResponse({"detail": detail}, status_code=status.HTTP_202_ACCEPTED)
 
 

@@ -1,11 +1,11 @@
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, StringConstraints
 
+from backend.api.deps import FaqDep
 from backend.metrics import FAQ_ANSWERS
-from knowledge.answering import FaqService
 
 router = APIRouter(prefix="/api/v1", tags=["faq"])
 
@@ -31,14 +31,16 @@ class AskResponse(BaseModel):
     sources: list[SourceOut]
     # In the asker's language: "this is from May 2021; check with Celia" for dated content.
     caveat: str | None = None
-    # For a question the FAQ does not cover: where the sources point (e.g. contact details).
+    # For a question the FAQ does not cover: where the sources point (e.g. contact details),
+    # or, for a near miss, what the sources say on its topic ("Tästä aiheesta ohjeissa…").
     see_also: str | None = None
+    # A near miss: the entry on the question's topic that does not say what was asked.
+    related_entry_id: str | None = None
 
 
 @router.post("/ask", response_model=AskResponse)
-async def ask(body: AskRequest, request: Request) -> AskResponse:
+async def ask(body: AskRequest, faq: FaqDep) -> AskResponse:
     """Answer a registrar's question from Celia's FAQ, or say it is not covered."""
-    faq: FaqService = request.app.state.faq
     result = await run_in_threadpool(faq.ask, body.question, body.lang)
     FAQ_ANSWERS.labels(result.lang, "answered" if result.answered else "abstained").inc()
     return AskResponse(
@@ -50,4 +52,5 @@ async def ask(body: AskRequest, request: Request) -> AskResponse:
         sources=[SourceOut(document=s.document, section=s.section) for s in result.sources],
         caveat=result.caveat,
         see_also=result.see_also,
+        related_entry_id=result.related_entry_id,
     )

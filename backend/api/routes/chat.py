@@ -4,15 +4,24 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field, StringConstraints
-from sqlalchemy.orm import Session, sessionmaker
 
-from backend.api.deps import client_address, get_limits
+from backend.api.deps import (
+    DatabaseDep,
+    RasaDep,
+    SecurityDep,
+    SettingsDep,
+    client_address,
+    get_limits,
+)
 from backend.conversations import resolve_conversation
+from backend.db import Database
 from backend.handoff import handle_message_during_handoff, no_answer_text, open_escalation
 from backend.limits import Limit
 from backend.metrics import ACTION_ERRORS, CHAT_TURNS
-from backend.rasa_client import RasaClient, RasaUnavailable
+from backend.rasa_client import RasaUnavailable
+from backend.security import Security
 from backend.sessions import current_registrar_id, held_conversation, set_conversation_cookie
+from backend.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +110,12 @@ def _enforce_limits(request: Request, conversation_id: str | None) -> None:
 
 
 def _prepare_turn(
-    request: Request, requested_id: str | None, message: str
+    request: Request,
+    database: Database,
+    security: Security,
+    settings: Settings,
+    requested_id: str | None,
+    message: str,
 ) -> tuple[str, str | None]:
     """The conversation this message belongs to, and the answer if it is handed off to staff.
 
@@ -109,13 +123,13 @@ def _prepare_turn(
     through the Rasa round trip starved the pool (and the action server's own calls back to
     the backend) at 50 concurrent users.
     """
-    sessions: sessionmaker[Session] = request.app.state.db.sessions
-    with sessions() as db:
+    with database.sessions() as db:
         conversation = resolve_conversation(
             db,
             requested_id,
-            current_registrar_id(request, db),
-            held_by_browser=requested_id is not None and held_conversation(request) == requested_id,
+            current_registrar_id(request, db, security, settings),
+            held_by_browser=requested_id is not None
+            and held_conversation(request, security) == requested_id,
         )
         escalation = open_escalation(db, conversation.id)
         if escalation is None:
@@ -124,7 +138,15 @@ def _prepare_turn(
 
 
 @router.post("/chat", response_model=ChatResponse, response_model_exclude_none=True)
-async def chat(body: ChatRequest, request: Request, response: Response) -> ChatResponse:
+async def chat(
+    body: ChatRequest,
+    request: Request,
+    response: Response,
+    database: DatabaseDep,
+    rasa: RasaDep,
+    security: SecurityDep,
+    settings: SettingsDep,
+) -> ChatResponse:
     """Forward a message to Rasa (or, while handed off, to Celia's staff)."""
     # In the thread pool too: with LIMITS_STORAGE_URL the counts are a Redis round trip.
     await run_in_threadpool(_enforce_limits, request, body.conversation_id)
@@ -132,15 +154,14 @@ async def chat(body: ChatRequest, request: Request, response: Response) -> ChatR
     # Database work runs in the thread pool: a SQLite write lock must never stall the event
     # loop, which carries every other conversation's request to Rasa.
     conversation_id, handoff_answer = await run_in_threadpool(
-        _prepare_turn, request, body.conversation_id, body.message
+        _prepare_turn, request, database, security, settings, body.conversation_id, body.message
     )
-    set_conversation_cookie(response, request, request.app.state.settings, conversation_id)
+    set_conversation_cookie(response, request, security, settings, conversation_id)
     if handoff_answer is not None:
         CHAT_TURNS.inc()
         return ChatResponse(
             conversation_id=conversation_id, messages=[BotMessage(text=handoff_answer)]
         )
-    rasa: RasaClient = request.app.state.rasa
     try:
         rasa_messages = await rasa.send(conversation_id, text, _channel(request))
     except RasaUnavailable as error:

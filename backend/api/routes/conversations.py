@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Request, status
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from backend.api.deps import SessionDep
+from backend.api.deps import SecurityDep, SessionDep, SettingsDep
 from backend.api.fields import Email
 from backend.api.schemas import ReplyOut, reply_out
 from backend.conversations import CONVERSATION_ID_PATTERN
@@ -60,13 +60,15 @@ def replies_payload(db: Session, conversation_id: str, since: datetime | None) -
 def replies(
     request: Request,
     db: SessionDep,
+    security: SecurityDep,
+    settings: SettingsDep,
     conversation_id: str = ConversationPath,
     since: datetime | None = None,
 ):
     """Staff replies after `since` (ISO 8601), oldest first."""
     conversation = db.get(Conversation, conversation_id)
     bound_to = conversation.registrar_id if conversation else None
-    if bound_to is not None and current_registrar_id(request, db) != bound_to:
+    if bound_to is not None and current_registrar_id(request, db, security, settings) != bound_to:
         raise Forbidden("Log in as the registrar of this conversation to see its replies.")
     return replies_payload(db, conversation_id, since)
 

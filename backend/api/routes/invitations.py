@@ -5,8 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, status
 from pydantic import BaseModel, StringConstraints
 
-from backend.api.auth import SecurityDep
-from backend.api.deps import LoginLimit, SessionDep, SettingsDep
+from backend.api.deps import LoginLimit, SecurityDep, SessionDep, SettingsDep
 from backend.api.fields import Language, Password, PersonName
 from backend.services import unit_admin
 

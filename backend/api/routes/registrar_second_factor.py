@@ -3,8 +3,8 @@ the TOTP or recovery code, or the first-time enrolment, as for staff."""
 
 from fastapi import APIRouter, Response, status
 
-from backend.api.auth import RegistrarPending, SecurityDep
-from backend.api.deps import SessionDep, SettingsDep
+from backend.api.auth import RegistrarPending
+from backend.api.deps import SecurityDep, SessionDep, SettingsDep
 from backend.api.second_factor import (
     CodeIn,
     EnrolmentOut,

@@ -8,8 +8,8 @@ from pydantic import BaseModel, StringConstraints
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.api.auth import CurrentStaff, SecurityDep
-from backend.api.deps import SessionDep
+from backend.api.auth import CurrentStaff
+from backend.api.deps import SecurityDep, SessionDep
 from backend.api.fields import MAX_ID, Email, Id, Note
 from backend.api.schemas import (
     EscalationOut,

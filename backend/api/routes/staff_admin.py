@@ -12,8 +12,8 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, StringConstraints
 from sqlalchemy.orm import Session
 
-from backend.api.auth import CurrentAdmin, SecurityDep, StaffContext
-from backend.api.deps import SessionDep, SettingsDep
+from backend.api.auth import CurrentAdmin, StaffContext
+from backend.api.deps import SecurityDep, SessionDep, SettingsDep
 from backend.api.fields import Email, Id
 from backend.audit import Actor
 from backend.models import StaffRole, StaffUser, Unit, UnitKind

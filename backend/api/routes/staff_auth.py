@@ -11,8 +11,8 @@ from typing import Annotated
 from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, StringConstraints
 
-from backend.api.auth import CurrentStaff, SecurityDep, StaffAny, StaffContext
-from backend.api.deps import LimitsDep, LoginLimit, SessionDep, SettingsDep
+from backend.api.auth import CurrentStaff, StaffAny, StaffContext
+from backend.api.deps import LimitsDep, LoginLimit, SecurityDep, SessionDep, SettingsDep
 from backend.api.fields import Email, Password
 from backend.api.second_factor import (
     CodeIn,

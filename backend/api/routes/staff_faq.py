@@ -4,7 +4,7 @@ diff and rollback, source documents, and turning unanswered questions into phras
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, StringConstraints
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from backend import audit
 from backend.api.auth import CurrentStaff, StaffContext
-from backend.api.deps import SessionDep, SettingsDep
+from backend.api.deps import LiveFaqDep, SessionDep, SettingsDep
 from backend.api.fields import Id, Language
 from backend.models import (
     AnswerFeedback,
@@ -114,10 +114,6 @@ class SourceOut(BaseModel):
 class StatusOut(BaseModel):
     generation: int | None
     entries: int
-
-
-def _live(request: Request) -> LiveFaq:
-    return request.app.state.faq_live
 
 
 def _name(db: Session, staff_id: int | None) -> str | None:
@@ -319,9 +315,8 @@ def approve(version_id: Id, context: CurrentStaff, db: SessionDep, settings: Set
 
 
 async def _publish(
-    request: Request, db: Session, context: StaffContext, row: FaqVersion, action: str
+    live: LiveFaq, db: Session, context: StaffContext, row: FaqVersion, action: str
 ) -> PublishOut | JSONResponse:
-    live = _live(request)
     try:
         result = await run_in_threadpool(live.publish, db, context.staff, row, action)
     except GateRefused as refused:
@@ -342,21 +337,21 @@ async def _publish(
 
 
 @router.post("/versions/{version_id}/publish", response_model=PublishOut)
-async def publish(version_id: Id, request: Request, context: CurrentStaff, db: SessionDep):
+async def publish(version_id: Id, live: LiveFaqDep, context: CurrentStaff, db: SessionDep):
     """Publish an approved version: the regression gate runs first; on success every worker
     swaps in the new index within seconds, without a restart."""
     row = faq_content.version(db, version_id)
     if row.status != FaqVersionStatus.approved:
         raise Invalid("Only an approved version can be published.")
-    return await _publish(request, db, context, row, "publish")
+    return await _publish(live, db, context, row, "publish")
 
 
 @router.post("/versions/{version_id}/rollback", response_model=PublishOut)
-async def rollback(version_id: Id, request: Request, context: CurrentStaff, db: SessionDep):
+async def rollback(version_id: Id, live: LiveFaqDep, context: CurrentStaff, db: SessionDep):
     """Publish again a version that was live before (through the regression gate)."""
     target = faq_content.version(db, version_id)
     copy = faq_content.rollback_copy(db, context.staff, target)
-    return await _publish(request, db, context, copy, "rollback")
+    return await _publish(live, db, context, copy, "rollback")
 
 
 @router.get("/sources", response_model=list[SourceOut])
@@ -383,7 +378,6 @@ def add_source(body: SourceIn, context: CurrentStaff, db: SessionDep):
 
 
 @router.get("/status", response_model=StatusOut)
-def live_status(request: Request, context: CurrentStaff):
+def live_status(live: LiveFaqDep, context: CurrentStaff):
     """The generation this worker answers from."""
-    live = _live(request)
-    return StatusOut(generation=live.generation, entries=len(request.app.state.faq.entries))
+    return StatusOut(generation=live.generation, entries=len(live.service.entries))

@@ -15,8 +15,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, StringConstraints
 from sqlalchemy import func, select
 
-from backend.api.auth import CurrentStaff, SecurityDep
-from backend.api.deps import SessionDep, SettingsDep
+from backend.api.auth import CurrentStaff
+from backend.api.deps import SecurityDep, SessionDep, SettingsDep
 from backend.api.fields import MAX_ID, Id
 from backend.idempotency import IdempotencyKeyHeader, run_once
 from backend.models import (
