@@ -12,11 +12,13 @@ ENTRY = "how-to-register"
 
 
 def vote(client: TestClient, conversation: str, helpful: bool, comment: str | None = None):  # type: ignore[no-untyped-def]
+    """A vote on the answer id the chat would have issued with ENTRY in the conversation."""
     return client.post(
         "/api/v1/feedback",
         json={
             "conversation_id": conversation,
             "entry_id": ENTRY,
+            "answer_id": Seed(client).security.answer_id(conversation, ENTRY),
             "helpful": helpful,
             "comment": comment,
         },
@@ -80,3 +82,24 @@ def test_votes_are_rate_limited_per_client(client: TestClient, seed: Seed) -> No
     codes = [vote(client, seed.conversation(), True).status_code for _ in range(limit + 1)]
     assert codes[:limit] == [201] * limit
     assert codes[-1] == 429
+
+
+def test_a_vote_needs_the_answer_id_the_chat_issued_for_that_entry(
+    client: TestClient, seed: Seed
+) -> None:
+    """An entry never shown in the conversation cannot be voted on: the id is the backend's
+    keyed signature of the conversation and the entry, so it cannot be guessed or reused."""
+    conversation, other = seed.conversation(), seed.conversation()
+    security = seed.security
+
+    def vote_with(answer_id: str | None, entry: str = ENTRY) -> int:
+        body = {"conversation_id": conversation, "entry_id": entry, "helpful": False}
+        if answer_id is not None:
+            body["answer_id"] = answer_id
+        return client.post("/api/v1/feedback", json=body).status_code
+
+    assert vote_with(None) == 422
+    assert vote_with("0" * 32) == 422
+    assert vote_with(security.answer_id(other, ENTRY)) == 422  # another conversation's answer
+    assert vote_with(security.answer_id(conversation, "qa-hours")) == 422  # another entry's
+    assert vote_with(security.answer_id(conversation, ENTRY)) == 201

@@ -214,6 +214,7 @@ def traffic(client: TestClient, seed: Seed, tracker: Tracker, settings: Settings
             json={
                 "conversation_id": conversation,
                 "entry_id": ENTRY,
+                "answer_id": seed.security.answer_id(conversation, ENTRY),
                 "helpful": helpful,
                 "comment": comment,
             },

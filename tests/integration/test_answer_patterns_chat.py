@@ -62,15 +62,17 @@ def test_a_dated_answer_carries_its_caveat_and_the_entry_for_feedback(
     # entry, so the widget asks "Was this helpful?" under the whole answer.
     assert [m.get("faq_entry_id") for m in body["messages"]][-1] == "newsletters"
     assert sum(bool(m.get("faq_entry_id")) for m in body["messages"]) == 1
-    vote = client.post(
-        "/api/v1/feedback",
-        json={
-            "conversation_id": body["conversation_id"],
-            "entry_id": "newsletters",
-            "helpful": True,
-        },
-    )
-    assert vote.status_code == 201, vote.text
+    answer_id = body["messages"][-1]["answer_id"]
+
+    def vote(entry_id: str, answer: str) -> httpx.Response:
+        ballot = {"entry_id": entry_id, "answer_id": answer, "helpful": False}
+        return client.post(
+            "/api/v1/feedback", json={"conversation_id": body["conversation_id"], **ballot}
+        )
+
+    # An entry never shown gets no vote (a vote names an answer the chat actually gave).
+    assert vote("qa-hours", answer_id).status_code == 422
+    assert vote("newsletters", answer_id).status_code == 201
 
 
 def test_ask_api_has_the_caveat_beside_the_sources(client: httpx.Client) -> None:

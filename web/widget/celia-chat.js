@@ -384,6 +384,7 @@ class CeliaChat extends HTMLElement {
         text: bot.text,
         buttons: bot.buttons,
         faqEntryId: bot.faq_entry_id,
+        answerId: bot.answer_id,
       });
     }
     this.checkReplies();
@@ -580,6 +581,7 @@ class CeliaChat extends HTMLElement {
         body: JSON.stringify({
           conversation_id: this.state.conversationId,
           entry_id: message.faqEntryId,
+          answer_id: message.answerId,
           helpful: message.feedback.helpful,
           comment: comment || null,
         }),

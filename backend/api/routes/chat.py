@@ -45,6 +45,9 @@ class BotMessage(BaseModel):
     buttons: list[Button] | None = None
     # Set on an FAQ answer: the widget asks "Was this helpful?" about this entry.
     faq_entry_id: str | None = None
+    # Issued with faq_entry_id: a vote names it (backend/security.py: answer_id), so only an
+    # answer actually given can be voted on.
+    answer_id: str | None = None
 
 
 class ChatResponse(BaseModel):
@@ -177,6 +180,9 @@ async def chat(
         log.warning("Rasa answered nothing for a message; told the user to retry")
         ACTION_ERRORS.inc()
         messages = [BotMessage(text=no_answer_text(body.message))]
+    for message in messages:
+        if message.faq_entry_id:
+            message.answer_id = security.answer_id(conversation_id, message.faq_entry_id)
     CHAT_TURNS.inc()
     log.info("chat turn answered with %s message(s)", len(messages))
     return ChatResponse(conversation_id=conversation_id, messages=messages)
