@@ -47,6 +47,7 @@ class FaqAnswer:
     sources: list[dict[str, str]]
     caveat: str | None = None
     see_also: str | None = None
+    related_entry_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,7 @@ class BackendClient:
             sources=data.get("sources", []),
             caveat=data.get("caveat"),
             see_also=data.get("see_also"),
+            related_entry_id=data.get("related_entry_id"),
         )
 
     async def request_password_reset(self, conversation_id: str, email: str) -> None:

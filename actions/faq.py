@@ -48,7 +48,13 @@ class ActionAnswerFaq(Action):
             dispatcher.utter_message(response="utter_ok")
             return offer(None)
         dispatcher.utter_message(response="utter_faq_not_covered")
-        if result.see_also:
+        if result.see_also and result.related_entry_id:
+            # A near miss: the topic's entry shown as related, never as the answer.
+            dispatcher.utter_message(
+                text=result.see_also,
+                json_message={"faq_related_entry_id": result.related_entry_id},
+            )
+        elif result.see_also:
             dispatcher.utter_message(text=result.see_also)
         if in_form:
             return []

@@ -12,6 +12,9 @@ from knowledge.settings import PROJECT_ROOT
 EVAL_DIR = PROJECT_ROOT / "tests" / "eval"
 DEV_SET = EVAL_DIR / "faq_questions.yml"
 HELDOUT_SET = EVAL_DIR / "faq_heldout.yml"
+# Questions as registrars really write them (issue 26): context, colloquial, typos, near misses.
+REALISTIC_DEV_SET = EVAL_DIR / "faq_realistic_dev.yml"
+REALISTIC_HELDOUT_SET = EVAL_DIR / "faq_realistic_heldout.yml"
 
 
 @dataclass(frozen=True)
@@ -19,11 +22,18 @@ class EvalQuestion:
     text: str
     lang: str
     expected: str | None  # the entry id that answers it; None: out of scope
+    # context | colloquial | typo | near_miss (realistic sets); "" in the older sets.
+    kind: str = ""
+    # A near miss's topic: the entry it is close to without being answered by it.
+    related: str | None = None
 
 
 def load_questions(path: Path) -> list[EvalQuestion]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [EvalQuestion(q["q"], q["lang"], q["expected"]) for q in data["questions"]]
+    return [
+        EvalQuestion(q["q"], q["lang"], q["expected"], q.get("kind", ""), q.get("related"))
+        for q in data["questions"]
+    ]
 
 
 @dataclass(frozen=True)

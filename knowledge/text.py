@@ -1,19 +1,11 @@
-"""Normalising and stemming text for lexical retrieval in Finnish, Swedish and English."""
+"""Normalising text into index terms for lexical retrieval in Finnish, Swedish and English."""
 
 import re
 import unicodedata
-from functools import lru_cache
 
-import Stemmer
+from knowledge.morphology import word_terms
 
-_STEMMER_NAMES = {"fi": "finnish", "sv": "swedish", "en": "english"}
 _TOKEN = re.compile(r"[0-9a-zåäöü]+")
-
-
-@lru_cache(maxsize=3)
-def _stemmer(lang: str) -> Stemmer.Stemmer:
-    return Stemmer.Stemmer(_STEMMER_NAMES[lang])
-
 
 # Function words (colloquial Finnish ones too): they carry no topic, so they neither help nor
 # hurt a match.
@@ -28,7 +20,8 @@ STOPWORDS = frozenset(
     who why which this that these those i you we they he she it my our your me us not no yes
     please still just then
     mites mitäs entä entäs ton tän tää toi noi pitäis ois olis eka ihan vaan sit kans mulla sulla
-    ylipäänsä ylipäätään kaikkiaan""".split()
+    ylipäänsä ylipäätään kaikkiaan
+    doesn don isn aren wasn weren didn shouldn wouldn couldn won haven hasn""".split()
 )
 
 
@@ -38,7 +31,12 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def stemmed_tokens(text: str, lang: str) -> list[str]:
-    """Tokens stemmed in the given language, then folded; hyphenated compounds also split."""
-    words = [w for w in _TOKEN.findall(text.lower().replace("-", " ")) if w not in STOPWORDS]
-    return [fold(stem) for stem in _stemmer(lang).stemWords(words) if len(stem) > 1]
+def words(text: str) -> list[str]:
+    """The text's lower-case words without function words; hyphenated compounds split."""
+    return [w for w in _TOKEN.findall(text.lower().replace("-", " ")) if w not in STOPWORDS]
+
+
+def index_terms(text: str, lang: str) -> list[str]:
+    """Terms in the given language (Finnish lemmas and compound parts, Swedish and English
+    stems; `knowledge/morphology.py`), folded."""
+    return [fold(t) for w in words(text) for t in word_terms(w, lang) if len(t) > 1]

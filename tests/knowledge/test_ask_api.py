@@ -80,6 +80,7 @@ def test_answers_in_the_askers_language_with_sources(
         "sources",
         "caveat",
         "see_also",
+        "related_entry_id",
     }
     assert body["caveat"] is None and body["see_also"] is None  # undated, answered
     assert body["answered"] is True
@@ -150,3 +151,13 @@ def test_a_refusal_about_contact_details_has_see_also(client: TestClient) -> Non
     body = client.post("/api/v1/ask", json={"question": "Mikä on Celian puhelinnumero?"}).json()
     assert body["answered"] is False and body["caveat"] is None
     assert "www.celia.fi/yhteystiedot" in body["see_also"]
+
+
+def test_a_near_miss_is_refused_with_the_related_entry_in_see_also(client: TestClient) -> None:
+    body = client.post(
+        "/api/v1/ask",
+        json={"question": "Montako päivää CD-asiakkaan muuttaminen verkkoasiakkaaksi kestää?"},
+    ).json()
+    assert body["answered"] is False and body["answer"] is None and body["entry_id"] is None
+    assert body["related_entry_id"] == "cd-to-online"
+    assert body["see_also"].startswith("Tästä aiheesta ohjeissa sanotaan:")

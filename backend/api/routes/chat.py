@@ -48,6 +48,8 @@ class BotMessage(BaseModel):
     # Issued with faq_entry_id: a vote names it (backend/security.py: answer_id), so only an
     # answer actually given can be voted on.
     answer_id: str | None = None
+    # Set on a near miss's related entry: shown as related to the question, not its answer.
+    faq_related_entry_id: str | None = None
 
 
 class ChatResponse(BaseModel):
@@ -60,11 +62,14 @@ def _to_bot_messages(rasa_messages: list[dict[str, Any]]) -> list[BotMessage]:
     for item in rasa_messages:
         text = item.get("text")
         custom = item.get("custom")
-        entry_id = custom.get("faq_entry_id") if isinstance(custom, dict) else None
+        custom = custom if isinstance(custom, dict) else {}
+        entry_id, related_id = custom.get("faq_entry_id"), custom.get("faq_related_entry_id")
         if not isinstance(text, str):
             # Rasa sends an action's custom payload as its own message after the text.
             if isinstance(entry_id, str) and messages:
                 messages[-1].faq_entry_id = entry_id
+            if isinstance(related_id, str) and messages:
+                messages[-1].faq_related_entry_id = related_id
             continue
         buttons = item.get("buttons")
         messages.append(
@@ -74,6 +79,7 @@ def _to_bot_messages(rasa_messages: list[dict[str, Any]]) -> list[BotMessage]:
                 if buttons
                 else None,
                 faq_entry_id=entry_id if isinstance(entry_id, str) else None,
+                faq_related_entry_id=related_id if isinstance(related_id, str) else None,
             )
         )
     return messages

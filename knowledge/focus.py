@@ -1,0 +1,173 @@
+"""What a question asks: its question sentence carries the weight, its preamble less.
+
+"Olen tänään sijaisena ja äiti kysyy asiasta. Voiko 12-vuotias liittyä ilman huoltajaa?" asks
+the second sentence; the first tells who is asking. A question sentence ends in "?" or holds
+an interrogative: in Finnish a word with the question clitic -ko/-kö (Voikko marks it; spoken
+"-ks" as in "onks", "voiks" too) or an interrogative pronoun or adverb; in Swedish and English
+a question word or a sentence opened by a verb ("Kan vi…", "Can we…"). Words outside the
+question sentences count at `CONTEXT_WEIGHT`: a preamble neither sinks the question (its words
+are mostly new to the FAQ) nor drags in another entry (its words may be another entry's).
+"""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import wordfreq
+
+from knowledge.morphology import voikko, word_terms
+from knowledge.text import STOPWORDS, fold, words
+
+CONTEXT_WEIGHT = 0.4
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+_WORD = re.compile(r"[a-zåäöü]+")
+
+# Interrogative pronouns and adverbs by their base form (Voikko gives "missä" → "mikä").
+_FI_INTERROGATIVE_BASES = frozenset("mikä kuka kumpi miten milloin miksi kuinka".split())
+_QUESTION_WORDS = {
+    "sv": frozenset("hur vad när var vem vems vilken vilket vilka varför vart varifrån".split()),
+    "en": frozenset("how what when where who whom whose which why whether".split()),
+}
+_OPENING_VERBS = {
+    "sv": frozenset(
+        "kan får måste ska skall behöver finns är har går borde bör gäller måste".split()
+    ),
+    "en": frozenset("can could do does did is are should must may will would have has".split()),
+}
+
+
+def _finnish_interrogative(word: str) -> bool:
+    candidates = [word, word[:-2] + "ko"] if word.endswith("ks") else [word]
+    for candidate in candidates:
+        for reading in voikko().analyze(candidate):
+            if reading.get("KYSYMYSLIITE") == "true":
+                return True
+            if str(reading.get("BASEFORM", "")).lower() in _FI_INTERROGATIVE_BASES:
+                return True
+    return False
+
+
+def is_question(sentence: str, langs: Iterable[str]) -> bool:
+    """Whether the sentence holds an interrogative in any of the languages."""
+    tokens = _WORD.findall(sentence.lower())
+    if not tokens:
+        return False
+    for lang in langs:
+        if lang == "fi" and any(_finnish_interrogative(t) for t in tokens):
+            return True
+        if lang in _QUESTION_WORDS and (
+            any(t in _QUESTION_WORDS[lang] for t in tokens) or tokens[0] in _OPENING_VERBS[lang]
+        ):
+            return True
+    return False
+
+
+def sentence_weights(text: str, langs: Iterable[str]) -> list[tuple[str, float]]:
+    """Each sentence with its weight: 1 for a question sentence, `CONTEXT_WEIGHT` for the
+    rest; all 1 when no sentence asks (a keyword query, a statement of a problem)."""
+    langs = tuple(langs)
+    sentences = [s for s in _SENTENCE.findall(text) if s.strip()]
+    asking = [s.rstrip().endswith("?") for s in sentences]
+    if not any(asking):  # no question mark: look for interrogatives
+        asking = [is_question(s, langs) for s in sentences]
+    if len(sentences) < 2 or not any(asking):
+        return [(s, 1.0) for s in sentences]
+    return [(s, 1.0 if a else CONTEXT_WEIGHT) for s, a in zip(sentences, asking, strict=True)]
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word of the question as the FAQ index sees it."""
+
+    terms: tuple[str, ...]  # folded index terms (stem, lemmas, compound parts)
+    weight: float  # 1 in a question sentence, CONTEXT_WEIGHT in the preamble
+    zipf: float  # how common it is in everyday language (wordfreq's Zipf scale; 0: unknown)
+
+
+@lru_cache(maxsize=65536)
+def zipf(word: str, lang: str) -> float:
+    """Frequency of a word in everyday language: 7 "ja", 5 "äiti", 3 "huoltaja", 0 unknown."""
+    return float(wordfreq.zipf_frequency(word, lang))
+
+
+def weighted_words(text: str, lang: str) -> list[Word]:
+    """The text's words in the language with their index terms, the weight of their sentence
+    and their everyday frequency (of the word or its base form, whichever is higher: the
+    frequency lists hold few of the inflected forms of a Finnish word)."""
+    found: dict[tuple[str, ...], Word] = {}
+    for sentence, weight in sentence_weights(text, (lang,)):
+        for word in words(sentence):
+            raw = word_terms(word, lang)
+            terms = tuple(
+                dict.fromkeys(f for f in map(fold, raw) if len(f) > 1 and f not in STOPWORDS)
+            )
+            if not terms:
+                continue
+            known = found.get(terms)
+            if known is None or known.weight < weight:
+                frequency = max(zipf(w, lang) for w in (word, *raw))
+                found[terms] = Word(terms, weight, frequency)
+    return list(found.values())
+
+
+def term_weights(words_by_lang: Iterable[list[Word]]) -> dict[str, float]:
+    """Every term of the words with the weight of the heaviest word it comes from."""
+    weights: dict[str, float] = {}
+    for found in words_by_lang:
+        for word in found:
+            for term in word.terms:
+                weights[term] = max(weights.get(term, 0.0), word.weight)
+    return weights
+
+
+# How a question asks for an amount (a duration, a count, a frequency, an age or a date): the
+# interrogative's base form (Finnish "montako" → moni, "kauanko" → kauan, "paljonko" → paljo)
+# or the word after "kuinka"/"hur"/"how". Words of the language's grammar, not phrasings.
+_FI_AMOUNT_BASES = frozenset("moni kauan paljo usea pitkä usein vanha".split())
+_AMOUNT_AFTER = {
+    "fi": frozenset("kauan pitkään pitkäksi pitkän pitkä monta monessa usein paljon vanha".split()),
+    "sv": frozenset("länge lång långt många ofta mycket gammal".split()),
+    "en": frozenset("long many much often old".split()),
+}
+_HOW = {"fi": "kuinka", "sv": "hur", "en": "how"}
+_DATE_WORDS = {"en": frozenset("date".split()), "sv": frozenset("datum".split())}
+
+
+def _asks_amount_in(sentence: str, lang: str) -> bool:
+    tokens = _WORD.findall(sentence.lower())
+    for before, token in zip(["", *tokens], tokens, strict=False):
+        if before == _HOW[lang] and token in _AMOUNT_AFTER[lang]:
+            return True
+        if lang != "fi" and token in _DATE_WORDS.get(lang, ()) and before in ("what", "vilket"):
+            return True
+        if lang == "fi" and token.endswith(("ko", "kö")):
+            for reading in voikko().analyze(token):
+                base = str(reading.get("BASEFORM", "")).lower()
+                if reading.get("KYSYMYSLIITE") == "true" and base in _FI_AMOUNT_BASES:
+                    return True
+    return False
+
+
+def asks_amount(text: str, langs: Iterable[str]) -> bool:
+    """Whether a question sentence asks how long, how many, how often or on what date."""
+    langs = tuple(langs)
+    return any(
+        _asks_amount_in(sentence, lang)
+        for sentence, weight in sentence_weights(text, langs)
+        if weight == 1.0
+        for lang in langs
+    )
+
+
+@lru_cache(maxsize=256)
+def states_amount(answer: str) -> bool:
+    """Whether a Finnish answer gives a number: a digit, or a numeral by Voikko's word class
+    ("kahden viikon")."""
+    if any(ch.isdigit() for ch in answer):
+        return True
+    return any(
+        reading.get("CLASS") == "lukusana"
+        for token in _WORD.findall(answer.lower())
+        for reading in voikko().analyze(token)
+    )

@@ -1,0 +1,110 @@
+"""Reading questions as registrars write them (issue 26): focus, lemmas, spelling, near misses."""
+
+import pytest
+
+from knowledge.answering import RELATED_INTRO, FaqService
+from knowledge.focus import asks_amount, sentence_weights, states_amount
+from knowledge.morphology import finnish_terms
+from knowledge.settings import KnowledgeSettings
+from knowledge.spelling import Speller
+
+
+@pytest.fixture(scope="module")
+def faq(knowledge_settings: KnowledgeSettings) -> FaqService:
+    return FaqService.load(knowledge_settings)
+
+
+def test_a_long_finnish_question_with_a_preamble_is_answered(faq: FaqService) -> None:
+    question = (
+        "Sijaistan tänään kollegaa ja tiskille tuli isä 9-vuotiaan tyttärensä kanssa, "
+        "joka haluaisi kuunnella äänikirjoja. Tarvitaanko huoltajan suostumus ennen "
+        "kuin rekisteröin hänet?"
+    )
+    assert faq.ask(question).entry_id == "guardian-consent-under-15"
+
+
+def test_the_preamble_weighs_less_than_the_question_sentence() -> None:
+    weights = sentence_weights("Olen uusi kirjastossa. Miten rekisteröin asiakkaan?", ["fi"])
+    assert [w for _, w in weights] == [pytest.approx(0.4), 1.0]
+    # With no sentence asking, every sentence counts in full.
+    assert {w for _, w in sentence_weights("hetu käytössä. asiakasta ei löydy", ["fi"])} == {1.0}
+
+
+def test_a_compound_is_read_as_its_parts() -> None:
+    assert {"ammatti", "korkea", "koulu"} <= set(finnish_terms("ammattikorkeakoulun"))
+    assert "tunnus" in finnish_terms("rekisteröijätunnustani")
+
+
+def test_a_compound_the_faq_never_uses_whole_finds_its_entry(faq: FaqService) -> None:
+    result = faq.ask("Miten ammattikorkeakoulun kirjasto rekisteröi opiskelijan asiakkaaksi?")
+    assert result.entry_id == "higher-education-unit"
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("Asiakkaalla ei ole henkilötunusta, miten hänet rekisteröidään?", "customer-without-hetu"),
+        (
+            "Jag har glömt mitt lösenrod som registrerare, vad gör jag?",
+            "lost-registrar-credentials",
+        ),
+        ("I forgot my registrar pasword, what should I do?", "lost-registrar-credentials"),
+    ],
+)
+def test_a_typo_in_each_language_is_corrected(
+    faq: FaqService, question: str, entry_id: str
+) -> None:
+    assert faq.ask(question).entry_id == entry_id
+
+
+def test_a_hetu_an_address_and_a_name_are_never_corrected() -> None:
+    speller = Speller(["asiakas", "rekisteröinti", "sähköposti", "henkilötunnus"])
+    text = "Asikas 150162-906P, maija.meikalainen@kirjasto.fi ja Asikas Virtasen rekisteörinti"
+    corrected = speller.correct(text, ["fi"])
+    assert "150162-906P" in corrected
+    assert "maija.meikalainen@kirjasto.fi" in corrected
+    assert "Virtasen" in corrected
+    # The same misspelt word is corrected at the start of a sentence, and left inside it when
+    # capitalised (a name).
+    assert corrected.startswith("Asiakas ")
+    assert " Asikas Virtasen" in corrected
+    assert corrected.endswith("rekisteröinti")
+
+
+def test_an_amount_is_recognised_in_questions_and_answers() -> None:
+    assert asks_amount("Kuinka kauan tilapäinen asiakkuus voi kestää?", ["fi"])
+    assert asks_amount("Montako päivää siihen menee?", ["fi"])
+    assert asks_amount("Hur länge gäller samtycket?", ["sv"])
+    assert asks_amount("How many days does it take?", ["en"])
+    assert not asks_amount("Miten tilapäinen asiakas rekisteröidään?", ["fi"])
+    assert states_amount("Celia lähettää viestin noin kahden viikon sisällä.")
+    assert not states_amount("Vain Celia voi avata lukitun tunnuksen.")
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "related"),
+    [
+        (
+            "Kuinka pitkäksi aikaa tilapäisen asiakkuuden voi enintään tehdä?",
+            "fi",
+            "temporary-customer",
+        ),
+        (
+            "Hur många dagar tar det innan Celia ändrar en cd-kund till nätkund?",
+            "sv",
+            "cd-to-online",
+        ),
+        (
+            "How many days does it take Celia to change a CD customer into an online customer?",
+            "en",
+            "cd-to-online",
+        ),
+    ],
+)
+def test_a_near_miss_is_refused_with_its_entry_offered_as_related(
+    faq: FaqService, question: str, lang: str, related: str
+) -> None:
+    result = faq.ask(question, lang)
+    assert not result.answered and result.answer is None and result.entry_id is None
+    assert result.related_entry_id == related
+    assert result.see_also is not None and result.see_also.startswith(RELATED_INTRO[lang])
