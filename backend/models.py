@@ -107,6 +107,7 @@ class SessionStage(str, enum.Enum):
 class InvitationKind(str, enum.Enum):
     main_user = "main_user"  # a new person registers straight into a unit as its main user
     staff_password = "staff_password"  # noqa: S105 (a new staff user sets a first password)
+    unit_registrar = "unit_registrar"  # joins a unit once accepted (registering first if need be)
 
 
 class RequestKind(str, enum.Enum):

@@ -50,7 +50,9 @@ TEMPLATES = Jinja2Templates(
     )
 )
 
-ACCOUNT_PAGES = frozenset({"register", "verify", "login", "forgot", "reset", "profile", "unit"})
+ACCOUNT_PAGES = frozenset(
+    {"register", "verify", "login", "forgot", "reset", "profile", "unit", "join"}
+)
 
 router = APIRouter(include_in_schema=False)
 

@@ -122,21 +122,23 @@ TEMPLATES: dict[str, Template] = {
     "unit_invitation": Template(
         fi=Text(
             "Kutsu Celian rekisteröijäksi",
-            "{inviter} kutsuu sinut yksikön {unit} rekisteröijäksi Celiaan. Rekisteröidy "
-            "tällä osoitteella: {site}/account/register\nKun tunnuksesi on vahvistettu, "
-            "pääkäyttäjä lisää sinut yksikköön.",
+            "{inviter} kutsuu sinut yksikön {unit} rekisteröijäksi Celiaan. Hyväksy kutsu "
+            "tästä linkistä kirjautuneena tällä osoitteella:\n{link}\nJos sinulla ei ole "
+            "tunnusta, rekisteröidy ensin: {site}/account/register\nLinkki on voimassa "
+            "{days} päivää.",
         ),
         sv=Text(
             "Inbjudan att bli registrerare hos Celia",
             "{inviter} bjuder in dig att bli registrerare för enheten {unit} hos Celia. "
-            "Registrera dig med den här adressen: {site}/account/register\nNär ditt konto är "
-            "verifierat lägger huvudanvändaren till dig i enheten.",
+            "Godkänn inbjudan via den här länken, inloggad med den här adressen:\n{link}\n"
+            "Om du inte har ett konto, registrera dig först: {site}/account/register\n"
+            "Länken gäller i {days} dagar.",
         ),
         en=Text(
             "Invitation to become a Celia registrar",
-            "{inviter} invites you to become a registrar of {unit} at Celia. Register with "
-            "this address: {site}/account/register\nOnce your account is verified, the main "
-            "user adds you to the unit.",
+            "{inviter} invites you to become a registrar of {unit} at Celia. Accept with this "
+            "link, logged in with this address:\n{link}\nIf you have no account, register "
+            "first: {site}/account/register\nThe link is valid for {days} days.",
         ),
     ),
     "request_approved": Template(

@@ -1,5 +1,6 @@
-"""Single-use links mailed to a person: register as a unit's main user, or set a first staff
-password. The mail holds the token; the database only its hash."""
+"""Single-use links mailed to a person: register as a unit's main user, join a unit as a
+registrar, or set a first staff password. The mail holds the token; the database only its
+hash."""
 
 from datetime import timedelta
 
@@ -15,10 +16,12 @@ from backend.settings import Settings
 PAGES = {
     InvitationKind.main_user: "/invitation",
     InvitationKind.staff_password: "/staff/set-password",
+    InvitationKind.unit_registrar: "/account/join",
 }
 TEMPLATES = {
     InvitationKind.main_user: "main_user_invitation",
     InvitationKind.staff_password: "staff_password_link",
+    InvitationKind.unit_registrar: "unit_invitation",
 }
 
 
@@ -33,10 +36,16 @@ def send(
     invited_by_id: int | None = None,
     **mail_params: str,
 ) -> Invitation:
-    """Mail a fresh link; earlier unused links of the same kind to the address stop working."""
+    """Mail a fresh link; earlier unused links of the same kind to the address (and unit)
+    stop working."""
     db.execute(
         update(Invitation)
-        .where(Invitation.kind == kind, Invitation.email == email, Invitation.used_at.is_(None))
+        .where(
+            Invitation.kind == kind,
+            Invitation.email == email,
+            Invitation.unit_id == unit_id,
+            Invitation.used_at.is_(None),
+        )
         .values(used_at=utcnow())
     )
     token = new_token()
@@ -65,8 +74,10 @@ def send(
     return invitation
 
 
-def redeem(db: Session, kind: InvitationKind, token: str) -> Invitation:
-    """Use up a valid link, or refuse."""
+def redeem(
+    db: Session, kind: InvitationKind, token: str, *, for_email: str | None = None
+) -> Invitation:
+    """Use up a valid link (sent to `for_email`, when given), or refuse."""
     invitation = db.scalar(
         select(Invitation).where(
             Invitation.token_hash == token_digest(token),
@@ -75,7 +86,10 @@ def redeem(db: Session, kind: InvitationKind, token: str) -> Invitation:
             Invitation.expires_at > utcnow(),
         )
     )
-    if invitation is None:
-        raise Invalid("The link is wrong, already used or expired. Ask for a new one.")
+    if invitation is None or for_email not in (None, invitation.email):
+        raise Invalid(
+            "The link is wrong, already used or expired, or sent to another address than "
+            "yours. Ask for a new one."
+        )
     invitation.used_at = utcnow()
     return invitation

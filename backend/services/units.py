@@ -1,14 +1,14 @@
-"""Main users manage the registrars of their own unit (seed 002)."""
+"""Main users manage the registrars of their own unit (seed 002); a registrar joins a unit by
+accepting its main user's invitation."""
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend import audit
-from backend.email.outbox import queue_email
 from backend.limits import Limit, Limits
-from backend.models import Registrar, RegistrarRole, RegistrarStatus, Unit, UnitMembership
+from backend.models import InvitationKind, Registrar, RegistrarRole, Unit, UnitMembership
+from backend.services import invitations
 from backend.services.access import acting_unit
-from backend.services.accounts import find_registrar
 from backend.services.errors import Conflict, Forbidden, NotFound
 from backend.settings import Settings
 
@@ -37,37 +37,20 @@ def registrars_of(db: Session, unit: Unit) -> list[tuple[Registrar, RegistrarRol
     return [(registrar, role) for registrar, role in rows]
 
 
-def add_registrar(
+def invite_registrar(
     db: Session, settings: Settings, limits: Limits, main_user: Registrar, unit_id: int, email: str
-) -> Registrar | None:
-    """Add the verified account using `email` to the unit; an address without one gets an
-    invitation to register (None is returned), and the main user adds the person once verified."""
+) -> None:
+    """Mail `email` an invitation to join the unit, whether or not an account uses it: the
+    person joins when they accept it logged in (registering first if need be), so the main
+    user learns nothing of the address and adds nobody without their consent."""
     unit = managed_unit(main_user, unit_id)
-    registrar = find_registrar(db, email)
-    if registrar is None or registrar.status != RegistrarStatus.active:
-        limits.enforce(Limit.INVITATIONS_PER_MAIN_USER, str(main_user.id))
-        _invite(db, settings, main_user, unit, email)
-        return None
-    if unit not in registrar.units:
-        registrar.units.append(unit)
-        audit.record(
-            db,
-            actor_kind="registrar",
-            actor_id=main_user.id,
-            action="unit.registrar_added",
-            target_kind="registrar",
-            target_id=registrar.id,
-            detail=f"unit {unit.id}",
-        )
-    return registrar
-
-
-def _invite(db: Session, settings: Settings, main_user: Registrar, unit: Unit, email: str) -> None:
-    queue_email(
+    limits.enforce(Limit.INVITATIONS_PER_MAIN_USER, str(main_user.id))
+    invitations.send(
         db,
+        settings,
+        InvitationKind.unit_registrar,
         email,
-        "unit_invitation",
-        main_user.language,
+        unit_id=unit.id,
         inviter=f"{main_user.first_name} {main_user.last_name}",
         unit=unit.name,
         site=settings.site_url,
@@ -80,6 +63,28 @@ def _invite(db: Session, settings: Settings, main_user: Registrar, unit: Unit, e
         target_kind="unit",
         target_id=unit.id,
     )
+
+
+def accept_invitation(db: Session, registrar: Registrar, token: str) -> Unit:
+    """The logged-in registrar joins the unit of an invitation sent to their own address."""
+    invitation = invitations.redeem(
+        db, InvitationKind.unit_registrar, token, for_email=registrar.email
+    )
+    unit = db.get(Unit, invitation.unit_id)
+    if unit is None or unit.closed_at is not None:
+        raise Conflict("The unit of this invitation is closed.")
+    if unit not in registrar.units:
+        registrar.units.append(unit)
+        audit.record(
+            db,
+            actor_kind="registrar",
+            actor_id=registrar.id,
+            action="unit.registrar_added",
+            target_kind="registrar",
+            target_id=registrar.id,
+            detail=f"unit {unit.id}",
+        )
+    return unit
 
 
 def remove_registrar(db: Session, main_user: Registrar, unit_id: int, registrar_id: int) -> None:

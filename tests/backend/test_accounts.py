@@ -294,7 +294,7 @@ def test_main_user_removes_a_registrar_of_the_unit(client: TestClient, seed: See
     again = client.post(
         f"/api/v1/units/{unit}/registrars", json={"email": "reija@example.org"}, headers=headers
     )
-    assert again.status_code == 204
+    assert again.status_code == 202  # an invitation: they join when they accept it
 
 
 def test_an_address_without_an_account_is_invited(
@@ -311,7 +311,7 @@ def test_an_address_without_an_account_is_invited(
     assert message["Subject"] == "Celia: Kutsu Celian rekisteröijäksi"
     body = message.get_content()
     assert "Reija Rekisteröijä kutsuu sinut yksikön Testikirjasto" in body
-    assert "/account/register" in body
+    assert "/account/register" in body and "/account/join#token=" in body
     listed = client.get(f"/api/v1/units/{unit}/registrars").json()
     assert [r["email"] for r in listed] == ["paa@example.org"]
 
@@ -330,7 +330,7 @@ def test_invitations_are_limited_per_main_user(client: TestClient, seed: Seed) -
 
 
 def test_account_pages_are_served_without_a_referrer(client: TestClient) -> None:
-    for name in ("register", "verify", "login", "forgot", "reset", "profile", "unit"):
+    for name in ("register", "verify", "login", "forgot", "reset", "profile", "unit", "join"):
         page = client.get(f"/account/{name}")
         assert page.status_code == 200, name
         assert page.headers["referrer-policy"] == "no-referrer"
@@ -463,3 +463,38 @@ def test_a_main_user_of_one_unit_is_an_ordinary_registrar_of_another(
         == 204
     )
     assert seed.unit_ids_of(main_b) == {unit_b}
+
+
+def test_adding_a_registrar_is_an_invitation_answered_alike_for_any_address(
+    client: TestClient, seed: Seed, mailbox: Mailbox
+) -> None:
+    """Two units, two main users: A's main user asks to add B's main user (a verified account)
+    and an unknown address. Both answers are the same; nobody joins A, and A's main user sees
+    no name, address or lock state, until the person accepts the mailed invitation logged in
+    with that address (a link used by another account is refused and stays usable)."""
+    unit_a, unit_b = seed.unit("Kirjasto A"), seed.unit("Koulu B")
+    seed.registrar(email="paa.a@example.org", units=(unit_a,), role=RegistrarRole.main_user)
+    main_b = seed.registrar(
+        email="paa.b@example.org", units=(unit_b,), role=RegistrarRole.main_user
+    )
+    headers_a = login(client, "paa.a@example.org")
+    url = f"/api/v1/units/{unit_a}/registrars"
+    known = client.post(url, json={"email": "paa.b@example.org"}, headers=headers_a)
+    unknown = client.post(url, json={"email": "ei.tunnusta@example.org"}, headers=headers_a)
+    assert (known.status_code, known.content) == (unknown.status_code, unknown.content)
+    assert known.status_code == 202
+    assert [r["email"] for r in client.get(url).json()] == ["paa.a@example.org"]
+    token = re.search(r"/account/join#token=(\S+)", mailbox.last_body("paa.b@example.org"))[1]  # type: ignore[index]
+    assert "/account/join#token=" in mailbox.last_body("ei.tunnusta@example.org")
+    accept = "/api/v1/units/invitations/accept"
+    refused = client.post(accept, json={"token": token}, headers=headers_a)  # not A's own mail
+    assert refused.status_code == 422
+    client.post("/api/v1/auth/logout", headers=headers_a)
+
+    headers_b = login(client, "paa.b@example.org")
+    joined = client.post(accept, json={"token": token}, headers=headers_b)
+    assert joined.status_code == 200 and joined.json()["unit_id"] == unit_a
+    assert client.post(accept, json={"token": token}, headers=headers_b).status_code == 422
+    assert seed.unit_ids_of(main_b) == {unit_a, unit_b}
+    me = client.get("/api/v1/auth/me").json()["registrar"]
+    assert {u["id"]: u["role"] for u in me["units"]} == {unit_a: "registrar", unit_b: "main_user"}

@@ -52,6 +52,7 @@ REGISTRAR_ROUTES = {
     "GET /api/v1/units/{unit_id}/registrars",
     "POST /api/v1/units/{unit_id}/registrars",
     "DELETE /api/v1/units/{unit_id}/registrars/{registrar_id}",
+    "POST /api/v1/units/invitations/accept",
     # The second factor (REGISTRAR_TWO_FACTOR_REQUIRED): a session past the password step.
     "GET /api/v1/auth/enrolment",
     "GET /api/v1/auth/enrolment/qr.svg",

@@ -1,8 +1,8 @@
-"""A main user's view of the unit's registrars."""
+"""A main user's view of the unit's registrars, and a registrar accepting a unit's invitation."""
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from backend.api.auth import CurrentRegistrar
 from backend.api.deps import LimitsDep, SessionDep, SettingsDep
@@ -11,7 +11,10 @@ from backend.services import units
 
 router = APIRouter(prefix="/api/v1/units", tags=["units"])
 
-INVITED = "No verified account uses this address, so we sent it an invitation to register."
+INVITED = (
+    "We sent an invitation to this address. The person joins the unit when they accept it "
+    "(registering first if they have no account)."
+)
 
 
 class UnitRegistrarOut(BaseModel):
@@ -25,6 +28,15 @@ class UnitRegistrarOut(BaseModel):
 
 class AddRegistrarIn(BaseModel):
     email: Email
+
+
+class AcceptIn(BaseModel):
+    token: str = Field(min_length=1, max_length=128)
+
+
+class JoinedOut(BaseModel):
+    unit_id: int
+    unit_name: str
 
 
 @router.get("/{unit_id}/registrars", response_model=list[UnitRegistrarOut])
@@ -43,11 +55,7 @@ def list_registrars(unit_id: Id, context: CurrentRegistrar, db: SessionDep):
     ]
 
 
-@router.post(
-    "/{unit_id}/registrars",
-    status_code=status.HTTP_204_NO_CONTENT,
-    responses={202: {"description": "No verified account: an invitation was mailed."}},
-)
+@router.post("/{unit_id}/registrars", status_code=status.HTTP_202_ACCEPTED)
 def add_registrar(
     unit_id: Id,
     body: AddRegistrarIn,
@@ -55,13 +63,19 @@ def add_registrar(
     db: SessionDep,
     settings: SettingsDep,
     limits: LimitsDep,
-) -> Response:
-    """204 when the account joined the unit; 202 when the address was sent an invitation."""
-    added = units.add_registrar(db, settings, limits, context.registrar, unit_id, body.email)
+) -> JSONResponse:
+    """Mail the address an invitation to join; the same answer whether an account uses it."""
+    units.invite_registrar(db, settings, limits, context.registrar, unit_id, body.email)
     db.commit()
-    if added is None:
-        return JSONResponse({"detail": INVITED}, status_code=status.HTTP_202_ACCEPTED)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    return JSONResponse({"detail": INVITED}, status_code=status.HTTP_202_ACCEPTED)
+
+
+@router.post("/invitations/accept", response_model=JoinedOut)
+def accept_invitation(body: AcceptIn, context: CurrentRegistrar, db: SessionDep) -> JoinedOut:
+    """The logged-in registrar joins the unit whose invitation was mailed to their address."""
+    unit = units.accept_invitation(db, context.registrar, body.token)
+    db.commit()
+    return JoinedOut(unit_id=unit.id, unit_name=unit.name)
 
 
 @router.delete("/{unit_id}/registrars/{registrar_id}", status_code=status.HTTP_204_NO_CONTENT)

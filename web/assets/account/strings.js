@@ -126,11 +126,16 @@ export const STRINGS = {
     "unit.requestFiled": "Poistopyyntö on lähetetty Celialle (viite {reference}).",
     "unit.add": "Lisää rekisteröijä",
     "unit.addHelp":
-      "Jos osoitteella ei ole vahvistettua tunnusta, lähetämme siihen kutsun rekisteröityä. Lisää henkilö, kun hän on vahvistanut tunnuksensa.",
-    "unit.addSubmit": "Lisää yksikköön",
-    "unit.added": "{email} on lisätty yksikköön.",
-    "unit.invited":
-      "Osoitteella ei ole vahvistettua tunnusta, joten sinne lähetettiin kutsu rekisteröityä.",
+      "Lähetämme osoitteeseen kutsun. Henkilö liittyy yksikköön, kun hän hyväksyy kutsun (tarvittaessa rekisteröidyttyään ensin).",
+    "unit.addSubmit": "Lähetä kutsu",
+    "unit.invited": "Kutsu lähetettiin. Henkilö näkyy listassa, kun hän on hyväksynyt sen.",
+    "join.title": "Liity yksikköön",
+    "join.intro": "Pääkäyttäjä kutsui sinut yksikön rekisteröijäksi. Hyväksy kutsu samalla osoitteella, johon se lähetettiin.",
+    "join.submit": "Hyväksy kutsu",
+    "join.done": "Olet nyt yksikön {unit} rekisteröijä.",
+    "join.missing": "Avaa tämä sivu kutsuviestin linkistä.",
+    "err.join.unusable":
+      "Kutsu on väärä, jo käytetty tai vanhentunut, tai se lähetettiin eri osoitteeseen kuin omasi. Pyydä pääkäyttäjältä uusi kutsu.",
   },
   sv: {
     skip: "Hoppa till innehållet",
@@ -250,11 +255,16 @@ export const STRINGS = {
     "unit.requestFiled": "Begäran om borttagning har skickats till Celia (referens {reference}).",
     "unit.add": "Lägg till en registrerare",
     "unit.addHelp":
-      "Om adressen inte har något verifierat konto skickar vi en inbjudan att registrera sig dit. Lägg till personen när hen har verifierat sitt konto.",
-    "unit.addSubmit": "Lägg till i enheten",
-    "unit.added": "{email} har lagts till i enheten.",
-    "unit.invited":
-      "Adressen har inget verifierat konto, så en inbjudan att registrera sig skickades dit.",
+      "Vi skickar en inbjudan till adressen. Personen går med i enheten när hen godkänner inbjudan (och vid behov först registrerar sig).",
+    "unit.addSubmit": "Skicka inbjudan",
+    "unit.invited": "Inbjudan skickades. Personen syns i listan när hen har godkänt den.",
+    "join.title": "Gå med i enheten",
+    "join.intro": "Huvudanvändaren bjöd in dig som registrerare för enheten. Godkänn inbjudan med samma adress som den skickades till.",
+    "join.submit": "Godkänn inbjudan",
+    "join.done": "Du är nu registrerare för enheten {unit}.",
+    "join.missing": "Öppna den här sidan via länken i inbjudan.",
+    "err.join.unusable":
+      "Inbjudan är fel, redan använd eller har gått ut, eller skickades till en annan adress än din. Be huvudanvändaren om en ny inbjudan.",
   },
   en: {
     skip: "Skip to content",
@@ -375,9 +385,15 @@ export const STRINGS = {
     "unit.requestFiled": "The removal request was sent to Celia (reference {reference}).",
     "unit.add": "Add a registrar",
     "unit.addHelp":
-      "If the address has no verified account, we send it an invitation to register. Add the person once they have verified their account.",
-    "unit.addSubmit": "Add to the unit",
-    "unit.added": "{email} was added to the unit.",
-    "unit.invited": "The address has no verified account, so an invitation to register was sent to it.",
+      "We send the address an invitation. The person joins the unit when they accept it (registering first if need be).",
+    "unit.addSubmit": "Send the invitation",
+    "unit.invited": "The invitation was sent. The person appears in the list once they accept it.",
+    "join.title": "Join the unit",
+    "join.intro": "A main user invited you to be a registrar of their unit. Accept with the address the invitation was sent to.",
+    "join.submit": "Accept the invitation",
+    "join.done": "You are now a registrar of {unit}.",
+    "join.missing": "Open this page from the link in the invitation.",
+    "err.join.unusable":
+      "The invitation is wrong, already used or expired, or was sent to another address than yours. Ask the main user for a new one.",
   },
 };

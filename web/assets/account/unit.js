@@ -1,5 +1,5 @@
-// A main user's page: the unit's registrars, add one by e-mail (an address without an account
-// gets an invitation), remove one, or file a removal request where only Celia can remove.
+// A main user's page: the unit's registrars, invite one by e-mail (they join when they accept,
+// at /account/join), remove one, or file a removal request where only Celia can remove.
 import {
   FormErrors,
   announce,
@@ -101,11 +101,7 @@ if (session) {
     if (problem) errors.add("email", problem);
     if (!errors.show()) return;
     const result = await api(`units/${unitId()}/registrars`, { method: "POST", body: { email } });
-    if (result.status === 204) {
-      form.reset();
-      announce("unit.added", { email });
-      await refresh();
-    } else if (result.status === 202) {
+    if (result.status === 202) {
       form.reset();
       announce("unit.invited");
     } else if (result.status === 403) {
