@@ -413,19 +413,32 @@ def test_main_user_adds_invites_removes_and_asks_celia(pages: Pages, mail: MailD
     expect(people).to_contain_text("rekisteroija@demo.celia.invalid")
     accessible(pages, page, "unit page")
 
-    fill_and_submit(page, {"Sähköpostiosoite": "korkeakoulu@demo.celia.invalid"}, "Lisää yksikköön")
+    # An existing account is invited like any address, and joins only when it accepts.
+    known = "korkeakoulu@demo.celia.invalid"
+    already = len(mail.to(known))
+    fill_and_submit(page, {"Sähköpostiosoite": known}, "Lähetä kutsu")
     expect(page.get_by_role("status")).to_have_text(
-        "korkeakoulu@demo.celia.invalid on lisätty yksikköön."
+        "Kutsu lähetettiin. Henkilö näkyy listassa, kun hän on hyväksynyt sen."
     )
-    expect(people).to_contain_text("korkeakoulu@demo.celia.invalid")
+    expect(people).not_to_contain_text(known)
+    link = re.search(r"\S+/account/join#token=\S+", mail.wait_for(known, already + 1).get_content())
+    invitee = pages.new(link[0])  # type: ignore[index]
+    fill_and_submit(
+        invitee, {"Sähköpostiosoite": known, "Salasana": "Demo-Korkeakoulu-2025"}, "Kirjaudu sisään"
+    )
+    invitee.get_by_role("button", name="Hyväksy kutsu").click()
+    expect(invitee.get_by_role("status")).to_contain_text("Olet nyt yksikön DEMO")
+    accessible(pages, invitee, "invitation accepted")
+    page.reload()
+    expect(people).to_contain_text(known)
 
     invited = new_address()
-    fill_and_submit(page, {"Sähköpostiosoite": invited}, "Lisää yksikköön")
-    expect(page.get_by_role("status")).to_contain_text("sinne lähetettiin kutsu rekisteröityä")
+    fill_and_submit(page, {"Sähköpostiosoite": invited}, "Lähetä kutsu")
+    expect(page.get_by_role("status")).to_contain_text("Kutsu lähetettiin")
     invitation = mail.wait_for(invited, 1)
     assert "/account/register" in invitation.get_content()
 
-    fill_and_submit(page, {"Sähköpostiosoite": "ei-osoite"}, "Lisää yksikköön")
+    fill_and_submit(page, {"Sähköpostiosoite": "ei-osoite"}, "Lähetä kutsu")
     summary_has_focus(page, "Kirjoita sähköpostiosoite muodossa nimi@esimerkki.fi.")
     accessible(pages, page, "unit page, bad address")
 
