@@ -153,8 +153,21 @@ export function setCsrfToken(token) {
   csrfToken = token;
 }
 
+/** A named table box (role="region") is a tab stop while it scrolls sideways (a phone, zoom),
+ * so a keyboard can scroll it; while its table fits it is not. */
+function scrollRegionsTabbable() {
+  const observer = new ResizeObserver((entries) => {
+    for (const { target } of entries) {
+      if (target.scrollWidth > target.clientWidth) target.tabIndex = 0;
+      else target.removeAttribute("tabindex");
+    }
+  });
+  for (const box of document.querySelectorAll(".table-wrap[role=region]")) observer.observe(box);
+}
+
 /** Check the session, draw the header; returns the logged-in staff user. */
 export async function startPage(section) {
+  scrollRegionsTabbable();
   const session = await call("/auth/me");
   if (session.stage !== null) {
     location.assign(loginUrl()); // the log-in is unfinished: the code is still due

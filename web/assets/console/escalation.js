@@ -62,7 +62,8 @@ function cannedPicker(language) {
   );
 }
 
-function transcript(text) {
+/** The conversation's turns, their text marked in the conversation's language. */
+function transcript(text, lang) {
   const turns = [];
   for (const line of text.split("\n")) {
     const match = /^(user|bot): (.*)$/.exec(line);
@@ -73,13 +74,14 @@ function transcript(text) {
     "ol",
     { className: "transcript" },
     ...turns.map((turn) =>
-      el("li", { className: turn.speaker }, el("strong", {}, `${SPEAKERS[turn.speaker]}: `), el("span", {}, turn.text)),
+      el("li", { className: turn.speaker }, el("strong", {}, `${SPEAKERS[turn.speaker]}: `), el("span", { lang }, turn.text)),
     ),
   );
 }
 
-function textForm({ title, label, button, name, onSubmit, extra = null }) {
-  const input = el("textarea", { id: name, name, rows: 3, maxLength: 4000, required: true });
+/** `lang`: the language the text is written in (a reply: the conversation's). */
+function textForm({ title, label, button, name, onSubmit, extra = null, lang = "fi" }) {
+  const input = el("textarea", { id: name, name, rows: 3, maxLength: 4000, required: true, lang });
   const form = el(
     "form",
     { className: "card", ariaLabel: title },
@@ -155,7 +157,7 @@ function render(detail) {
             { className: message.kind },
             el("strong", {}, message.kind === "reply" ? "Vastaus rekisteröijälle" : "Sisäinen muistiinpano"),
             ` · ${formatTime(message.created_at)}`,
-            el("p", {}, message.text),
+            el("p", message.kind === "reply" ? { lang: escalation.language } : {}, message.text),
           ),
         ),
       )
@@ -170,6 +172,7 @@ function render(detail) {
           button: "Lähetä vastaus",
           name: "reply",
           extra: cannedPicker(escalation.language),
+          lang: escalation.language,
           onSubmit: async (text) => [await post("replies", { text }), "Vastaus lähetetty chattiin."],
         }),
     textForm({
@@ -200,7 +203,7 @@ function render(detail) {
     ]),
     actions,
     el("h2", {}, "Keskustelu (henkilötiedot peitetty)"),
-    transcript(detail.transcript),
+    transcript(detail.transcript, escalation.language),
     el("h2", {}, "Vastaukset ja muistiinpanot"),
     messages,
     ...forms,

@@ -10,8 +10,9 @@ let latest = null; // the latest version's content
 
 const lines = (text) => text.split("\n").map((line) => line.trim()).filter(Boolean);
 
-function textarea(id, label, value, rows = 3) {
-  return el("div", { className: "field" }, el("label", { for: id }, label), el("textarea", { id, name: id, rows, value }));
+/** A field for text in `lang` (the label is Finnish, the text in the language it asks for). */
+function textarea(id, label, value, lang, rows = 3) {
+  return el("div", { className: "field" }, el("label", { for: id }, label), el("textarea", { id, name: id, rows, value, lang }));
 }
 
 function drawLanguages(content) {
@@ -19,15 +20,16 @@ function drawLanguages(content) {
     const fields =
       kind === "entry"
         ? [
-            textarea(`answer-${lang}`, `Vastaus (${name})`, content.answer?.[lang] ?? "", 5),
-            textarea(`questions-${lang}`, `Kysymysmuodot (${name}), yksi riviä kohden`, (content.questions?.[lang] ?? []).join("\n"), 5),
+            textarea(`answer-${lang}`, `Vastaus (${name})`, content.answer?.[lang] ?? "", lang, 5),
+            textarea(`questions-${lang}`, `Kysymysmuodot (${name}), yksi riviä kohden`, (content.questions?.[lang] ?? []).join("\n"), lang, 5),
             textarea(
               `must-${lang}`,
               `Kysymykset, joihin tämän merkinnän on vastattava (${name}), yksi riviä kohden`,
               (content.must_answer ?? []).filter((item) => item.lang === lang).map((item) => item.q).join("\n"),
+              lang,
             ),
           ]
-        : [textarea(`questions-${lang}`, `Kysymykset (${name}), yksi riviä kohden`, (content[lang] ?? []).join("\n"), 5)];
+        : [textarea(`questions-${lang}`, `Kysymykset (${name}), yksi riviä kohden`, (content[lang] ?? []).join("\n"), lang, 5)];
     return el("fieldset", {}, el("legend", {}, `Kieli: ${name}`), ...fields);
   });
   document.getElementById("languages").replaceChildren(...parts);

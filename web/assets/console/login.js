@@ -22,6 +22,13 @@ function show(step, headingId) {
   document.getElementById(headingId)?.focus();
 }
 
+/** A code field with an error is invalid and described by the error (the alert region);
+ * the page moves on once a code is accepted. */
+function markInvalid(field) {
+  field.setAttribute("aria-invalid", "true");
+  field.setAttribute("aria-describedby", "alert");
+}
+
 async function startEnrolment() {
   const data = await call("/auth/enrolment");
   document.getElementById("qr").src = data.qr_svg_url;
@@ -60,6 +67,8 @@ codeForm.addEventListener("submit", async (event) => {
   const code = codeForm.code.value.trim().replace(/\s/g, "");
   if (!code) {
     announce("Kirjoita koodi.", { error: true });
+    markInvalid(codeForm.code);
+    codeForm.code.focus();
     return;
   }
   try {
@@ -71,6 +80,7 @@ codeForm.addEventListener("submit", async (event) => {
       403: FAILURES[403],
     };
     announce(messages[error.status] ?? error.message, { error: true });
+    markInvalid(codeForm.code);
     codeForm.code.value = "";
     codeForm.code.focus();
   }
@@ -81,6 +91,7 @@ enrolForm.addEventListener("submit", async (event) => {
   const code = enrolForm.code.value.trim().replace(/\s/g, "");
   if (!/^\d{6}$/.test(code)) {
     announce("Kirjoita sovelluksen näyttämä kuusinumeroinen koodi.", { error: true });
+    markInvalid(enrolForm.code);
     enrolForm.code.focus();
     return;
   }
@@ -93,6 +104,7 @@ enrolForm.addEventListener("submit", async (event) => {
     show(recovery, "recovery-title");
   } catch (error) {
     announce(error.message, { error: true });
+    markInvalid(enrolForm.code);
     enrolForm.code.focus();
   }
 });

@@ -1,6 +1,8 @@
 // The queue: escalations and requests together, the longest-waiting first, filtered by type,
 // status, assignee (me or a colleague), registrar e-mail and words; it updates itself (polling /queue/live) with a
 // count in the title, a polite announcement, and an optional sound and browser notification.
+// Updates change the table's rows and cells in place and never move the row that holds the
+// focus, so keyboard focus and a screen reader's place survive them; staff can pause them.
 import { LABELS, announce, assigneeText, call, durationSince, el, formatTime, run, startPage } from "./common.js";
 
 const STATUSES = {
@@ -18,6 +20,7 @@ let alertMinutes = 60;
 let items = [];
 let cursor = null; // the newest ids seen; none before the first poll
 let audio = null;
+let pollTimer = null;
 
 function readFilters() {
   const params = new URLSearchParams(location.search);
@@ -69,14 +72,10 @@ function countsList(title, source, counts) {
 }
 
 function waitingCell(item, now) {
-  if (!item.waiting) return el("td", {}, "–");
+  if (!item.waiting) return "–";
   const overdue = now - new Date(item.waiting) > alertMinutes * 60_000;
   const text = durationSince(item.waiting, now);
-  return el(
-    "td",
-    {},
-    overdue ? el("span", { className: "badge overdue" }, `${text} – yli ${alertMinutes} min`) : text,
-  );
+  return overdue ? el("span", { className: "badge overdue" }, `${text} – yli ${alertMinutes} min`) : text;
 }
 
 /** Waiting items first, the longest wait on top; then the rest, newest first. */
@@ -86,45 +85,90 @@ function byWaiting(a, b) {
   return new Date(b.created) - new Date(a.created);
 }
 
-function table(now) {
+/** The contents of a row's cells. */
+function cells(item, now) {
+  return [
+    el("a", { href: item.href }, item.reference),
+    item.type,
+    el("span", { className: `badge ${item.status}` }, LABELS.status[item.status]),
+    waitingCell(item, now),
+    formatTime(item.created),
+    item.assignee,
+  ];
+}
+
+/** A cell's content replaced only when what it shows changed. */
+function fillCell(cell, content) {
+  const fresh = el("td", {}, content);
+  if (fresh.innerHTML !== cell.innerHTML) cell.replaceChildren(...fresh.childNodes);
+}
+
+function emptyTable() {
   const head = el(
     "tr",
     {},
     ...["Viite", "Tyyppi", "Tila", "Odottanut", "Luotu", "Käsittelijä"].map((text) => el("th", { scope: "col" }, text)),
-  );
-  const rows = items.map((item) =>
-    el(
-      "tr",
-      {},
-      el("td", {}, el("a", { href: item.href }, item.reference)),
-      el("td", {}, item.type),
-      el("td", {}, el("span", { className: `badge ${item.status}` }, LABELS.status[item.status])),
-      waitingCell(item, now),
-      el("td", {}, formatTime(item.created)),
-      el("td", {}, item.assignee),
-    ),
   );
   return el(
     "table",
     {},
     el("caption", {}, "Eskalaatiot ja pyynnöt, pisimpään odottaneet ensin"),
     el("thead", {}, head),
-    el("tbody", {}, ...rows),
+    el("tbody", {}),
   );
 }
 
+/** Put `rows` in this order in `tbody`, moving only rows out of place and never the row with
+ * the focus (a moved element loses it): the others are arranged around it. */
+function arrange(tbody, rows) {
+  const focused = rows.findIndex((row) => row.contains(document.activeElement));
+  const pinned = Math.max(0, focused >= 0 ? focused : rows.findIndex((row) => row.parentNode === tbody));
+  if (rows[pinned].parentNode !== tbody) tbody.append(rows[pinned]);
+  for (let index = pinned + 1; index < rows.length; index += 1) {
+    if (rows[index].previousElementSibling !== rows[index - 1]) rows[index - 1].after(rows[index]);
+  }
+  for (let index = pinned - 1; index >= 0; index -= 1) {
+    if (rows[index].nextElementSibling !== rows[index + 1]) rows[index + 1].before(rows[index]);
+  }
+}
+
 function drawTable() {
-  document.getElementById("queue").replaceChildren(items.length ? table(Date.now()) : el("p", {}, "Ei osumia."));
+  const box = document.getElementById("queue");
+  if (!items.length) {
+    box.replaceChildren(el("p", {}, "Ei osumia."));
+    return;
+  }
+  const table = box.querySelector("table") ?? box.appendChild(emptyTable());
+  box.querySelector(":scope > p")?.remove();
+  const tbody = table.tBodies[0];
+  const known = new Map([...tbody.rows].map((row) => [row.dataset.href, row]));
+  const now = Date.now();
+  const rows = items.map((item) => {
+    const contents = cells(item, now);
+    const row = known.get(item.href) ?? el("tr", { "data-href": item.href }, ...contents.map(() => el("td")));
+    known.delete(item.href);
+    contents.forEach((content, index) => fillCell(row.cells[index], content));
+    return row;
+  });
+  const lostFocusAt = [...known.values()].find((row) => row.contains(document.activeElement))?.sectionRowIndex;
+  for (const gone of known.values()) gone.remove();
+  arrange(tbody, rows);
+  // The focused row left the list: the focus goes to the row now in its place.
+  if (lostFocusAt !== undefined) (rows[lostFocusAt] ?? rows.at(-1)).querySelector("a").focus();
 }
 
 async function load() {
   const wanted = filters.source ? [filters.source] : ["escalation", "request"];
   const results = await Promise.all(wanted.map((name) => fetchSource(name)));
-  document.getElementById("counts").replaceChildren(
+  const counts = el(
+    "div",
+    {},
     ...wanted.map((name, index) =>
       countsList(name === "escalation" ? "Eskalaatiot" : "Pyynnöt", name, results[index].counts),
     ),
   );
+  const shown = document.getElementById("counts");
+  if (counts.innerHTML !== shown.innerHTML) shown.replaceChildren(...counts.childNodes);
   items = results.flatMap((result) => result.items).sort(byWaiting);
   drawTable();
 }
@@ -187,6 +231,19 @@ function alertNew(arrived) {
 
 // --- live updates ------------------------------------------------------------------------
 
+/** The next poll in 3 s, unless staff paused the live updates. */
+function schedule() {
+  clearTimeout(pollTimer);
+  pollTimer = document.getElementById("live-updates").checked ? setTimeout(poll, POLL_MS) : null;
+}
+
+function bindLiveToggle() {
+  document.getElementById("live-updates").addEventListener("change", (event) => {
+    if (event.target.checked) poll();
+    else clearTimeout(pollTimer);
+  });
+}
+
 async function poll() {
   try {
     const after = cursor ? `?after_escalation=${cursor.escalation}&after_request=${cursor.request}` : "";
@@ -205,7 +262,7 @@ async function poll() {
   } catch {
     // Unreachable for a moment: the next round tries again.
   }
-  setTimeout(poll, POLL_MS);
+  schedule();
 }
 
 run(async () => {
@@ -224,6 +281,7 @@ run(async () => {
   assignee.append(...colleagues.map((colleague) => el("option", { value: String(colleague.id) }, colleague.name)));
   if (assignee.value === "" && filters.assignee) assignee.value = filters.assignee;
   bindAlertToggles();
+  bindLiveToggle();
   await load();
   announce(`${items.length} ${items.length === 1 ? "rivi" : "riviä"} näytetään.`);
   await poll();
