@@ -34,9 +34,13 @@ function applyPreset() {
   [from.value, to.value] = presetPeriod(preset);
 }
 
-function formatCell(value) {
+// Shares ("… %" columns and rows), their changes (%-yks.) and hours (h) keep one decimal:
+// "100,0". Not "Odotus, 90 % (min)": whole minutes.
+const DECIMAL_COLUMN = /%$|%-yks|\(h\)/;
+
+function formatCell(value, decimal = false) {
   if (value === null) return "–";
-  if (typeof value === "number" && !Number.isInteger(value)) {
+  if (typeof value === "number" && (decimal || !Number.isInteger(value))) {
     return value.toLocaleString("fi-FI", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   }
   return String(value);
@@ -49,7 +53,13 @@ function dataTable(table, captionId) {
       "tr",
       {},
       el("th", { scope: "row" }, formatCell(row[0])),
-      ...row.slice(1).map((value) => el("td", { className: typeof value === "number" || value === null ? "number" : "" }, formatCell(value))),
+      ...row.slice(1).map((value, index) =>
+        el(
+          "td",
+          { className: typeof value === "number" || value === null ? "number" : "" },
+          formatCell(value, DECIMAL_COLUMN.test(table.columns[index + 1]) || DECIMAL_COLUMN.test(String(row[0]))),
+        ),
+      ),
     ),
   );
   return el(
@@ -61,7 +71,9 @@ function dataTable(table, captionId) {
   );
 }
 
-function section(table, query) {
+/** `version` changes when the figures are counted again: the browser keeps an image it has
+ * shown for the page's life, whatever its cache headers say. */
+function section(table, query, version) {
   const titleId = `${table.name}-title`;
   const captionId = `${table.name}-caption`;
   const pair = el("div", { className: "report-pair" });
@@ -71,7 +83,7 @@ function section(table, query) {
         "figure",
         {},
         el("img", {
-          src: `${REPORTS}/${table.name}.svg?${query}`,
+          src: `${REPORTS}/${table.name}.svg?${query}&counted=${encodeURIComponent(version)}`,
           alt: `Kaavio: ${table.title}. Samat luvut ovat taulukossa kaavion vieressä.`,
           width: 720,
           height: 360,
@@ -79,9 +91,7 @@ function section(table, query) {
       ),
     );
   }
-  pair.append(
-    el("div", { className: "table-wrap", tabIndex: 0, role: "region", "aria-labelledby": captionId }, dataTable(table, captionId)),
-  );
+  pair.append(el("div", { className: "table-wrap", "data-caption": captionId }, dataTable(table, captionId)));
   const csv = el("a", { href: `${REPORTS}/${table.name}.csv?${query}`, download: "" }, `Lataa CSV: ${table.title}`);
   return el(
     "section",
@@ -91,6 +101,22 @@ function section(table, query) {
     pair,
     el("p", {}, csv),
   );
+}
+
+/** A table wider than its place scrolls: then its wrapper is a named region the keyboard can
+ * reach and scroll; otherwise it is no tab stop. */
+function markScrollable() {
+  for (const wrap of document.querySelectorAll("#reports .table-wrap")) {
+    if (wrap.scrollWidth > wrap.clientWidth) {
+      wrap.tabIndex = 0;
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-labelledby", wrap.dataset.caption);
+    } else {
+      wrap.removeAttribute("tabindex");
+      wrap.removeAttribute("role");
+      wrap.removeAttribute("aria-labelledby");
+    }
+  }
 }
 
 async function show() {
@@ -103,11 +129,13 @@ async function show() {
   document.getElementById("export").href = `${REPORTS}/export.csv?${query}`;
   document.getElementById("export-comma").href = `${REPORTS}/export.csv?${query}&decimal=comma`;
   const report = await call(`/reports?${query}`);
-  document.getElementById("reports").replaceChildren(...report.tables.map((table) => section(table, query)));
+  document.getElementById("reports").replaceChildren(...report.tables.map((table) => section(table, query, report.counted_at ?? "")));
+  markScrollable();
   const counted = report.counted_at ? ` Luvut laskettu ${formatTime(report.counted_at)}.` : " Jaksolta ei ole vielä laskettuja lukuja.";
   announce(`Raportit ${report.first}–${report.last} näytetään.${counted}`);
 }
 
+window.addEventListener("resize", markScrollable);
 form.addEventListener("change", (event) => {
   if (event.target.name === "preset") applyPreset();
   else if (event.target === from || event.target === to) setPreset("custom");
