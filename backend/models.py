@@ -141,7 +141,11 @@ class MessageKind(str, enum.Enum):
 
 
 class Conversation(Base):
-    """A chat conversation the backend issued; the id is what Rasa sees as the sender."""
+    """A chat conversation the backend issued; the id is what Rasa sees as the sender.
+
+    An anonymous one continues only in the browser holding its signed cookie; the link in a
+    reply mail carries a single-use token (only its hash here) that gives another browser it.
+    """
 
     __tablename__ = "conversations"
 
@@ -149,6 +153,8 @@ class Conversation(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_message_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     registrar_id: Mapped[int | None] = mapped_column(nullable=True, index=True)
+    link_token_hash: Mapped[str | None] = mapped_column(String(64))
+    link_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class Unit(Base):

@@ -91,7 +91,7 @@ class Settings(BaseSettings):
     staff_session_idle_minutes: float = Field(default=30, gt=0)
     # Staff always log in with a TOTP code; this asks registrars for one too.
     registrar_two_factor_required: bool = False
-    invitation_days: int = Field(default=7, ge=1)  # main-user invitations, staff password links
+    invitation_days: int = Field(default=7, ge=1)  # invitations, password and conversation links
     session_cookie_secure: bool = False  # Secure is also set on every HTTPS request
     # Argon2id cost; production keeps the defaults, tests lower them.
     argon2_time_cost: int = Field(default=3, ge=1)

@@ -107,10 +107,29 @@ def post_json(
         return error.code, json.loads(error.read() or b"null")
 
 
+_CONVERSATION_COOKIES: dict[str, str] = {}  # conversation id -> its celia_conversation cookie
+
+
 def chat(backend_url: str, message: str, conversation_id: str | None = None) -> tuple[int, Any]:
-    return post_json(
-        f"{backend_url}/api/v1/chat", {"conversation_id": conversation_id, "message": message}
+    """A chat turn as a browser sends it: continuing an anonymous conversation needs the
+    conversation cookie the backend set with it, which is kept here per conversation."""
+    cookie = _CONVERSATION_COOKIES.get(conversation_id or "")
+    request = urllib.request.Request(
+        f"{backend_url}/api/v1/chat",
+        data=json.dumps({"conversation_id": conversation_id, "message": message}).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", **({"Cookie": cookie} if cookie else {})},
     )
+    try:
+        with urllib.request.urlopen(request, timeout=30.0) as response:
+            status, body = response.status, json.loads(response.read() or b"null")
+            set_cookies = response.headers.get_all("Set-Cookie") or []
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+    for header in set_cookies:
+        if header.startswith("celia_conversation="):
+            _CONVERSATION_COOKIES[body["conversation_id"]] = header.split(";")[0]
+    return status, body
 
 
 def texts(reply: dict[str, Any]) -> str:

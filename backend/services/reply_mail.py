@@ -3,11 +3,15 @@ REPLY_EMAIL_DELAY_SECONDS (its tab was closed), the registrar gets one e-mail pe
 with a link that reopens the conversation in the widget.
 
 The mail holds no reply text: a conversation bound to a registrar shows its replies only to
-that registrar's session, and the link leads there. A logged-in registrar is mailed at the
-account's address, an anonymous one at the address they left at hand-off (or not at all).
+that registrar's session, and the link leads there. An anonymous conversation continues only
+in the browser holding its cookie, so the link carries a single-use token (in the URL
+fragment, valid INVITATION_DAYS; only its hash is kept) that gives the browser opening it the
+cookie (`claim_link`). A logged-in registrar is mailed at the account's address, an anonymous
+one at the address they left at hand-off (or not at all).
 """
 
 import asyncio
+import hmac
 import logging
 from datetime import datetime, timedelta
 
@@ -16,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.email.outbox import queue_email, seal
 from backend.models import (
+    Conversation,
     Escalation,
     EscalationMessage,
     MessageKind,
@@ -24,6 +29,7 @@ from backend.models import (
     utcnow,
 )
 from backend.periodic import PeriodicTask, claim_turn
+from backend.security import new_token, token_digest
 from backend.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -42,8 +48,30 @@ def _recipient(db: Session, escalation: Escalation) -> tuple[str, str] | None:
     return registrar.email, registrar.language
 
 
-def conversation_link(settings: Settings, conversation_id: str) -> str:
-    return f"{settings.site_url}/?chat={conversation_id}"
+def conversation_link(db: Session, settings: Settings, conversation_id: str) -> str:
+    """The widget's link to the conversation, with a fresh single-use token (an earlier
+    link's token stops working)."""
+    token = new_token()
+    conversation = db.get(Conversation, conversation_id)
+    if conversation is not None:
+        conversation.link_token_hash = token_digest(token)
+        conversation.link_expires_at = utcnow() + timedelta(days=settings.invitation_days)
+    return f"{settings.site_url}/?chat={conversation_id}#claim={token}"
+
+
+def claim_link(db: Session, conversation_id: str, token: str) -> bool:
+    """Use up a mailed link's token: True when it is this conversation's, unused and unexpired."""
+    conversation = db.get(Conversation, conversation_id)
+    if (
+        conversation is None
+        or conversation.link_token_hash is None
+        or conversation.link_expires_at is None
+        or conversation.link_expires_at <= utcnow()
+        or not hmac.compare_digest(conversation.link_token_hash, token_digest(token))
+    ):
+        return False
+    conversation.link_token_hash = conversation.link_expires_at = None
+    return True
 
 
 def mail_unfetched_replies(db: Session, settings: Settings, now: datetime | None = None) -> int:
@@ -77,7 +105,9 @@ def mail_unfetched_replies(db: Session, settings: Settings, now: datetime | None
             "staff_reply",
             language,
             reference=escalation.reference,
-            secrets=seal(settings, link=conversation_link(settings, escalation.conversation_id)),
+            secrets=seal(
+                settings, link=conversation_link(db, settings, escalation.conversation_id)
+            ),
         )
         queued += 1
     db.commit()

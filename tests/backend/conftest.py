@@ -43,6 +43,7 @@ from backend.security import Security
 from backend.services import second_factor
 from backend.services.access import make_main_user
 from backend.services.staff_accounts import create_staff_user
+from backend.sessions import CONVERSATION_COOKIE
 from backend.settings import Settings
 from launcher.local_servers import MissingServer, create_database, postgres_service, redis_service
 from launcher.services import ServiceGroup, free_port
@@ -373,11 +374,20 @@ class Seed:
             return customer.id
 
     def conversation(self, registrar_id: int | None = None) -> str:
+        """A conversation; an anonymous one is held by the client, as by the browser that
+        started it (its signed cookie)."""
         with self._session() as db:
             conversation = Conversation(id=os.urandom(16).hex(), registrar_id=registrar_id)
             db.add(conversation)
             db.commit()
-            return conversation.id
+        if registrar_id is None:
+            self.hold(conversation.id)
+        return conversation.id
+
+    def hold(self, conversation_id: str) -> None:
+        """Give the client the conversation's cookie, as the chat route does."""
+        signature = self.security.sign(f"conversation:{conversation_id}")
+        self.client.cookies.set(CONVERSATION_COOKIE, f"{conversation_id}.{signature}")
 
     def get(self, model: type, row_id: Any) -> Any:
         with self._session() as db:

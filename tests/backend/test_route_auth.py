@@ -15,10 +15,12 @@ NONE, REGISTRAR, STAFF, ADMIN, SERVICE = "none", "registrar", "staff", "admin", 
 PUBLIC = {
     "POST /api/v1/ask",
     "POST /api/v1/chat",
-    # Anonymous conversations: the 128-bit id; bound ones: only their registrar's session
-    # (tests/integration/test_conversation_access.py).
+    # Anonymous conversations: only the browser holding the signed conversation cookie; bound
+    # ones: only their registrar's session (tests/integration/test_conversation_access.py).
     "GET /api/v1/conversations/{conversation_id}/replies",
     "PUT /api/v1/conversations/{conversation_id}/contact-email",
+    # A reply mail's single-use token gives a browser the cookie (test_working_day.py).
+    "POST /api/v1/conversations/{conversation_id}/claim",
     "POST /api/v1/auth/register",
     "POST /api/v1/auth/verify/resend",
     "POST /api/v1/auth/verify",

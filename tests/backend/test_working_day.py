@@ -1,6 +1,7 @@
 """The staff console's working day: live queue, waiting time, reply mail, contact address,
 canned replies and search."""
 
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from backend.email.outbox import unseal_body
 from backend.handoff import handle_message_during_handoff
 from backend.models import (
+    Conversation,
     Escalation,
     OutboxEmail,
     Registrar,
@@ -20,7 +22,7 @@ from backend.models import (
     WebSession,
     utcnow,
 )
-from backend.services.reply_mail import mail_unfetched_replies
+from backend.services.reply_mail import conversation_link, mail_unfetched_replies
 from tests.backend.conftest import Seed, service_headers, staff_login
 
 TRANSCRIPT = "user: haluan puhua ihmiselle\nbot: Välitin keskustelun."
@@ -344,3 +346,39 @@ def test_two_workers_mailing_at_once_send_one_mail(client: TestClient, seed: See
     with app.state.db.sessions() as db:  # type: ignore[attr-defined]
         mails = db.scalars(select(OutboxEmail).where(OutboxEmail.to_address == "kaksi@example.org"))
         assert len(list(mails)) == 1
+
+
+def test_the_mailed_link_gives_another_browser_the_conversation_once(
+    client: TestClient, seed: Seed
+) -> None:
+    """An anonymous conversation answers only the browser holding its cookie: another browser
+    with the id reads no reply and leaves no address, until it opens the mailed link, whose
+    token works once and expires."""
+    seed.staff()
+    headers = staff_login(client)
+    conversation = seed.conversation()  # held by `client`, the browser that started it
+    created = escalate(client, conversation)
+    url = f"/api/v1/conversations/{conversation}"
+    assert client.put(f"{url}/contact-email", json={"email": "anon@example.org"}).status_code == 204
+    reply(client, headers, created["id"], "Hei nimetön!")
+    [mail] = mail_due(client)
+    settings = client.app.state.settings  # type: ignore[attr-defined]
+    link = unseal_body(settings, mail.body, mail.secrets_encrypted)
+    token = re.search(rf"/\?chat={conversation}#claim=(\S+)", link)[1]  # type: ignore[index]
+
+    other = TestClient(client.app)  # another browser: the id, no cookie
+    assert other.get(f"{url}/replies").status_code == 404
+    assert other.put(f"{url}/contact-email", json={"email": "evil@example.org"}).status_code == 404
+    assert other.post(f"{url}/claim", json={"token": "x" * 43}).status_code == 404
+    assert other.post(f"{url}/claim", json={"token": token}).status_code == 204
+    assert [r["text"] for r in other.get(f"{url}/replies").json()["replies"]] == ["Hei nimetön!"]
+    third = TestClient(client.app)
+    assert third.post(f"{url}/claim", json={"token": token}).status_code == 404  # used up
+
+    with client.app.state.db.sessions() as db:  # type: ignore[attr-defined]
+        row = db.get(Conversation, conversation)
+        expired = conversation_link(db, settings, conversation)
+        row.link_expires_at = utcnow() - timedelta(seconds=1)
+        db.commit()
+    expired_token = expired.rsplit("#claim=", 1)[1]
+    assert third.post(f"{url}/claim", json={"token": expired_token}).status_code == 404

@@ -90,3 +90,26 @@ def test_the_browser_holding_an_anonymous_conversation_binds_it_at_log_in(
     owner.cookies.delete("celia_conversation")
     chat.say("vielä kerran")
     assert chat.conversation_id == started  # bound to this registrar: the session suffices
+
+
+def test_another_browser_with_the_id_of_an_anonymous_conversation_gets_nothing_of_it(
+    browsers: tuple[httpx.Client, httpx.Client], stack: dict[str, str]
+) -> None:
+    """The id alone (a forwarded link, a shoulder-surfed URL) is not the conversation: without
+    the browser's cookie it reads no staff reply, leaves no address and continues nothing."""
+    owner, stranger = browsers
+    anonymous = Chat(owner)
+    assert "ESC-" in anonymous.say("haluan puhua ihmiselle")
+    _reply_from_staff(stack, str(anonymous.conversation_id), "Vastaus vain omistajalle")
+    url = f"/api/v1/conversations/{anonymous.conversation_id}"
+    stolen = stranger.get(f"{url}/replies")
+    assert stolen.status_code == 404 and "Vastaus" not in stolen.text
+    contact = stranger.put(f"{url}/contact-email", json={"email": "evil@example.org"})
+    assert contact.status_code == 404
+    taken = Chat(stranger)
+    taken.conversation_id = anonymous.conversation_id
+    taken.say("hei")
+    assert taken.conversation_id != anonymous.conversation_id  # a new conversation
+    assert [r["text"] for r in owner.get(f"{url}/replies").json()["replies"]] == [
+        "Vastaus vain omistajalle"
+    ]

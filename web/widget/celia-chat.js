@@ -115,19 +115,39 @@ class CeliaChat extends HTMLElement {
     this.applyScale();
     this.renderMessages();
     this.setOpen(this.state.open, false);
-    if (this.state.conversationId) this.checkReplies();
+    if (this.linkClaim) this.claimLinkedConversation(this.linkClaim);
+    else if (this.state.conversationId) this.checkReplies();
   }
 
-  /** A reply mail links to `?chat=<conversation id>`: open that conversation and show its
-   * replies (a bound one only to its registrar's session), then drop the id from the address. */
+  /** The mailed link's single-use token gives this browser the conversation (its cookie). */
+  async claimLinkedConversation(token) {
+    try {
+      await fetch(new URL(`conversations/${this.state.conversationId}/claim`, this.apiBase), {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ token }),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+    } catch {
+      // A used or expired link: the replies check below says the conversation is not here.
+    }
+    this.checkReplies();
+  }
+
+  /** A reply mail links to `?chat=<conversation id>#claim=<token>`: open that conversation
+   * and show its replies (a bound one only to its registrar's session; an anonymous one once
+   * the token gave this browser its cookie), then drop both from the address. */
   adoptLinkedConversation() {
     const url = new URL(location.href);
     const linked = url.searchParams.get("chat");
     if (!linked) return;
+    const token = new URLSearchParams(url.hash.slice(1)).get("claim");
     url.searchParams.delete("chat");
+    url.hash = "";
     history.replaceState(history.state, "", url);
     if (!/^[0-9a-f]{32}$/.test(linked)) return;
     this.state.open = true;
+    this.linkClaim = token;
     if (linked === this.state.conversationId) return;
     Object.assign(this.state, {
       conversationId: linked,

@@ -1,22 +1,24 @@
 """The chat widget polls staff replies by conversation id (128-bit, issued by the backend).
-Knowing the id is enough for an anonymous conversation; a conversation bound to a registrar
+An anonymous conversation answers only the browser holding its signed cookie (the reply
+mail's link gives it to another browser once, `claim`); a conversation bound to a registrar
 shows its replies only to that registrar's session. Replies the widget fetched are not
 e-mailed (backend/services/reply_mail.py); an anonymous registrar may leave an address."""
 
 from datetime import datetime
 
-from fastapi import APIRouter, Path, Request, status
-from pydantic import BaseModel
+from fastapi import APIRouter, Path, Request, Response, status
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from backend.api.deps import SecurityDep, SessionDep, SettingsDep
 from backend.api.fields import Email
 from backend.api.schemas import ReplyOut, reply_out
-from backend.conversations import CONVERSATION_ID_PATTERN
-from backend.models import Conversation, EscalationStatus
-from backend.services import escalations
-from backend.services.errors import Forbidden
-from backend.sessions import current_registrar_id
+from backend.conversations import CONVERSATION_ID_PATTERN, registrar_of
+from backend.models import EscalationStatus
+from backend.security import Security
+from backend.services import escalations, reply_mail
+from backend.services.errors import Forbidden, NotFound
+from backend.sessions import current_registrar_id, held_conversation, set_conversation_cookie
 
 router = APIRouter(prefix="/api/v1/conversations", tags=["chat"])
 
@@ -34,9 +36,19 @@ class ContactEmailIn(BaseModel):
     email: Email
 
 
-def _bound(db: Session, conversation_id: str) -> bool:
-    conversation = db.get(Conversation, conversation_id)
-    return conversation is not None and conversation.registrar_id is not None
+class ClaimIn(BaseModel):
+    token: str = Field(min_length=1, max_length=128)
+
+
+NOT_HELD = "No such conversation in this browser. Open the link from the e-mail again."
+
+
+def _require_held(request: Request, db: Session, security: Security, conversation_id: str) -> None:
+    """An anonymous conversation is this browser's only with its signed cookie."""
+    if registrar_of(db, conversation_id) is None and (
+        held_conversation(request, security) != conversation_id
+    ):
+        raise NotFound(NOT_HELD)
 
 
 def replies_payload(db: Session, conversation_id: str, since: datetime | None) -> RepliesOut:
@@ -52,7 +64,7 @@ def replies_payload(db: Session, conversation_id: str, since: datetime | None) -
         ask_contact_email=handed_off
         and current is not None
         and current.contact_email is None
-        and not _bound(db, conversation_id),
+        and registrar_of(db, conversation_id) is None,
     )
 
 
@@ -66,18 +78,40 @@ def replies(
     since: datetime | None = None,
 ):
     """Staff replies after `since` (ISO 8601), oldest first."""
-    conversation = db.get(Conversation, conversation_id)
-    bound_to = conversation.registrar_id if conversation else None
+    bound_to = registrar_of(db, conversation_id)
     if bound_to is not None and current_registrar_id(request, db, security, settings) != bound_to:
         raise Forbidden("Log in as the registrar of this conversation to see its replies.")
+    _require_held(request, db, security, conversation_id)
     return replies_payload(db, conversation_id, since)
 
 
 @router.put("/{conversation_id}/contact-email", status_code=status.HTTP_204_NO_CONTENT)
 def contact_email(
-    body: ContactEmailIn, db: SessionDep, conversation_id: str = ConversationPath
+    body: ContactEmailIn,
+    request: Request,
+    db: SessionDep,
+    security: SecurityDep,
+    conversation_id: str = ConversationPath,
 ) -> None:
     """An anonymous registrar's address for the staff answer to the open hand-off, used only
     for that and deleted with the escalation (retention)."""
+    _require_held(request, db, security, conversation_id)
     escalations.set_contact_email(db, conversation_id, body.email)
     db.commit()
+
+
+@router.post("/{conversation_id}/claim", status_code=status.HTTP_204_NO_CONTENT)
+def claim(
+    body: ClaimIn,
+    request: Request,
+    response: Response,
+    db: SessionDep,
+    security: SecurityDep,
+    settings: SettingsDep,
+    conversation_id: str = ConversationPath,
+) -> None:
+    """A reply mail's link: its single-use token gives this browser the conversation."""
+    if not reply_mail.claim_link(db, conversation_id, body.token):
+        raise NotFound("The link is wrong, already used or expired.")
+    db.commit()
+    set_conversation_cookie(response, request, security, settings, conversation_id)
