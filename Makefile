@@ -7,12 +7,13 @@ RASA_VENV := .venv-rasa
 PY        := $(VENV)/bin/python
 INSTALL_LOGS := var/log/install
 
-.PHONY: help install language-packages system-packages run run-scale-out run-production backup restore test test-unit lint lock bench clean
+.PHONY: help install language-packages system-packages run run-scale-out run-production admin backup restore test test-unit lint lock bench clean
 
 help:
 	@echo "make run    - install what is missing, build the FAQ index and Rasa model if stale, start all services"
 	@echo "make run-scale-out - the same with PostgreSQL, Redis and two Rasa replicas"
 	@echo "make run-production - scale-out behind nginx (TLS) with two backend workers, supervised"
+	@echo "make admin ARGS=\"staff list\" - the admin command (backend/admin.py) with make run's settings"
 	@echo "make backup / make restore FILE=... - the backend database (PRODUCTION=1: its PostgreSQL)"
 	@echo "make test   - run the whole test suite (unit + integration with real services)"
 	@echo "make bench  - benchmarks (FAQ retrieval quality and latency)"
@@ -67,6 +68,12 @@ run-scale-out: install system-packages
 
 run-production: install system-packages
 	PRODUCTION=1 $(PY) -m launcher run
+
+# The admin command (backend/admin.py) with `make run`'s settings, e.g. make admin ARGS="staff list".
+SECRETS_FILE ?= var/secrets.env
+admin: $(VENV)/.installed
+	@test -f $(SECRETS_FILE) || { echo "$(SECRETS_FILE) is missing: run make run once first." >&2; exit 1; }
+	@set -a && . $(abspath $(SECRETS_FILE)) && set +a && $(PY) -m backend.admin $(ARGS)
 
 backup: install
 	$(PY) -m launcher backup

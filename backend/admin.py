@@ -25,6 +25,7 @@ from collections.abc import Callable
 from datetime import date
 
 from fastapi import HTTPException
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from backend import migrate
@@ -225,9 +226,24 @@ def run(argv: list[str], settings: Settings) -> str:
         database.engine.dispose()
 
 
-def main() -> None:
+def load_settings() -> Settings:
+    """The settings from the environment, or one sentence naming what is missing."""
     try:
-        print(run(sys.argv[1:], get_settings()))
+        return get_settings()
+    except ValidationError as error:
+        names = sorted({str(e["loc"][0]).upper() for e in error.errors() if e["loc"]})
+        raise CommandError(
+            f"Missing or invalid setting{'s' if len(names) > 1 else ''}: {', '.join(names)}; "
+            'set them in the environment, or run `make admin ARGS="..."`, which reads '
+            "`make run`'s settings from var/secrets.env."
+        ) from None
+
+
+def main() -> None:
+    argv = sys.argv[1:]
+    parser().parse_args(argv)  # --help and usage errors need no settings
+    try:
+        print(run(argv, load_settings()))
     except CommandError as error:
         print(f"Error: {error}", file=sys.stderr)
         sys.exit(1)

@@ -2,6 +2,7 @@
 (on SQLite and PostgreSQL, with real TOTP codes and a real SMTP hop)."""
 
 import io
+import os
 import re
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from backend.models import (
     WebSession,
     utcnow,
 )
+from backend.settings import PROJECT_ROOT
 from tests.backend.conftest import PASSWORD, Mailbox, Seed, login, staff_login
 from tests.helpers import fresh_totp_code, random_secrets
 
@@ -454,3 +456,39 @@ def test_registrars_log_in_with_a_code_only_when_the_setting_asks(
     locked = client.post("/api/v1/auth/second-factor", json={"code": "000001"}, headers=headers)
     assert locked.status_code == 403
     assert seed.get(Registrar, registrar_id).locked
+
+
+def test_admin_help_needs_no_settings_and_a_missing_one_is_named(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`--help` works on a bare checkout; a command without the settings says in one sentence
+    which are missing and how to load `make run`'s (`make admin`, which reads them)."""
+    bare = {"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite:///{tmp_path / 'admin.db'}"}
+
+    def admin(*argv: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "backend.admin", *argv],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    helped = admin("--help", env=bare)
+    assert helped.returncode == 0 and "staff" in helped.stdout and not helped.stderr
+    missing = admin("staff", "list", env=bare)
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr
+    assert missing.stderr.count("\n") == 1 and "SERVICE_TOKEN" in missing.stderr
+    assert "make admin" in missing.stderr
+
+    secrets = tmp_path / "secrets.env"
+    secrets.write_text("".join(f"{name}={value}\n" for name, value in random_secrets().items()))
+    made = subprocess.run(
+        ["make", "-s", "admin", "ARGS=staff list", f"SECRETS_FILE={secrets}"],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "DATABASE_URL": bare["DATABASE_URL"]},
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert made.returncode == 0, made.stderr
