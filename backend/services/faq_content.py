@@ -200,6 +200,18 @@ def approve(db: Session, staff: StaffUser, draft: FaqVersion, single_person_team
     draft.approved_at = utcnow()
 
 
+def delete_draft(db: Session, draft: FaqVersion) -> None:
+    """Delete a version that was never published (a draft, or approved and not yet live);
+    an item left with no version goes too. Published and superseded versions are history."""
+    if draft.status not in (FaqVersionStatus.draft, FaqVersionStatus.approved):
+        raise Conflict("Only a version that was never published can be deleted.")
+    row = db.get_one(FaqItem, draft.item_id)
+    db.delete(draft)
+    db.flush()
+    if not versions(db, row.id):
+        db.delete(row)
+
+
 def mark_published(db: Session, staff: StaffUser, chosen: FaqVersion, action: str) -> int:
     """Make `chosen` the live version of its item; returns the new generation."""
     row = db.get_one(FaqItem, chosen.item_id)

@@ -98,6 +98,7 @@ STAFF_ROUTES = {
     "POST /api/v1/staff/faq/items/entry/{key}/phrasings",
     "GET /api/v1/staff/faq/versions/{version_id}",
     "POST /api/v1/staff/faq/versions/{version_id}/approve",
+    "DELETE /api/v1/staff/faq/versions/{version_id}",
     "POST /api/v1/staff/faq/versions/{version_id}/publish",
     "POST /api/v1/staff/faq/versions/{version_id}/rollback",
     "GET /api/v1/staff/faq/sources",

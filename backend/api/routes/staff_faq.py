@@ -336,6 +336,21 @@ async def _publish(
     )
 
 
+@router.delete("/versions/{version_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_draft(version_id: Id, context: CurrentStaff, db: SessionDep) -> None:
+    """Delete a draft (or approved, never published) version, audited."""
+    faq_content.delete_draft(db, faq_content.version(db, version_id))
+    audit.record(
+        db,
+        actor_kind="staff",
+        actor_id=context.staff.id,
+        action="faq_draft_deleted",
+        target_kind="faq_version",
+        target_id=version_id,
+    )
+    db.commit()
+
+
 @router.post("/versions/{version_id}/publish", response_model=PublishOut)
 async def publish(version_id: Id, live: LiveFaqDep, context: CurrentStaff, db: SessionDep):
     """Publish an approved version: the regression gate runs first; on success every worker
