@@ -98,6 +98,23 @@ async function act(version, action, done) {
   }
 }
 
+/** Delete a version never published; an item's only one takes the item along. */
+async function removeVersion(version, itemGoes) {
+  try {
+    await call(`/faq/versions/${version.id}`, { method: "DELETE" });
+  } catch (error) {
+    fail(error.message);
+    return;
+  }
+  if (itemGoes) {
+    location.assign("/staff/faq");
+    return;
+  }
+  announce(`Versio ${version.number} poistettu.`);
+  await load();
+  document.getElementById("history-title").focus(); // the redrawn table lost the button
+}
+
 function historyTable(versions) {
   const head = el("tr", {}, ...["Versio", "Tila", "Tekijä", "Aika", "Kuvaus", "Toiminnot"].map((text) => el("th", { scope: "col" }, text)));
   const rows = [...versions].reverse().map((version) => {
@@ -118,6 +135,9 @@ function historyTable(versions) {
     if (version.status === "draft") button("Hyväksy", () => act(version, "approve", `Versio ${version.number} hyväksytty.`));
     if (version.status === "approved") button("Julkaise", () => act(version, "publish", `Versio ${version.number} julkaistu.`));
     if (version.status === "superseded") button("Palauta tämä versio", () => act(version, "rollback", `Versio ${version.number} palautettu.`));
+    if (version.status === "draft" || version.status === "approved") {
+      button("Poista", () => removeVersion(version, versions.length === 1));
+    }
     return el(
       "tr",
       {},
