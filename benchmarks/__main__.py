@@ -354,6 +354,42 @@ def bench_tracker() -> dict:
     return report
 
 
+def bench_reports() -> dict:
+    from benchmarks.reports import run
+
+    report = run()
+    print(
+        f"\nStaff reports on a synthetic year ({report['turns']:,} turns, "
+        f"{report['tracker_events']:,} tracker events, {report['handoffs']:,} hand-offs, "
+        f"{report['requests']:,} requests): page data and charts from the rollups, p50/p95 ms, "
+        "beside the unrolled chat query over the tracker store"
+    )
+    for engine in ("sqlite", "postgresql"):
+        figures = report[engine]
+        if "skipped" in figures:
+            print(f"  {engine}: skipped ({figures['skipped']})")
+            continue
+        rollup = figures["rollup"]
+        print(
+            f"  {engine}: rollup of {rollup['days']} days {rollup['total_s']} s "
+            f"(a day p50 {rollup['per_day_p50_ms']} ms, p95 {rollup['per_day_p95_ms']} ms)"
+        )
+        if "a_day_without_time_index_ms" in rollup:
+            print(
+                "    a day without an index on the tracker store's time (a scan of the year): "
+                f"{rollup['a_day_without_time_index_ms']} ms"
+            )
+        for period in ("week", "30 days", "year"):
+            row = figures[period]
+            print(
+                f"    {period:<8} page data {row['page_data']['p50_ms']:>7} / "
+                f"{row['page_data']['p95_ms']:>7}   charts {row['charts']['p50_ms']:>7} / "
+                f"{row['charts']['p95_ms']:>7}   raw chat query "
+                f"{row['raw_chat_query']['p50_ms']:>9}"
+            )
+    return report
+
+
 SUITES = {
     "faq": bench_faq,
     "faq-swap": bench_faq_swap,
@@ -364,6 +400,7 @@ SUITES = {
     "load": bench_load,
     "long": bench_long,
     "audit": bench_audit,
+    "reports": bench_reports,
 }
 
 
