@@ -53,9 +53,10 @@ def purge(db: Session, settings: Settings, now: datetime | None = None) -> Purge
         db.execute(  # an open escalation stays for the staff, its reply address does not
             update(Escalation).where(Escalation.conversation_id.in_(old)).values(contact_email=None)
         )
-    mails = db.execute(delete(OutboxEmail).where(OutboxEmail.sent_at < cutoff)).rowcount
+    sent = delete(OutboxEmail).where(OutboxEmail.sent_at < cutoff).returning(OutboxEmail.id)
+    mails = len(db.scalars(sent).all())
     db.commit()
-    return Purged(len(old), escalations, _purge_tracker(settings, cutoff), int(mails or 0))
+    return Purged(len(old), escalations, _purge_tracker(settings, cutoff), mails)
 
 
 def _purge_tracker(settings: Settings, cutoff: datetime) -> int:
