@@ -72,3 +72,27 @@ def test_tracebacks_are_redacted(python: Path, setup: str, tmp_path: Path) -> No
     assert "Traceback" in written and "ValueError" in written  # the traceback is still there
     assert written.count("[hetu]") >= 3 and "[email]" in written
     assert HETU not in written and EMAIL not in written
+
+
+def test_a_python_warning_quoting_a_hetu_is_logged_redacted() -> None:
+    """install_redacting_filter (backend and action server) sends warnings through logging:
+    printed straight to stderr they passed no filter."""
+    script = textwrap.dedent(
+        """
+        import logging, warnings
+        from privacy.redaction import install_redacting_filter
+        logging.basicConfig(level=logging.INFO)
+        install_redacting_filter()
+        warnings.warn("Failed to parse arguments in line '/inform{\\"hetu\\": 150162-906P}'")
+        """
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert "py.warnings" in run.stderr and "[hetu]" in run.stderr
+    assert "906P" not in run.stderr
