@@ -94,6 +94,7 @@ class CeliaChat extends HTMLElement {
       askContact: false,
       draft: "",
       ...loadState(),
+      open: false, // a page opens with the panel closed: a modal must not block each new page
     };
     this.adoptLinkedConversation();
     this.apiBase = new URL(this.getAttribute("api-base") || "/api/v1/", import.meta.url);
@@ -208,12 +209,6 @@ class CeliaChat extends HTMLElement {
     this.$(".close").addEventListener("click", () => this.setOpen(false));
     // Escape: the dialog's "cancel", before it closes.
     this.$(".panel").addEventListener("cancel", () => this.setOpen(false));
-    // Following a link in the chat leaves it for the page the link opens.
-    this.$(".log").addEventListener("click", (event) => {
-      if (!event.target.closest("a")) return;
-      this.state.open = false;
-      this.save();
-    });
     document.addEventListener("focusin", (event) => this.uncover(event.target));
     this.$(".languages").addEventListener("click", (event) => {
       const button = event.target.closest("button");
