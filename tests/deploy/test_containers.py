@@ -68,9 +68,12 @@ def backend(cluster: dict[str, object], replica: int = 0) -> str:
     return f"http://127.0.0.1:{ports.backend + replica}"
 
 
-def chat(base: str, message: str, conversation: str | None = None) -> tuple[str, str, str]:
-    """(conversation id, the answer's text, the turn's request id)."""
-    reply = httpx.post(
+def chat(
+    client: httpx.Client, base: str, message: str, conversation: str | None = None
+) -> tuple[str, str, str]:
+    """(conversation id, the answer's text, the turn's request id). The client keeps the
+    conversation's cookie, without which the backend starts a new conversation."""
+    reply = client.post(
         f"{base}/api/v1/chat",
         json={"conversation_id": conversation, "message": message},
         timeout=30,
@@ -92,6 +95,18 @@ def podman(*arguments: str, stdin: str | None = None) -> str:
     )
     assert done.returncode == 0, done.stderr
     return done.stdout
+
+
+def logs(container: str) -> str:
+    """What the container wrote to standard output and error (Rasa logs to stderr)."""
+    done = subprocess.run(
+        ["podman", "logs", container],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CONTAINERS_CONF": str(play.CONTAINERS_CONF)},
+        check=True,
+    )
+    return done.stdout + done.stderr
 
 
 def mails_to(address: str, timeout_seconds: float = 60) -> list[email.message.Message]:
@@ -132,7 +147,7 @@ def test_every_replica_is_ready_and_logs_json(cluster: dict[str, object]) -> Non
     for replica in (0, 1):
         assert httpx.get(f"{backend(cluster, replica)}/readyz", timeout=5).status_code == 200
     for container in ("celia-rasa-1-rasa", "celia-actions-actions", "celia-backend-1-backend"):
-        lines = [line for line in podman("logs", container).splitlines() if line.startswith("{")]
+        lines = [line for line in logs(container).splitlines() if line.startswith("{")]
         assert lines, f"{container} logged no JSON line"
         assert all("message" in json.loads(line) for line in lines)
 
@@ -143,7 +158,8 @@ def test_a_finnish_question_is_answered_from_the_faq(cluster: dict[str, object])
         f"{backend(cluster)}/api/v1/ask", json={"question": question, "lang": "fi"}, timeout=30
     ).json()
     assert ask["answered"] is True and ask["lang"] == "fi"
-    _, answer, _ = chat(backend(cluster, 1), question)
+    with httpx.Client() as client:
+        _, answer, _ = chat(client, backend(cluster, 1), question)
     assert ask["answer"][:60] in answer
 
 
@@ -205,18 +221,18 @@ def test_a_password_reset_mail_reaches_the_smtp_server(cluster: dict[str, object
 def test_a_form_goes_on_after_its_rasa_container_is_killed(cluster: dict[str, object]) -> None:
     """The replica that took the form's first turn (its JSON log has the turn's request id) is
     killed; the next turn goes to the other one, which reads the form from PostgreSQL."""
-    conversation, reply, request_id = chat(backend(cluster), "unohdin salasanani")
-    assert ASKS_EMAIL in reply
-    (started_on,) = [
-        container
-        for container in ("celia-rasa-1-rasa", "celia-rasa-2-rasa")
-        if request_id in podman("logs", container)
-    ]
-    podman("kill", started_on)
-    _, reply, _ = chat(backend(cluster, 1), "joku@koulu.example.invalid", conversation)
-    assert RESET_SENT in reply
-    _, reply, _ = chat(backend(cluster), "hei", conversation)
-    assert reply
+    with httpx.Client() as client:
+        conversation, reply, request_id = chat(client, backend(cluster), "unohdin salasanani")
+        assert ASKS_EMAIL in reply
+        (started_on,) = [
+            container
+            for container in ("celia-rasa-1-rasa", "celia-rasa-2-rasa")
+            if request_id in logs(container)
+        ]
+        podman("kill", started_on)
+        second = chat(client, backend(cluster, 1), "joku@koulu.example.invalid", conversation)
+        assert second[0] == conversation and RESET_SENT in second[1]
+        assert chat(client, backend(cluster), "hei", conversation)[1]
 
 
 def test_data_survives_a_restart_of_the_database_container(cluster: dict[str, object]) -> None:
