@@ -111,7 +111,7 @@ lock: $(VENV)/.installed
 container-tools:
 	@scripts/ensure-container-tools.sh
 
-images: container-tools $(VENV)/.installed
+images: container-tools
 	nice -n 10 deploy/images/build.sh
 
 run-containers: container-tools $(VENV)/.installed

@@ -5,6 +5,7 @@
 #   PYTHON310_IMAGE  bookworm with python3.10 for Rasa and actions (default: the local base)
 #   IMAGE_PREFIX  localhost/celia-  (a registry's, e.g. registry.celia.fi/assistant/celia-)
 #   IMAGES        which to build (default: all)
+#   NO_CACHE=1    build every layer again (the build time from a clean machine)
 # Without them, the local bases are assembled first (deploy/images/build-base.sh): this
 # machine reaches no image registry. Elsewhere pass the public images, e.g.
 #   BASE_IMAGE=docker.io/library/debian:bookworm-slim \
@@ -33,13 +34,17 @@ fi
 if [ -n "${PIP_CERT:-}" ]; then
   extra+=(--volume "$PIP_CERT:/run/pip-cert.pem:ro" --build-arg PIP_CERT=/run/pip-cert.pem)
 fi
+if [ "${NO_CACHE:-0}" = 1 ]; then
+  extra+=(--no-cache)
+fi
 mkdir -p var/images
 for name in $IMAGES; do
   args=(--build-arg "VERSION=$VERSION" --build-arg "REVISION=$REVISION"
         --build-arg "BASE_IMAGE=$BASE_IMAGE" --build-arg "PYTHON311_IMAGE=$PYTHON311_IMAGE"
         --build-arg "PYTHON310_IMAGE=$PYTHON310_IMAGE")
   if [ "$name" = rasa ]; then
-    fingerprint=$(.venv/bin/python -c 'from launcher.rasa_model import fingerprint; print(fingerprint())')
+    # launcher/rasa_model.py needs only the standard library: any python3 computes it.
+    fingerprint=$(python3 -c 'from launcher.rasa_model import fingerprint; print(fingerprint())')
     args+=(--build-arg "MODEL_FINGERPRINT=$fingerprint")
   fi
   echo "Building ${IMAGE_PREFIX}${name}:${TAG} (log: var/images/${name}.log) ..."
