@@ -8,6 +8,8 @@
 # file system has no configuration, so PATH is set here. An image that exists is kept (delete it,
 # or REBUILD_BASE=1, to make it again).
 set -euo pipefail
+cd "$(dirname "$0")/../.."
+export CONTAINERS_CONF=${CONTAINERS_CONF:-$PWD/deploy/podman/containers.conf}
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SECURITY=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 BASE=localhost/celia-base:bookworm

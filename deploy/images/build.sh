@@ -13,6 +13,8 @@
 #   PYTHON310_IMAGE=docker.io/library/python:3.10-slim-bookworm make images
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# Podman as this sandbox needs it (runc, cgroupfs, no default ulimits); nothing in /etc changes.
+export CONTAINERS_CONF=${CONTAINERS_CONF:-$PWD/deploy/podman/containers.conf}
 IMAGE_PREFIX=${IMAGE_PREFIX:-localhost/celia-}
 IMAGES=${IMAGES:-backend actions rasa postgres redis}
 VERSION=$(git describe --tags --always --dirty 2>/dev/null || echo unknown)
