@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from backend import audit
 from backend.models import (
     FaqItem,
     FaqItemKind,
@@ -165,7 +166,7 @@ def save_draft(
     comment: str,
     new: bool,
 ) -> FaqVersion:
-    """A new draft version; `new` creates the item (409 when the key is taken)."""
+    """A new draft version, audited; `new` creates the item (409 when the key is taken)."""
     validate(db, kind, key, content)
     if new:
         if db.scalar(select(FaqItem.id).where(FaqItem.kind == kind, FaqItem.key == key)):
@@ -187,6 +188,14 @@ def save_draft(
     )
     db.add(draft)
     db.flush()
+    audit.record(
+        db,
+        actor_kind="staff",
+        actor_id=staff.id,
+        action="faq_draft_saved",
+        target_kind="faq_version",
+        target_id=draft.id,
+    )
     return draft
 
 
@@ -198,6 +207,14 @@ def approve(db: Session, staff: StaffUser, draft: FaqVersion, single_person_team
     draft.status = FaqVersionStatus.approved
     draft.approved_by_id = staff.id
     draft.approved_at = utcnow()
+    audit.record(
+        db,
+        actor_kind="staff",
+        actor_id=staff.id,
+        action="faq_approved",
+        target_kind="faq_version",
+        target_id=draft.id,
+    )
 
 
 def delete_draft(db: Session, draft: FaqVersion) -> None:
@@ -275,4 +292,17 @@ def add_source(
     row = FaqSource(name=name, titles=titles, text=text, added_by_id=staff.id)
     db.add(row)
     db.flush()
+    audit.record(
+        db,
+        actor_kind="staff",
+        actor_id=staff.id,
+        action="faq_source_added",
+        target_kind="faq_source",
+        target_id=None,
+        detail=row.name,
+    )
     return row
+
+
+def sources(db: Session) -> list[FaqSource]:
+    return list(db.scalars(select(FaqSource).order_by(FaqSource.name)))

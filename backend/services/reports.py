@@ -12,7 +12,7 @@ import io
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import func, select
@@ -507,6 +507,16 @@ def build_report(db: Session, period: Period) -> list[Table]:
         requests(db, period),
         registrars(db, period),
     ]
+
+
+def counted_at(db: Session, period: Period) -> datetime | None:
+    """When the period's latest rolled-up day was counted (None: no day is yet)."""
+    return db.scalar(
+        select(ReportDay.rolled_at)
+        .where(ReportDay.day >= period.first, ReportDay.day <= period.last)
+        .order_by(ReportDay.day.desc())
+        .limit(1)
+    )
 
 
 def find_table(db: Session, period: Period, name: str) -> Table | None:

@@ -2,7 +2,7 @@
 deciding. Approval changes the real state; every decision is audited and mailed."""
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from backend import audit
 from backend.email.outbox import queue_email
@@ -163,9 +163,26 @@ def file_unlock(
     )
 
 
+def filed_by(db: Session, registrar_id: int, at_most: int) -> list[StaffRequest]:
+    """A registrar's own requests, newest first, with their customers loaded (in one query,
+    not one per request)."""
+    return list(
+        db.scalars(
+            select(StaffRequest)
+            .where(StaffRequest.registrar_id == registrar_id)
+            .options(selectinload(StaffRequest.customer))
+            .order_by(StaffRequest.id.desc())
+            .limit(at_most)
+        )
+    )
+
+
 def file_registrar_removal(
-    db: Session, main_user: Registrar, target: Registrar, unit_id: int
+    db: Session, main_user: Registrar, target_id: int, unit_id: int
 ) -> StaffRequest:
+    target = db.get(Registrar, target_id)
+    if target is None:
+        raise NotFound("This registrar is not in your unit.")
     unit = acting_unit(main_user, unit_id)
     if not main_user.is_main_user_of(unit.id):
         raise Forbidden("Only a main user can ask to remove registrars.")

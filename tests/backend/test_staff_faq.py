@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.engine import make_url
 
 from backend.db import Database
@@ -125,6 +125,35 @@ def test_the_yaml_is_imported_as_published_first_versions(
     assert yaml.safe_load(catalog) == yaml.safe_load(
         (seed.sources_dir / "catalog.yml").read_text(encoding="utf-8")
     )
+
+
+def test_the_console_reads_a_list_in_a_few_queries_whatever_its_length(
+    workers: tuple[TestClient, TestClient],
+) -> None:
+    """The item list, its search, the review list and an item's page: a fixed number of SQL
+    statements (log-in check included), not one or more per item or version."""
+    client = workers[0]
+    headers = as_staff(client, AUTHOR)
+    engine = client.app.state.db.engine  # type: ignore[attr-defined]
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        for path in (
+            "/api/v1/staff/faq/items",
+            "/api/v1/staff/faq/items?q=lukossa",
+            "/api/v1/staff/faq/review",
+            "/api/v1/staff/faq/items/entry/how-to-register",
+        ):
+            statements.clear()
+            assert client.get(path, headers=headers).status_code == 200, path
+            assert len(statements) <= 8, (path, statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(client.get("/api/v1/staff/faq/items", headers=headers).json()) > 50
 
 
 def test_a_quote_not_verbatim_in_its_source_is_refused(

@@ -5,8 +5,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, StringConstraints
-from sqlalchemy.orm import Session
 
+from backend import conversations
 from backend.api.deps import (
     LimitsDep,
     ResetWorkerDep,
@@ -20,17 +20,13 @@ from backend.api.schemas import escalation_out
 from backend.idempotency import IdempotencyKeyHeader, run_once
 from backend.metrics import HANDOFFS
 from backend.models import (
-    Conversation,
     EscalationReason,
-    Registrar,
-    RegistrarStatus,
     StaffRequest,
 )
 from backend.security import Security
 from backend.services import escalations, office_hours, staff_requests
 from backend.services.accounts import find_registrar, request_password_reset
 from backend.services.customers import masked_hetu
-from backend.services.errors import Forbidden, RefusalCode
 from backend.tracker_events import earlier_sessions_transcript
 
 router = APIRouter(prefix="/api/v1/service", tags=["service"], dependencies=[ServiceAuth])
@@ -45,7 +41,7 @@ class ConversationInfo(BaseModel):
 @router.get("/conversations/{conversation_id}", response_model=ConversationInfo)
 def conversation_info(conversation_id: str, db: SessionDep) -> ConversationInfo:
     """Who is on the other end of a conversation, as far as the backend knows."""
-    conversation = db.get(Conversation, conversation_id[:64])
+    conversation = conversations.find(db, conversation_id[:64])
     return ConversationInfo(
         conversation_id=conversation_id,
         known=conversation is not None,
@@ -94,22 +90,6 @@ UNLOCK_RECEIVED = (
 )
 
 
-def _bound_registrar(db: Session, conversation_id: str) -> Registrar:
-    """The registrar the backend bound to this conversation at log-in (not who the bot says)."""
-    conversation = db.get(Conversation, conversation_id)
-    registrar = (
-        db.get(Registrar, conversation.registrar_id)
-        if conversation and conversation.registrar_id
-        else None
-    )
-    if registrar is None or registrar.status != RegistrarStatus.active or registrar.locked:
-        raise Forbidden(
-            "This needs a logged-in registrar: log in and open the chat again.",
-            RefusalCode.login_required,
-        )
-    return registrar
-
-
 def _filed(security: Security, request: StaffRequest) -> dict:
     customer = request.customer
     return FiledRequest(
@@ -144,9 +124,7 @@ def unlock_request(
         if body.email is not None:
             registrar = find_registrar(db, body.email)
         else:
-            conversation = db.get(Conversation, body.conversation_id)
-            registrar_id = conversation.registrar_id if conversation else None
-            registrar = db.get(Registrar, registrar_id) if registrar_id else None
+            registrar = conversations.bound_registrar(db, body.conversation_id)
         staff_requests.file_unlock(db, registrar, body.conversation_id)
         return 202, {"detail": UNLOCK_RECEIVED}
 
@@ -163,7 +141,7 @@ def reactivation_request(
     """File a reactivation for a customer marked for deletion (logged-in registrar only)."""
 
     def make() -> tuple[int, dict]:
-        registrar = _bound_registrar(db, body.conversation_id)
+        registrar = conversations.acting_registrar(db, body.conversation_id)
         filed = staff_requests.file_reactivation(
             db, security, registrar, body.hetu, body.unit_id, body.conversation_id
         )
@@ -182,7 +160,7 @@ def delivery_change_request(
     """File a CD → online change for a customer of the logged-in registrar's units."""
 
     def make() -> tuple[int, dict]:
-        registrar = _bound_registrar(db, body.conversation_id)
+        registrar = conversations.acting_registrar(db, body.conversation_id)
         filed = staff_requests.file_delivery_change(
             db, security, registrar, body.hetu, body.conversation_id
         )

@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel
 
-from backend.api.auth import CurrentRegistrar, SecurityDep
-from backend.api.deps import SessionDep
+from backend.api.auth import CurrentRegistrar
+from backend.api.deps import SecurityDep, SessionDep
 from backend.api.fields import Email, HetuText, Id, MaybeHetuText, PersonName
 from backend.api.schemas import CustomerOut, customer_out
 from backend.idempotency import IdempotencyKeyHeader, run_once

@@ -5,15 +5,11 @@ issued with it (so only an answer actually given can be voted on); one vote per 
 conversation (409 for a second). The optional comment is redacted before it is stored.
 """
 
-import hmac
-from collections import defaultdict
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Request, status
 from pydantic import BaseModel, Field, StringConstraints
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from backend.api.auth import CurrentStaff
 from backend.api.deps import (
@@ -25,9 +21,8 @@ from backend.api.deps import (
     client_address,
 )
 from backend.limits import Limit
-from backend.models import AnswerFeedback, Conversation
+from backend.services import answer_votes
 from backend.sessions import current_registrar_id
-from privacy.redaction import redact
 
 router = APIRouter(prefix="/api/v1", tags=["feedback"])
 
@@ -78,55 +73,39 @@ def give_feedback(
     limits.enforce(Limit.FEEDBACK_PER_CLIENT, client_address(request))
     if body.entry_id not in faq.entries:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "No such FAQ entry.")
-    conversation = db.get(Conversation, body.conversation_id)
-    if conversation is None or conversation.registrar_id not in (
-        None,
+    answer_votes.record(
+        db,
+        security,
+        body.conversation_id,
+        body.entry_id,
+        body.answer_id,
+        body.helpful,
+        body.comment,
         current_registrar_id(request, db, security, settings),
-    ):
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "No such conversation.")
-    if not hmac.compare_digest(body.answer_id, security.answer_id(conversation.id, body.entry_id)):
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            "The assistant gave no such answer in this conversation.",
-        )
-    db.add(
-        AnswerFeedback(
-            conversation_id=conversation.id,
-            entry_id=body.entry_id,
-            helpful=body.helpful,
-            comment=redact(body.comment) if body.comment else None,
-        )
     )
-    try:
-        db.commit()
-    except IntegrityError:
-        db.rollback()
-        raise HTTPException(
-            status.HTTP_409_CONFLICT, "This answer already has your vote."
-        ) from None
     return FeedbackOut(recorded=True)
+
+
+def _question(entries: dict[str, Any], entry_id: str) -> str:
+    """The entry's first Finnish question (its id, for an entry no longer in the FAQ)."""
+    return str(entries.get(entry_id, {}).get("questions", {}).get("fi", [entry_id])[0])
 
 
 @router.get("/staff/insights/answer-feedback", response_model=AnswerFeedbackReport)
 def answer_feedback(context: CurrentStaff, db: SessionDep, faq: FaqDep):
     """Votes and comments per FAQ entry, the most "no" votes first."""
-    faq_entries = faq.entries
-    votes: dict[str, list[AnswerFeedback]] = defaultdict(list)
-    for row in db.scalars(select(AnswerFeedback).order_by(AnswerFeedback.id.desc())):
-        votes[row.entry_id].append(row)
-    report = [
-        EntryFeedback(
-            entry_id=entry_id,
-            question=faq_entries.get(entry_id, {}).get("questions", {}).get("fi", [entry_id])[0],
-            yes=sum(row.helpful for row in rows),
-            no=sum(not row.helpful for row in rows),
-            comments=[
-                FeedbackComment(helpful=row.helpful, comment=row.comment, created_at=row.created_at)
-                for row in rows
-                if row.comment
-            ],
-        )
-        for entry_id, rows in votes.items()
-    ]
-    report.sort(key=lambda entry: (-entry.no, -entry.yes, entry.entry_id))
-    return AnswerFeedbackReport(entries=report)
+    return AnswerFeedbackReport(
+        entries=[
+            EntryFeedback(
+                entry_id=votes.entry_id,
+                question=_question(faq.entries, votes.entry_id),
+                yes=votes.yes,
+                no=votes.no,
+                comments=[
+                    FeedbackComment(helpful=c.helpful, comment=c.comment, created_at=c.created_at)
+                    for c in votes.comments
+                ],
+            )
+            for votes in answer_votes.per_entry(db)
+        ]
+    )

@@ -9,12 +9,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from backend.api.auth import CurrentStaff
 from backend.api.deps import SessionDep, SettingsDep
-from backend.models import ReportDay
 from backend.services import office_hours
 from backend.services.errors import Invalid, NotFound
 from backend.services.report_charts import chart_svg
@@ -25,6 +23,7 @@ from backend.services.reports import (
     PeriodError,
     Table,
     build_report,
+    counted_at,
     find_table,
     to_csv,
 )
@@ -76,17 +75,11 @@ def _out(table: Table) -> TableOut:
 def report(context: CurrentStaff, db: SessionDep, first: First, last: Last) -> ReportOut:
     """Every report of the period, as tables (the charts and exports hold the same figures)."""
     period = _period(first, last)
-    counted_at = db.scalar(
-        select(ReportDay.rolled_at)
-        .where(ReportDay.day >= period.first, ReportDay.day <= period.last)
-        .order_by(ReportDay.day.desc())
-        .limit(1)
-    )
     return ReportOut(
         first=period.first,
         last=period.last,
         bucket=period.bucket,
-        counted_at=counted_at,
+        counted_at=counted_at(db, period),
         tables=[_out(table) for table in build_report(db, period)],
     )
 

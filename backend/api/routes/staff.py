@@ -5,7 +5,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, StringConstraints
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.api.auth import CurrentStaff
@@ -30,7 +29,6 @@ from backend.models import (
     StaffRequest,
 )
 from backend.services import escalations, staff_requests, work_queue
-from backend.services.errors import NotFound
 
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"])
 
@@ -128,16 +126,9 @@ def list_requests(
     )
 
 
-def _request(db: Session, request_id: int) -> StaffRequest:
-    row = db.get(StaffRequest, request_id)
-    if row is None:
-        raise NotFound("No such request.")
-    return row
-
-
 @router.get("/requests/{request_id}", response_model=RequestDetail)
 def request_detail(request_id: Id, context: CurrentStaff, db: SessionDep, security: SecurityDep):
-    row = _request(db, request_id)
+    row = work_queue.request(db, request_id)
     return RequestDetail(request=request_out(security, row), audit=_trail(db, "request", row.id))
 
 
@@ -146,7 +137,7 @@ def approve(
     request_id: Id, body: DecisionIn, context: CurrentStaff, db: SessionDep, security: SecurityDep
 ):
     """Approve: the change is made and the requester is e-mailed, in one transaction."""
-    row = _request(db, request_id)
+    row = work_queue.request(db, request_id)
     staff_requests.decide(db, context.staff, row, approve=True, note=body.note)
     db.commit()
     return request_out(security, row)
@@ -156,7 +147,7 @@ def approve(
 def deny(
     request_id: Id, body: DecisionIn, context: CurrentStaff, db: SessionDep, security: SecurityDep
 ):
-    row = _request(db, request_id)
+    row = work_queue.request(db, request_id)
     staff_requests.decide(db, context.staff, row, approve=False, note=body.note)
     db.commit()
     return request_out(security, row)
@@ -166,7 +157,7 @@ def deny(
 def assign_request(
     request_id: Id, body: AssignIn, context: CurrentStaff, db: SessionDep, security: SecurityDep
 ):
-    row = _request(db, request_id)
+    row = work_queue.request(db, request_id)
     staff_requests.assign(db, context.staff, row, work_queue.active_assignee(db, body.assignee_id))
     db.commit()
     return request_out(security, row)
@@ -207,13 +198,6 @@ def list_escalations(
     )
 
 
-def _escalation(db: Session, escalation_id: int) -> Escalation:
-    row = db.get(Escalation, escalation_id)
-    if row is None:
-        raise NotFound("No such escalation.")
-    return row
-
-
 def _escalation_detail(db: Session, row: Escalation) -> EscalationDetail:
     return EscalationDetail(
         escalation=escalation_out(row),
@@ -225,12 +209,12 @@ def _escalation_detail(db: Session, row: Escalation) -> EscalationDetail:
 
 @router.get("/escalations/{escalation_id}", response_model=EscalationDetail)
 def escalation_detail(escalation_id: Id, context: CurrentStaff, db: SessionDep):
-    return _escalation_detail(db, _escalation(db, escalation_id))
+    return _escalation_detail(db, work_queue.escalation(db, escalation_id))
 
 
 @router.post("/escalations/{escalation_id}/assign", response_model=EscalationDetail)
 def assign_escalation(escalation_id: Id, body: AssignIn, context: CurrentStaff, db: SessionDep):
-    row = _escalation(db, escalation_id)
+    row = work_queue.escalation(db, escalation_id)
     escalations.assign(db, context.staff, row, work_queue.active_assignee(db, body.assignee_id))
     db.commit()
     return _escalation_detail(db, row)
@@ -243,7 +227,7 @@ def assign_escalation(escalation_id: Id, body: AssignIn, context: CurrentStaff, 
 )
 def add_note(escalation_id: Id, body: TextIn, context: CurrentStaff, db: SessionDep):
     """An internal note, never shown to the registrar."""
-    row = _escalation(db, escalation_id)
+    row = work_queue.escalation(db, escalation_id)
     escalations.add_message(db, context.staff, row, MessageKind.note, body.text)
     db.commit()
     return _escalation_detail(db, row)
@@ -256,7 +240,7 @@ def add_note(escalation_id: Id, body: TextIn, context: CurrentStaff, db: Session
 )
 def add_reply(escalation_id: Id, body: TextIn, context: CurrentStaff, db: SessionDep):
     """A reply the chat widget shows to the registrar (it polls for replies)."""
-    row = _escalation(db, escalation_id)
+    row = work_queue.escalation(db, escalation_id)
     escalations.add_message(db, context.staff, row, MessageKind.reply, body.text)
     db.commit()
     return _escalation_detail(db, row)
@@ -265,7 +249,7 @@ def add_reply(escalation_id: Id, body: TextIn, context: CurrentStaff, db: Sessio
 @router.post("/escalations/{escalation_id}/status", response_model=EscalationDetail)
 def set_escalation_status(escalation_id: Id, body: StatusIn, context: CurrentStaff, db: SessionDep):
     """Move an escalation to in progress, resolve it, or reopen it."""
-    row = _escalation(db, escalation_id)
+    row = work_queue.escalation(db, escalation_id)
     escalations.set_status(db, context.staff, row, body.status, body.note)
     db.commit()
     return _escalation_detail(db, row)
@@ -282,12 +266,5 @@ def audit_log(
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ):
     """Audit events, newest first."""
-    query = select(AuditEvent)
-    if actor_kind is not None:
-        query = query.where(AuditEvent.actor_kind == actor_kind)
-    if target_kind is not None:
-        query = query.where(AuditEvent.target_kind == target_kind)
-    if target_id is not None:
-        query = query.where(AuditEvent.target_id == target_id)
-    rows = db.scalars(query.order_by(AuditEvent.id.desc()).limit(limit).offset(offset))
+    rows = work_queue.audit_events(db, actor_kind, target_kind, target_id, limit, offset)
     return [_audit_out(row) for row in rows]

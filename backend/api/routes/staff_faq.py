@@ -1,14 +1,13 @@
 """Staff maintain the FAQ: list and search, edit drafts, approve, publish (gated), history,
 diff and rollback, source documents, and turning unanswered questions into phrasings."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, StringConstraints
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend import audit
@@ -16,15 +15,11 @@ from backend.api.auth import CurrentStaff, StaffContext
 from backend.api.deps import LiveFaqDep, SessionDep, SettingsDep
 from backend.api.fields import Id, Language
 from backend.models import (
-    AnswerFeedback,
-    FaqItem,
     FaqItemKind,
-    FaqSource,
     FaqVersion,
     FaqVersionStatus,
-    StaffUser,
 )
-from backend.services import faq_content
+from backend.services import faq_console, faq_content
 from backend.services.errors import Invalid
 from backend.services.faq_live import GateRefused, LiveFaq
 from knowledge.content import normalise_entry
@@ -116,73 +111,12 @@ class StatusOut(BaseModel):
     entries: int
 
 
-def _name(db: Session, staff_id: int | None) -> str | None:
-    staff = db.get(StaffUser, staff_id) if staff_id is not None else None
-    return staff.name if staff else None
+def _item_out(view: faq_console.ItemView) -> ItemOut:
+    return ItemOut.model_validate(view, from_attributes=True)
 
 
-def _version_out(db: Session, row: FaqVersion) -> VersionOut:
-    item = db.get_one(FaqItem, row.item_id)
-    return VersionOut(
-        id=row.id,
-        item_kind=item.kind,
-        item_key=item.key,
-        number=row.number,
-        status=row.status.value,
-        comment=row.comment,
-        content=row.content,
-        created_at=row.created_at,
-        author=_name(db, row.author_id),
-        approved_by=_name(db, row.approved_by_id),
-        published_by=_name(db, row.published_by_id),
-        published_at=row.published_at,
-    )
-
-
-def _title(item: FaqItem, content: dict[str, Any]) -> str:
-    if item.kind == FaqItemKind.entry:
-        return (content.get("questions") or {}).get("fi", [item.key])[0]
-    return (content.get("fi") or [item.key])[0]
-
-
-def _items(db: Session) -> list[ItemOut]:
-    votes = dict(
-        db.execute(
-            select(AnswerFeedback.entry_id, func.count())
-            .where(AnswerFeedback.helpful.is_(False))
-            .group_by(AnswerFeedback.entry_id)
-        ).all()
-    )
-    latest = {
-        row.item_id: row
-        for row in db.scalars(select(FaqVersion).order_by(FaqVersion.item_id, FaqVersion.number))
-    }
-    rows = []
-    for item in db.scalars(select(FaqItem).order_by(FaqItem.kind, FaqItem.key)):
-        shown = latest[item.id]
-        if item.published_version_id is not None:
-            shown = db.get_one(FaqVersion, item.published_version_id)
-        content = shown.content
-        rows.append(
-            ItemOut(
-                kind=item.kind,
-                key=item.key,
-                title=_title(item, content),
-                published_version_id=item.published_version_id,
-                latest_version_id=latest[item.id].id,
-                latest_status=latest[item.id].status.value,
-                review_by=content.get("review_by"),
-                dated=content.get("dated"),
-                not_helpful=votes.get(item.key, 0) if item.kind == FaqItemKind.entry else 0,
-            )
-        )
-    return rows
-
-
-def _matches(db: Session, item: ItemOut, query: str) -> bool:
-    version = db.get_one(FaqVersion, item.latest_version_id)
-    text = f"{item.key} {version.content}".casefold()
-    return all(word in text for word in query.casefold().split())
+def _version_out(view: faq_console.VersionView) -> VersionOut:
+    return VersionOut.model_validate(view, from_attributes=True)
 
 
 @router.get("/items", response_model=list[ItemOut])
@@ -193,44 +127,25 @@ def list_items(
     kind: FaqItemKind | None = None,
 ):
     """Entries and not-covered topics; `q` searches ids, answers and phrasings."""
-    rows = [row for row in _items(db) if kind is None or row.kind == kind]
-    return [row for row in rows if not q or _matches(db, row, q)]
+    return [_item_out(view) for view in faq_console.items(db, kind=kind, query=q)]
 
 
 @router.get("/review", response_model=list[ItemOut])
 def review_list(context: CurrentStaff, db: SessionDep, settings: SettingsDep):
     """Entries to review: review-by date within 30 days or past, or many "not helpful" votes."""
-    soon = (date.today() + timedelta(days=30)).isoformat()
-    due = [
-        row
-        for row in _items(db)
-        if (row.review_by and row.review_by <= soon)
-        or row.not_helpful >= settings.faq_review_not_helpful_votes
-    ]
-    return sorted(due, key=lambda row: (row.review_by or "9999", -row.not_helpful))
+    due = faq_console.due_for_review(db, settings.faq_review_not_helpful_votes, date.today())
+    return [_item_out(view) for view in due]
 
 
 @router.get("/items/{kind}/{key}", response_model=ItemDetail)
 def item_detail(kind: FaqItemKind, key: Key, context: CurrentStaff, db: SessionDep):
-    item = faq_content.item(db, kind, key)
-    listed = next(row for row in _items(db) if row.kind == kind and row.key == key)
-    return ItemDetail(
-        item=listed,
-        versions=[_version_out(db, row) for row in faq_content.versions(db, item.id)],
-    )
+    listed, versions = faq_console.item_detail(db, kind, key)
+    return ItemDetail(item=_item_out(listed), versions=[_version_out(v) for v in versions])
 
 
-def _saved(db: Session, context: StaffContext, draft: FaqVersion) -> VersionOut:
-    audit.record(
-        db,
-        actor_kind="staff",
-        actor_id=context.staff.id,
-        action="faq_draft_saved",
-        target_kind="faq_version",
-        target_id=draft.id,
-    )
+def _saved(db: Session, draft: FaqVersion) -> VersionOut:
     db.commit()
-    return _version_out(db, draft)
+    return _version_out(faq_console.version_view(db, draft))
 
 
 def _content(kind: FaqItemKind, content: dict[str, Any]) -> dict[str, Any]:
@@ -242,7 +157,7 @@ def create_item(kind: FaqItemKind, body: NewItemIn, context: CurrentStaff, db: S
     """A new entry or topic, as a draft (version 1)."""
     content = _content(kind, body.content)
     draft = faq_content.save_draft(db, context.staff, kind, body.key, content, body.comment, True)
-    return _saved(db, context, draft)
+    return _saved(db, draft)
 
 
 @router.post(
@@ -254,7 +169,7 @@ def save_version(
     """An edit, saved as a new draft version (the quote must be verbatim in its source)."""
     content = _content(kind, body.content)
     draft = faq_content.save_draft(db, context.staff, kind, key, content, body.comment, False)
-    return _saved(db, context, draft)
+    return _saved(db, draft)
 
 
 @router.post(
@@ -262,38 +177,19 @@ def save_version(
 )
 def add_phrasings(key: Key, body: PhrasingsIn, context: CurrentStaff, db: SessionDep):
     """Unanswered questions added to an entry's phrasings as a new draft, in one step."""
-    item = faq_content.item(db, FaqItemKind.entry, key)
-    content = dict(faq_content.latest_version(db, item.id).content)
-    questions = {lang: list(texts) for lang, texts in content["questions"].items()}
-    must_answer = list(content.get("must_answer") or [])
-    for phrasing in body.questions:
-        if phrasing.q not in questions[phrasing.lang]:
-            questions[phrasing.lang].append(phrasing.q)
-        if body.must_answer:
-            must_answer.append({"q": phrasing.q, "lang": phrasing.lang})
-    content |= {"questions": questions, "must_answer": must_answer}
-    comment = f"{len(body.questions)} unanswered question(s) added as phrasings"
-    draft = faq_content.save_draft(
-        db, context.staff, FaqItemKind.entry, key, content, comment, False
-    )
-    return _saved(db, context, draft)
+    phrasings = [(phrasing.q, phrasing.lang) for phrasing in body.questions]
+    draft = faq_console.add_phrasings(db, context.staff, key, phrasings, body.must_answer)
+    return _saved(db, draft)
 
 
 @router.get("/versions/{version_id}", response_model=DiffOut)
 def version_diff(version_id: Id, context: CurrentStaff, db: SessionDep, against: Id | None = None):
     """A version and its diff against `against` (default: the version before it)."""
-    row = faq_content.version(db, version_id)
-    if against is not None:
-        old: FaqVersion | None = faq_content.version(db, against)
-        if old is not None and old.item_id != row.item_id:
-            raise Invalid("Compare versions of the same entry.")
-    else:
-        earlier = [v for v in faq_content.versions(db, row.item_id) if v.number < row.number]
-        old = earlier[-1] if earlier else None
+    row, old, diff = faq_console.diff(db, version_id, against)
     return DiffOut(
-        version=_version_out(db, row),
+        version=_version_out(faq_console.version_view(db, row)),
         against=old.id if old else None,
-        diff=faq_content.diff(old, row),
+        diff=diff,
     )
 
 
@@ -302,16 +198,8 @@ def approve(version_id: Id, context: CurrentStaff, db: SessionDep, settings: Set
     """A second staff member approves a draft (FAQ_SINGLE_PERSON_TEAM lets the author)."""
     row = faq_content.version(db, version_id)
     faq_content.approve(db, context.staff, row, settings.faq_single_person_team)
-    audit.record(
-        db,
-        actor_kind="staff",
-        actor_id=context.staff.id,
-        action="faq_approved",
-        target_kind="faq_version",
-        target_id=row.id,
-    )
     db.commit()
-    return _version_out(db, row)
+    return _version_out(faq_console.version_view(db, row))
 
 
 async def _publish(
@@ -332,7 +220,9 @@ async def _publish(
             },
         )
     return PublishOut(
-        version=_version_out(db, row), generation=live.generation or 0, top1=result.top1
+        version=_version_out(faq_console.version_view(db, row)),
+        generation=live.generation or 0,
+        top1=result.top1,
     )
 
 
@@ -371,23 +261,16 @@ async def rollback(version_id: Id, live: LiveFaqDep, context: CurrentStaff, db: 
 
 @router.get("/sources", response_model=list[SourceOut])
 def list_sources(context: CurrentStaff, db: SessionDep):
-    rows = db.scalars(select(FaqSource).order_by(FaqSource.name))
-    return [SourceOut(name=r.name, titles=r.titles, characters=len(r.text)) for r in rows]
+    return [
+        SourceOut(name=r.name, titles=r.titles, characters=len(r.text))
+        for r in faq_content.sources(db)
+    ]
 
 
 @router.post("/sources", response_model=SourceOut, status_code=status.HTTP_201_CREATED)
 def add_source(body: SourceIn, context: CurrentStaff, db: SessionDep):
     """A new source document (plain text or Markdown) that entries may quote."""
     row = faq_content.add_source(db, context.staff, body.name, dict(body.titles), body.text)
-    audit.record(
-        db,
-        actor_kind="staff",
-        actor_id=context.staff.id,
-        action="faq_source_added",
-        target_kind="faq_source",
-        target_id=None,
-        detail=row.name,
-    )
     db.commit()
     return SourceOut(name=row.name, titles=row.titles, characters=len(row.text))
 

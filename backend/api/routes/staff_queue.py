@@ -13,21 +13,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, StringConstraints
-from sqlalchemy import func, select
 
 from backend.api.auth import CurrentStaff
 from backend.api.deps import SecurityDep, SessionDep, SettingsDep
 from backend.api.fields import MAX_ID, Id
 from backend.idempotency import IdempotencyKeyHeader, run_once
-from backend.models import (
-    CannedReply,
-    Escalation,
-    EscalationStatus,
-    RequestStatus,
-    StaffRequest,
-    StaffUser,
-)
-from backend.services import canned_replies
+from backend.models import CannedReply
+from backend.services import canned_replies, work_queue
 
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"])
 
@@ -62,39 +54,13 @@ def queue_live(
 ) -> LiveOut:
     """Open counts, the newest ids (the next cursors) and what arrived after the cursors
     (the page's first poll sends none)."""
-    new: list[LiveItem] = []
-    if after_escalation is not None:
-        new += [
-            LiveItem(source="escalation", id=row.id, reference=row.reference)
-            for row in db.scalars(
-                select(Escalation)
-                .where(Escalation.id > after_escalation)
-                .order_by(Escalation.id)
-                .limit(NEW_AT_MOST)
-            )
-        ]
-    if after_request is not None:
-        new += [
-            LiveItem(source="request", id=row.id, reference=row.reference)
-            for row in db.scalars(
-                select(StaffRequest)
-                .where(StaffRequest.id > after_request)
-                .order_by(StaffRequest.id)
-                .limit(NEW_AT_MOST)
-            )
-        ]
+    found = work_queue.live(db, after_escalation, after_request, NEW_AT_MOST)
     return LiveOut(
-        open_escalations=db.scalar(
-            select(func.count()).where(Escalation.status == EscalationStatus.open)
-        )
-        or 0,
-        open_requests=db.scalar(
-            select(func.count()).where(StaffRequest.status == RequestStatus.open)
-        )
-        or 0,
-        latest_escalation_id=db.scalar(select(func.max(Escalation.id))) or 0,
-        latest_request_id=db.scalar(select(func.max(StaffRequest.id))) or 0,
-        new=new,
+        open_escalations=found.open_escalations,
+        open_requests=found.open_requests,
+        latest_escalation_id=found.latest_escalation_id,
+        latest_request_id=found.latest_request_id,
+        new=[LiveItem(source=a.source, id=a.id, reference=a.reference) for a in found.new],
         waiting_alert_minutes=settings.queue_waiting_alert_minutes,
     )
 
@@ -107,8 +73,7 @@ class ColleagueOut(BaseModel):
 @router.get("/colleagues", response_model=list[ColleagueOut])
 def colleagues(context: CurrentStaff, db: SessionDep) -> list[ColleagueOut]:
     """Active staff users by name: whom work can be assigned to (names only)."""
-    rows = db.scalars(select(StaffUser).where(StaffUser.active).order_by(StaffUser.name))
-    return [ColleagueOut(id=row.id, name=row.name) for row in rows]
+    return [ColleagueOut(id=row.id, name=row.name) for row in work_queue.colleagues(db)]
 
 
 class CannedReplyIn(BaseModel):

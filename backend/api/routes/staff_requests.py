@@ -2,18 +2,17 @@
 
 from fastapi import APIRouter, status
 from pydantic import BaseModel
-from sqlalchemy import select
 
-from backend.api.auth import CurrentRegistrar, SecurityDep
-from backend.api.deps import SessionDep
+from backend.api.auth import CurrentRegistrar
+from backend.api.deps import SecurityDep, SessionDep
 from backend.api.fields import HetuText, Id
 from backend.api.schemas import RequestOut, request_out
 from backend.idempotency import IdempotencyKeyHeader, run_once
-from backend.models import Registrar, StaffRequest
 from backend.services import staff_requests
-from backend.services.errors import NotFound
 
 router = APIRouter(prefix="/api/v1/requests", tags=["requests"])
+
+MY_REQUESTS_AT_MOST = 200
 
 
 class ReactivationIn(BaseModel):
@@ -32,12 +31,7 @@ class RegistrarRemovalIn(BaseModel):
 
 @router.get("", response_model=list[RequestOut])
 def my_requests(context: CurrentRegistrar, db: SessionDep, security: SecurityDep):
-    rows = db.scalars(
-        select(StaffRequest)
-        .where(StaffRequest.registrar_id == context.registrar.id)
-        .order_by(StaffRequest.id.desc())
-        .limit(200)
-    )
+    rows = staff_requests.filed_by(db, context.registrar.id, MY_REQUESTS_AT_MOST)
     return [request_out(security, row) for row in rows]
 
 
@@ -97,10 +91,9 @@ def registrar_removal(
     """A main user asks Celia to remove a registrar they cannot remove themselves."""
 
     def make() -> tuple[int, dict]:
-        target = db.get(Registrar, body.registrar_id)
-        if target is None:
-            raise NotFound("This registrar is not in your unit.")
-        filed = staff_requests.file_registrar_removal(db, context.registrar, target, body.unit_id)
+        filed = staff_requests.file_registrar_removal(
+            db, context.registrar, body.registrar_id, body.unit_id
+        )
         return 201, request_out(security, filed).model_dump(mode="json")
 
     return run_once(
