@@ -60,6 +60,11 @@ CHAR_WEIGHT = 0.35
 # language does not know either (an uncorrected typo, a name) weighs in between.
 RARE_ZIPF, COMMON_ZIPF = 2.5, 4.5
 MIN_RARITY = 0.15
+# The coverage check weighs a preamble's words less still than retrieval does: they may be
+# new to the FAQ (who is asking, and why) without the question being outside it.
+COVERAGE_CONTEXT_WEIGHT = 0.3
+FUNCTION_ZIPF, FUNCTION_RARITY = 6.0, 0.05
+FOCUS_MIN_RARITY = 0.8
 UNKNOWN_WORD_RARITY = 0.6
 # A best entry barely ahead of the closest not-covered question is as likely the wrong topic:
 # it must know half of the question ("Meille tuli uusi työntekijä, miten hän saa
@@ -74,11 +79,21 @@ RELATED_INTRO = {
 NARROW_LEAD_COVERAGE = 0.5
 
 
-def rarity(zipf: float) -> float:
-    """1 for a rare word, falling to `MIN_RARITY` for the commonest (Zipf scale)."""
+def rarity(zipf: float, sentence_weight: float = 1.0) -> float:
+    """How much a word new to the FAQ tells, by its everyday frequency (Zipf scale): 1 for a
+    rare word; falling to a floor for a common one (`MIN_RARITY` in the preamble,
+    `FOCUS_MIN_RARITY` in a question sentence, where what is asked may be an everyday word:
+    "runo", "maksuton"); near nothing for the commonest, the language's function words
+    ("her", "honom", "tämä")."""
     if zipf <= 0:
         return UNKNOWN_WORD_RARITY
-    return min(1.0, max(MIN_RARITY, (COMMON_ZIPF - zipf) / (COMMON_ZIPF - RARE_ZIPF)))
+    floor = FOCUS_MIN_RARITY if sentence_weight >= 1.0 else MIN_RARITY
+    if zipf <= COMMON_ZIPF:
+        return min(
+            1.0, max(floor, 1 - (1 - floor) * (zipf - RARE_ZIPF) / (COMMON_ZIPF - RARE_ZIPF))
+        )
+    share = min(1.0, (zipf - COMMON_ZIPF) / (FUNCTION_ZIPF - COMMON_ZIPF))
+    return floor + (FUNCTION_RARITY - floor) * share
 
 
 class IndexNotBuilt(RuntimeError):
@@ -153,7 +168,7 @@ class FaqService:
 
         self.word_vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, norm="l2")
         self.word_matrix = self.word_vectorizer.fit_transform(
-            [index_terms(d["text"], d["lang"]) for d in self.documents]
+            [index_terms(d["text"], d["lang"], parts=False) for d in self.documents]
         )
         self.char_vectorizer = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, preprocessor=fold
@@ -169,7 +184,9 @@ class FaqService:
         """Per-entry stemmed vocabulary and entry-level IDF, for the coverage check."""
         self.entry_vocab: list[set[str]] = [set() for _ in self.entry_ids]
         for document, entry_index in zip(self.documents, self.doc_entry, strict=True):
-            self.entry_vocab[entry_index].update(index_terms(document["text"], document["lang"]))
+            self.entry_vocab[entry_index].update(
+                index_terms(document["text"], document["lang"], parts=False)
+            )
         self.entry_prefixes = [{t[:5] for t in vocab if len(t) >= 5} for vocab in self.entry_vocab]
         frequency = Counter(t for vocab in self.entry_vocab for t in vocab)
         # The FAQ entries' own words (not the not-covered questions'), for foreign compounds.
@@ -226,8 +243,8 @@ class FaqService:
         total = covered = 0.0
         for word in words:
             idfs = [self.idf[t] for t in word.terms if t in self.idf]
-            idf = max(idfs) if idfs else self.unknown_idf * rarity(word.zipf)
-            weight = word.weight * idf
+            idf = max(idfs) if idfs else self.unknown_idf * rarity(word.zipf, word.weight)
+            weight = (word.weight if word.weight >= 1.0 else COVERAGE_CONTEXT_WEIGHT) * idf
             total += weight
             if any(t in vocab or (len(t) >= 5 and t[:5] in prefixes) for t in word.terms):
                 covered += weight
@@ -361,7 +378,7 @@ class FaqService:
         known = lang or detected
         langs: tuple[str, ...] = (known,) if known else LANGUAGES
         question = self.speller.correct(question, langs)
-        by_lang = [weighted_words(question, lg) for lg in langs]
+        by_lang = [weighted_words(question, lg, self.idf.__contains__) for lg in langs]
         terms = term_weights(by_lang)
         scores = self.score(question, terms)
         order = np.argsort(-scores)

@@ -10,7 +10,7 @@ are mostly new to the FAQ) nor drags in another entry (its words may be another 
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -19,7 +19,7 @@ import wordfreq
 from knowledge.morphology import voikko, word_terms
 from knowledge.text import STOPWORDS, fold, words
 
-CONTEXT_WEIGHT = 0.4
+CONTEXT_WEIGHT = 0.6
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 _WORD = re.compile(r"[a-zåäöü]+")
 
@@ -91,33 +91,44 @@ def zipf(word: str, lang: str) -> float:
     return float(wordfreq.zipf_frequency(word, lang))
 
 
-def weighted_words(text: str, lang: str) -> list[Word]:
+def _folded(terms: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(f for f in map(fold, terms) if len(f) > 1 and f not in STOPWORDS))
+
+
+def weighted_words(text: str, lang: str, known: Callable[[str], bool] | None = None) -> list[Word]:
     """The text's words in the language with their index terms, the weight of their sentence
     and their everyday frequency (of the word or its base form, whichever is higher: the
-    frequency lists hold few of the inflected forms of a Finnish word)."""
+    frequency lists hold few of the inflected forms of a Finnish word).
+
+    A compound's parts are terms only when the FAQ (`known`) does not use it whole:
+    "ammattikorkeakoulun" reaches "koulu", while "salasana" is not "sala" + "sana".
+    """
     found: dict[tuple[str, ...], Word] = {}
     for sentence, weight in sentence_weights(text, (lang,)):
         for word in words(sentence):
-            raw = word_terms(word, lang)
-            terms = tuple(
-                dict.fromkeys(f for f in map(fold, raw) if len(f) > 1 and f not in STOPWORDS)
-            )
+            whole = _folded(word_terms(word, lang, parts=False))
+            if known is not None and any(known(t) for t in whole):
+                raw = word_terms(word, lang, parts=False)
+            else:
+                raw = word_terms(word, lang)
+            terms = _folded(raw)
             if not terms:
                 continue
-            known = found.get(terms)
-            if known is None or known.weight < weight:
+            seen = found.get(terms)
+            if seen is None or seen.weight < weight:
                 frequency = max(zipf(w, lang) for w in (word, *raw))
                 found[terms] = Word(terms, weight, frequency)
     return list(found.values())
 
 
 def term_weights(words_by_lang: Iterable[list[Word]]) -> dict[str, float]:
-    """Every term of the words with the weight of the heaviest word it comes from."""
+    """Every term of the words with the weight of the heaviest word it comes from, shared
+    among the word's terms (a word read as stem, base form and parts still counts once)."""
     weights: dict[str, float] = {}
     for found in words_by_lang:
         for word in found:
             for term in word.terms:
-                weights[term] = max(weights.get(term, 0.0), word.weight)
+                weights[term] = max(weights.get(term, 0.0), word.weight / len(word.terms))
     return weights
 
 

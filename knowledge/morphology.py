@@ -17,6 +17,10 @@ import Stemmer
 _STEMMER_NAMES = {"fi": "finnish", "sv": "swedish", "en": "english"}
 # Analyses of one word kept: Voikko lists readings by likelihood; the third rarely helps.
 MAX_READINGS = 2
+# Voikko's word classes that carry no topic: conjunctions, the negative verb, adpositions and
+# interjections. (Pronouns stay: "ketä" asks who, and tells the entries on who may register
+# from the rest.)
+FUNCTION_CLASSES = frozenset("sidesana kieltosana suhdesana huudahdussana".split())
 # A compound part shorter than this is not a term of its own ("yö" in "yöpyä" is no topic).
 MIN_PART = 3
 
@@ -66,18 +70,29 @@ def _readings(word: str) -> list[dict[str, str]]:
     return list(readings)
 
 
+def _content_readings(word: str) -> list[dict[str, str]]:
+    return [r for r in _readings(word) if r.get("CLASS") not in FUNCTION_CLASSES]
+
+
+def finnish_function_word(word: str) -> bool:
+    """Whether every reading Voikko knows of the word is a function word's."""
+    readings = _readings(word)
+    return bool(readings) and all(r.get("CLASS") in FUNCTION_CLASSES for r in readings)
+
+
 @lru_cache(maxsize=65536)
-def finnish_terms(word: str) -> tuple[str, ...]:
-    """Base forms of a Finnish word and, for a compound, its parts; () when Voikko does not
-    know the word."""
+def finnish_terms(word: str, parts: bool = True) -> tuple[str, ...]:
+    """Base forms of a Finnish word and, for a compound, its parts (unless `parts` is off);
+    () when Voikko does not know the word."""
     terms: list[str] = []
-    for reading in _readings(word)[:MAX_READINGS]:
+    for reading in _content_readings(word)[:MAX_READINGS]:
         base = str(reading.get("BASEFORM", "")).lower()
         if not base:
             continue
         terms.append(base)
-        structure = str(reading.get("STRUCTURE", ""))
-        terms.extend(p for p in _compound_parts(base, structure) if len(p) >= MIN_PART)
+        if parts:
+            structure = str(reading.get("STRUCTURE", ""))
+            terms.extend(p for p in _compound_parts(base, structure) if len(p) >= MIN_PART)
     return tuple(dict.fromkeys(terms))
 
 
@@ -93,9 +108,11 @@ def known_finnish(word: str) -> bool:
     return bool(voikko().spell(word)) or bool(_readings(word))
 
 
-def word_terms(word: str, lang: str) -> tuple[str, ...]:
+def word_terms(word: str, lang: str, parts: bool = True) -> tuple[str, ...]:
     """The terms one lower-case word contributes in the given language (not yet folded)."""
     stemmed = stem(word, lang)
     if lang == "fi":
-        return tuple(dict.fromkeys((stemmed, *finnish_terms(word))))
+        if finnish_function_word(word):
+            return ()
+        return tuple(dict.fromkeys((stemmed, *finnish_terms(word, parts))))
     return (stemmed,)

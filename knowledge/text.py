@@ -36,7 +36,7 @@ def words(text: str) -> list[str]:
     return [w for w in _TOKEN.findall(text.lower().replace("-", " ")) if w not in STOPWORDS]
 
 
-def index_terms(text: str, lang: str) -> list[str]:
+def index_terms(text: str, lang: str, parts: bool = True) -> list[str]:
     """Terms in the given language (Finnish lemmas and compound parts, Swedish and English
     stems; `knowledge/morphology.py`), folded."""
-    return [fold(t) for w in words(text) for t in word_terms(w, lang) if len(t) > 1]
+    return [fold(t) for w in words(text) for t in word_terms(w, lang, parts) if len(t) > 1]
