@@ -397,6 +397,37 @@ def test_no_page_scrolls_sideways_with_text_spacing(
     assert not wide, "pages that scroll sideways with text spacing: " + ", ".join(wide)
 
 
+@pytest.mark.parametrize(
+    ("viewport", "scale"),
+    [({"width": 320, "height": 640}, 1), ({"width": 640, "height": 400}, 2)],
+    ids=["320px", "zoom-200"],
+)
+def test_the_open_chat_fits_with_text_spacing(
+    pages: Pages, viewport: dict[str, int], scale: int
+) -> None:
+    page = pages.new("/", viewport=viewport, device_scale_factor=scale, bypass_csp=True)
+    open_chat(page)
+    say(page, FAQ_QUESTION)
+    expect(chat_log(page)).to_contain_text("Lähde:")
+    _add_text_spacing(page)
+    page.wait_for_timeout(100)
+    overflow = page.locator("celia-chat .panel").evaluate(
+        """panel => {
+            const edge = panel.getBoundingClientRect().right + 0.5;
+            const out = [...panel.querySelectorAll('*')]
+                .filter((element) => element.getBoundingClientRect().right > edge)
+                .map((element) => `${element.tagName.toLowerCase()}.${element.className}`);
+            const spacing = getComputedStyle(panel.querySelector('.bubble p')).wordSpacing;
+            return { width: panel.scrollWidth - panel.clientWidth, edge, out: out.slice(0, 3),
+                     spaced: spacing !== '0px' };
+        }"""
+    )
+    assert overflow["spaced"], "the text-spacing style did not reach the chat"
+    assert overflow["width"] <= 0 and not overflow["out"], overflow
+    assert overflow["edge"] <= viewport["width"] + 0.5
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= viewport["width"]
+
+
 def test_engines_at_320_px_on_every_page(pages: Pages, every_page: dict) -> None:
     for path, state in every_page.items():
         page = pages.new(path, viewport={"width": 320, "height": 640}, storage_state=state)
