@@ -1,6 +1,7 @@
 """Error responses a person can act on; never a stack trace, never the submitted input."""
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -14,7 +15,7 @@ from backend.services.errors import Refusal
 log = logging.getLogger("backend.errors")
 
 
-def _describe(error: dict) -> str:
+def _describe(error: dict[str, Any]) -> str:
     location = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
     message = error.get("msg", "invalid value")
     return f"{location}: {message}" if location else message

@@ -93,7 +93,7 @@ def exposition(database: DatabaseCollector) -> bytes:
     """The text format of every process's metrics and the database's gauges."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         processes = CollectorRegistry()
-        MultiProcessCollector(processes)
+        MultiProcessCollector(processes)  # type: ignore[no-untyped-call]
     else:
         processes = REGISTRY
     gauges = CollectorRegistry()

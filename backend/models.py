@@ -535,7 +535,7 @@ class IdempotencyRecord(Base):
     key: Mapped[str] = mapped_column(String(128))
     fingerprint: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int] = mapped_column(Integer)
-    response_body: Mapped[dict] = mapped_column(JSON)
+    response_body: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
@@ -601,7 +601,7 @@ class FaqVersion(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("faq_items.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
-    content: Mapped[dict] = mapped_column(JSON)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
     comment: Mapped[str] = mapped_column(String(500))
     status: Mapped[FaqVersionStatus] = mapped_column(_enum(FaqVersionStatus))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))  # None: import
@@ -618,7 +618,7 @@ class FaqSource(Base):
     __tablename__ = "faq_sources"
 
     name: Mapped[str] = mapped_column(String(120), primary_key=True)  # file name
-    titles: Mapped[dict] = mapped_column(JSON)  # fi, sv, en
+    titles: Mapped[dict[str, str]] = mapped_column(JSON)  # fi, sv, en
     text: Mapped[str] = mapped_column(Text)
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

@@ -15,7 +15,7 @@ import logging
 
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from backend.limits import Limits
 from backend.periodic import cancel
@@ -31,7 +31,7 @@ STOP_GRACE_SECONDS = 10.0
 
 
 class ResetWorker:
-    def __init__(self, settings: Settings, limits: Limits, sessions: sessionmaker) -> None:
+    def __init__(self, settings: Settings, limits: Limits, sessions: sessionmaker[Session]) -> None:
         self._settings = settings
         self._limits = limits
         self._sessions = sessions

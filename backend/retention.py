@@ -73,7 +73,7 @@ def _purge_tracker(settings: Settings, cutoff: datetime) -> int:
 POLL_SECONDS = 60.0  # how often each worker asks whether the cluster's turn has come
 
 
-def retention_job(settings: Settings, sessions: sessionmaker) -> PeriodicTask:
+def retention_job(settings: Settings, sessions: sessionmaker[Session]) -> PeriodicTask:
     """The hourly purge inside the running backend: whichever worker claims the turn runs it."""
     interval = settings.retention_interval_seconds
 

@@ -16,7 +16,7 @@ from email.message import EmailMessage
 import aiosmtplib
 from cryptography.fernet import InvalidToken
 from sqlalchemy import select, update
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from backend.email.outbox import unseal_body
 from backend.models import OutboxEmail, utcnow
@@ -30,7 +30,7 @@ CLAIM_SECONDS = 300.0
 
 
 class EmailSender:
-    def __init__(self, settings: Settings, sessions: sessionmaker) -> None:
+    def __init__(self, settings: Settings, sessions: sessionmaker[Session]) -> None:
         self._settings = settings
         self._sessions = sessions
         self._job = PeriodicTask(

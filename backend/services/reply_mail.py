@@ -114,7 +114,7 @@ def mail_unfetched_replies(db: Session, settings: Settings, now: datetime | None
     return queued
 
 
-def reply_mail_job(settings: Settings, sessions: sessionmaker) -> PeriodicTask:
+def reply_mail_job(settings: Settings, sessions: sessionmaker[Session]) -> PeriodicTask:
     """Checks every REPLY_EMAIL_INTERVAL_SECONDS, in the one worker that claims the turn."""
     interval = settings.reply_email_interval_seconds
 

@@ -102,7 +102,8 @@ def _accept_totp(db: Session, security: Security, factor: SecondFactor, code: st
                 )
                 .values(last_step=step)
             )
-            return used.rowcount == 1  # type: ignore[attr-defined]
+            changed: int = used.rowcount  # type: ignore[attr-defined]
+            return changed == 1
     return False
 
 
@@ -120,7 +121,8 @@ def _accept_recovery(db: Session, factor: SecondFactor, code: str) -> bool:
         )
         .values(used_at=utcnow())
     )
-    return used.rowcount == 1  # type: ignore[attr-defined]
+    changed: int = used.rowcount  # type: ignore[attr-defined]
+    return changed == 1
 
 
 def check_code(db: Session, security: Security, owner: Owner, code: str) -> bool:

@@ -166,7 +166,8 @@ _REQUEST_REFERENCE = _reference("REQ")
 
 def _containing(column: Any, text: str) -> ColumnElement[bool]:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return column.ilike(f"%{escaped}%", escape="\\")
+    matches: ColumnElement[bool] = column.ilike(f"%{escaped}%", escape="\\")
+    return matches
 
 
 def _registrar_is(email: str) -> Any:

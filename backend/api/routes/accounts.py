@@ -126,7 +126,7 @@ def register(
     security: SecurityDep,
     settings: SettingsDep,
     limits: LimitsDep,
-):
+) -> Detail:
     """Create an account; a code is mailed (valid 24 h). The answer is the same, in the same
     time, for an address that already has an account; limited per client and per address."""
     accounts.valid_password(body.password)  # a refused password costs no hash and no count
@@ -148,14 +148,14 @@ def register(
 
 
 @router.post("/verify/resend", status_code=status.HTTP_202_ACCEPTED, response_model=Detail)
-def resend_code(body: EmailIn, db: SessionDep, settings: SettingsDep, limits: LimitsDep):
+def resend_code(body: EmailIn, db: SessionDep, settings: SettingsDep, limits: LimitsDep) -> Detail:
     accounts.resend_code(db, settings, limits, body.email)
     db.commit()
     return Detail(detail=CODE_SENT)
 
 
 @router.post("/verify", response_model=Detail)
-def verify(body: VerifyIn, db: SessionDep, limits: LimitsDep):
+def verify(body: VerifyIn, db: SessionDep, limits: LimitsDep) -> Detail:
     accounts.verify_email(db, limits, body.email, body.code)
     db.commit()
     return Detail(detail="Your e-mail address is verified. You can log in now.")
@@ -169,7 +169,7 @@ def login(
     db: SessionDep,
     security: SecurityDep,
     settings: SettingsDep,
-):
+) -> SessionOut:
     registrar = accounts.log_in(db, security, settings, body.email, body.password)
     change_due = accounts.password_change_due(registrar, settings)
     stage = stage_for(db, registrar) if settings.registrar_two_factor_required else None
@@ -199,7 +199,7 @@ def logout(context: RegistrarPending, db: SessionDep, response: Response) -> Non
 
 
 @router.get("/me", response_model=SessionOut)
-def me(context: RegistrarAny):
+def me(context: RegistrarAny) -> SessionOut:
     return SessionOut(
         registrar=registrar_out(context.registrar),
         csrf_token=context.session.csrf_token,
@@ -208,7 +208,7 @@ def me(context: RegistrarAny):
 
 
 @router.patch("/me", response_model=RegistrarOut)
-def update_profile(body: ProfileIn, context: CurrentRegistrar, db: SessionDep):
+def update_profile(body: ProfileIn, context: CurrentRegistrar, db: SessionDep) -> RegistrarOut:
     accounts.update_profile(context.registrar, body.first_name, body.last_name, body.language)
     db.commit()
     return registrar_out(context.registrar)
@@ -217,7 +217,7 @@ def update_profile(body: ProfileIn, context: CurrentRegistrar, db: SessionDep):
 @router.post("/me/password", response_model=Detail)
 def change_password(
     body: PasswordChangeIn, context: RegistrarAny, db: SessionDep, security: SecurityDep
-):
+) -> Detail:
     """Change the password; also the way out of an expired one (rotation)."""
     accounts.change_password(
         db, security, context.registrar, context.session, body.current_password, body.new_password
@@ -262,7 +262,7 @@ def confirm_password_reset(
     db: SessionDep,
     security: SecurityDep,
     settings: SettingsDep,
-):
+) -> ResetOut:
     """Set the new password and log in (every other session of the account ends)."""
     registrar = accounts.reset_password(db, security, body.token, body.new_password)
     if registrar.locked:

@@ -1,6 +1,6 @@
 """Endpoints for the action server only (service token)."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
@@ -90,7 +90,7 @@ UNLOCK_RECEIVED = (
 )
 
 
-def _filed(security: Security, request: StaffRequest) -> dict:
+def _filed(security: Security, request: StaffRequest) -> dict[str, Any]:
     customer = request.customer
     return FiledRequest(
         reference=request.reference,
@@ -120,7 +120,7 @@ def unlock_request(
     """Ask Celia to unlock the account of an e-mail address, or of the bound registrar.
     The answer does not tell whether such an account exists or is locked."""
 
-    def make() -> tuple[int, dict]:
+    def make() -> tuple[int, dict[str, Any]]:
         if body.email is not None:
             registrar = find_registrar(db, body.email)
         else:
@@ -140,7 +140,7 @@ def reactivation_request(
 ) -> JSONResponse:
     """File a reactivation for a customer marked for deletion (logged-in registrar only)."""
 
-    def make() -> tuple[int, dict]:
+    def make() -> tuple[int, dict[str, Any]]:
         registrar = conversations.acting_registrar(db, body.conversation_id)
         filed = staff_requests.file_reactivation(
             db, security, registrar, body.hetu, body.unit_id, body.conversation_id
@@ -159,7 +159,7 @@ def delivery_change_request(
 ) -> JSONResponse:
     """File a CD → online change for a customer of the logged-in registrar's units."""
 
-    def make() -> tuple[int, dict]:
+    def make() -> tuple[int, dict[str, Any]]:
         registrar = conversations.acting_registrar(db, body.conversation_id)
         filed = staff_requests.file_delivery_change(
             db, security, registrar, body.hetu, body.conversation_id
@@ -181,7 +181,7 @@ def create_escalation(
     The bot sends the current session's transcript; the earlier sessions come first.
     `answer_expected` says, in the conversation's language, when staff will answer."""
 
-    def make() -> tuple[int, dict]:
+    def make() -> tuple[int, dict[str, Any]]:
         earlier = earlier_sessions_transcript(settings, body.conversation_id)
         transcript = "\n".join(part for part in (earlier, body.transcript) if part)
         escalation, new = escalations.create(

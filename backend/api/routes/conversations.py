@@ -76,7 +76,7 @@ def replies(
     settings: SettingsDep,
     conversation_id: str = ConversationPath,
     since: datetime | None = None,
-):
+) -> RepliesOut:
     """Staff replies after `since` (ISO 8601), oldest first."""
     bound_to = registrar_of(db, conversation_id)
     if bound_to is not None and current_registrar_id(request, db, security, settings) != bound_to:

@@ -1,8 +1,9 @@
 """Customers of the registrar's own units. Hetus travel only in request bodies, never URLs."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from backend.api.auth import CurrentRegistrar
@@ -50,7 +51,9 @@ class CustomerPatch(BaseModel):
 
 
 @router.post("/lookup", response_model=LookupOut)
-def look_up(body: LookupIn, context: CurrentRegistrar, db: SessionDep, security: SecurityDep):
+def look_up(
+    body: LookupIn, context: CurrentRegistrar, db: SessionDep, security: SecurityDep
+) -> LookupOut:
     """Search by hetu before creating. Customers marked for deletion are not found."""
     customer = customers.look_up(db, security, body.hetu)
     return LookupOut(
@@ -66,10 +69,10 @@ def create(
     db: SessionDep,
     security: SecurityDep,
     idempotency_key: IdempotencyKeyHeader = None,
-):
+) -> JSONResponse:
     """Register a new customer. Needs a hetu; under 15 needs a guardian's consent."""
 
-    def make() -> tuple[int, dict]:
+    def make() -> tuple[int, dict[str, Any]]:
         customer = customers.create(
             db,
             security,
@@ -91,7 +94,9 @@ def create(
 
 
 @router.post("/transfer", response_model=CustomerOut)
-def transfer(body: TransferIn, context: CurrentRegistrar, db: SessionDep, security: SecurityDep):
+def transfer(
+    body: TransferIn, context: CurrentRegistrar, db: SessionDep, security: SecurityDep
+) -> CustomerOut:
     """Move a customer found by hetu into your unit (an ended customer becomes active)."""
     customer = customers.transfer(db, security, context.registrar, body.hetu, body.unit_id)
     db.commit()
@@ -105,13 +110,15 @@ def list_customers(
     security: SecurityDep,
     unit_id: Id | None = None,
     name: Annotated[str | None, Query(max_length=100)] = None,
-):
+) -> list[CustomerOut]:
     found = customers.list_own(db, context.registrar, unit_id, name)
     return [customer_out(security, customer) for customer in found]
 
 
 @router.get("/{customer_id}", response_model=CustomerOut)
-def get_customer(customer_id: Id, context: CurrentRegistrar, db: SessionDep, security: SecurityDep):
+def get_customer(
+    customer_id: Id, context: CurrentRegistrar, db: SessionDep, security: SecurityDep
+) -> CustomerOut:
     return customer_out(security, customers.in_own_units(db, context.registrar, customer_id))
 
 
@@ -122,7 +129,7 @@ def update_customer(
     context: CurrentRegistrar,
     db: SessionDep,
     security: SecurityDep,
-):
+) -> CustomerOut:
     """Edit contact details and flags. Delivery (CD → online) is changed by Celia on request."""
     customer = customers.in_own_units(db, context.registrar, customer_id)
     customers.update(security, customer, body.model_dump(exclude_unset=True))
@@ -131,7 +138,9 @@ def update_customer(
 
 
 @router.post("/{customer_id}/end", response_model=CustomerOut)
-def end_customer(customer_id: Id, context: CurrentRegistrar, db: SessionDep, security: SecurityDep):
+def end_customer(
+    customer_id: Id, context: CurrentRegistrar, db: SessionDep, security: SecurityDep
+) -> CustomerOut:
     """End the customership (e.g. a temporary customer says the need has passed)."""
     customer = customers.in_own_units(db, context.registrar, customer_id)
     customers.set_status(db, context.registrar, customer, CustomerStatus.ended)
@@ -142,7 +151,7 @@ def end_customer(customer_id: Id, context: CurrentRegistrar, db: SessionDep, sec
 @router.delete("/{customer_id}", response_model=CustomerOut)
 def mark_for_deletion(
     customer_id: Id, context: CurrentRegistrar, db: SessionDep, security: SecurityDep
-):
+) -> CustomerOut:
     """Mark the customer for deletion; only Celia can reactivate them afterwards."""
     customer = customers.in_own_units(db, context.registrar, customer_id)
     customers.set_status(db, context.registrar, customer, CustomerStatus.marked_for_deletion)

@@ -92,7 +92,7 @@ def _question(entries: dict[str, Any], entry_id: str) -> str:
 
 
 @router.get("/staff/insights/answer-feedback", response_model=AnswerFeedbackReport)
-def answer_feedback(context: CurrentStaff, db: SessionDep, faq: FaqDep):
+def answer_feedback(context: CurrentStaff, db: SessionDep, faq: FaqDep) -> AnswerFeedbackReport:
     """Votes and comments per FAQ entry, the most "no" votes first."""
     return AnswerFeedbackReport(
         entries=[

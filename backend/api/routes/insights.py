@@ -36,7 +36,7 @@ def unanswered_questions(
     context: CurrentStaff,
     db: SessionDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
-):
+) -> UnansweredQuestions:
     """Unanswered questions of the latest `limit` such escalations, most asked first."""
     groups = unanswered_question_groups(db, limit)
     return UnansweredQuestions(

@@ -33,7 +33,7 @@ class AcceptedOut(BaseModel):
 )
 def accept_main_user_invitation(
     body: AcceptIn, db: SessionDep, security: SecurityDep, settings: SettingsDep
-):
+) -> AcceptedOut:
     """Create the main user's account in the invited unit; a code is mailed to verify the
     address (POST /api/v1/auth/verify), as in ordinary registration."""
     registrar = unit_admin.accept_main_user_invitation(

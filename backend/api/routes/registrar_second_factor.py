@@ -36,7 +36,7 @@ def second_factor_step(
 
 
 @router.get("/enrolment", response_model=EnrolmentOut)
-def enrolment(context: RegistrarPending, db: SessionDep, security: SecurityDep):
+def enrolment(context: RegistrarPending, db: SessionDep, security: SecurityDep) -> EnrolmentOut:
     in_stage(context.session, SessionStage.enrolment)
     return enrolment_out(db, security, context.registrar, f"{router.prefix}/enrolment/qr.svg")
 
@@ -50,7 +50,7 @@ def enrolment_qr(context: RegistrarPending, db: SessionDep, security: SecurityDe
 @router.post("/enrolment", response_model=RecoveryCodesOut)
 def confirm_enrolment(
     body: CodeIn, context: RegistrarPending, db: SessionDep, security: SecurityDep
-):
+) -> RecoveryCodesOut:
     in_stage(context.session, SessionStage.enrolment)
     codes = second_factor.confirm(db, security, context.registrar, body.code)
     context.session.stage = None

@@ -107,7 +107,7 @@ def list_requests(
     registrar_email: Email | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
-):
+) -> RequestList:
     """Requests, newest first, with counts per status (the counts ignore the status filter);
     `q` is a reference or words in the decision note."""
     found = work_queue.page(
@@ -127,7 +127,9 @@ def list_requests(
 
 
 @router.get("/requests/{request_id}", response_model=RequestDetail)
-def request_detail(request_id: Id, context: CurrentStaff, db: SessionDep, security: SecurityDep):
+def request_detail(
+    request_id: Id, context: CurrentStaff, db: SessionDep, security: SecurityDep
+) -> RequestDetail:
     row = work_queue.request(db, request_id)
     return RequestDetail(request=request_out(security, row), audit=_trail(db, "request", row.id))
 
@@ -135,7 +137,7 @@ def request_detail(request_id: Id, context: CurrentStaff, db: SessionDep, securi
 @router.post("/requests/{request_id}/approve", response_model=RequestOut)
 def approve(
     request_id: Id, body: DecisionIn, context: CurrentStaff, db: SessionDep, security: SecurityDep
-):
+) -> RequestOut:
     """Approve: the change is made and the requester is e-mailed, in one transaction."""
     row = work_queue.request(db, request_id)
     staff_requests.decide(db, context.staff, row, approve=True, note=body.note)
@@ -146,7 +148,7 @@ def approve(
 @router.post("/requests/{request_id}/deny", response_model=RequestOut)
 def deny(
     request_id: Id, body: DecisionIn, context: CurrentStaff, db: SessionDep, security: SecurityDep
-):
+) -> RequestOut:
     row = work_queue.request(db, request_id)
     staff_requests.decide(db, context.staff, row, approve=False, note=body.note)
     db.commit()
@@ -156,7 +158,7 @@ def deny(
 @router.post("/requests/{request_id}/assign", response_model=RequestOut)
 def assign_request(
     request_id: Id, body: AssignIn, context: CurrentStaff, db: SessionDep, security: SecurityDep
-):
+) -> RequestOut:
     row = work_queue.request(db, request_id)
     staff_requests.assign(db, context.staff, row, work_queue.active_assignee(db, body.assignee_id))
     db.commit()
@@ -181,7 +183,7 @@ def list_escalations(
     registrar_email: Email | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
-):
+) -> EscalationList:
     """Escalations, newest first, with counts per status (the counts ignore the status filter);
     `q` is a reference or words in the redacted transcript."""
     found = work_queue.page(
@@ -208,12 +210,14 @@ def _escalation_detail(db: Session, row: Escalation) -> EscalationDetail:
 
 
 @router.get("/escalations/{escalation_id}", response_model=EscalationDetail)
-def escalation_detail(escalation_id: Id, context: CurrentStaff, db: SessionDep):
+def escalation_detail(escalation_id: Id, context: CurrentStaff, db: SessionDep) -> EscalationDetail:
     return _escalation_detail(db, work_queue.escalation(db, escalation_id))
 
 
 @router.post("/escalations/{escalation_id}/assign", response_model=EscalationDetail)
-def assign_escalation(escalation_id: Id, body: AssignIn, context: CurrentStaff, db: SessionDep):
+def assign_escalation(
+    escalation_id: Id, body: AssignIn, context: CurrentStaff, db: SessionDep
+) -> EscalationDetail:
     row = work_queue.escalation(db, escalation_id)
     escalations.assign(db, context.staff, row, work_queue.active_assignee(db, body.assignee_id))
     db.commit()
@@ -225,7 +229,9 @@ def assign_escalation(escalation_id: Id, body: AssignIn, context: CurrentStaff, 
     status_code=status.HTTP_201_CREATED,
     response_model=EscalationDetail,
 )
-def add_note(escalation_id: Id, body: TextIn, context: CurrentStaff, db: SessionDep):
+def add_note(
+    escalation_id: Id, body: TextIn, context: CurrentStaff, db: SessionDep
+) -> EscalationDetail:
     """An internal note, never shown to the registrar."""
     row = work_queue.escalation(db, escalation_id)
     escalations.add_message(db, context.staff, row, MessageKind.note, body.text)
@@ -238,7 +244,9 @@ def add_note(escalation_id: Id, body: TextIn, context: CurrentStaff, db: Session
     status_code=status.HTTP_201_CREATED,
     response_model=EscalationDetail,
 )
-def add_reply(escalation_id: Id, body: TextIn, context: CurrentStaff, db: SessionDep):
+def add_reply(
+    escalation_id: Id, body: TextIn, context: CurrentStaff, db: SessionDep
+) -> EscalationDetail:
     """A reply the chat widget shows to the registrar (it polls for replies)."""
     row = work_queue.escalation(db, escalation_id)
     escalations.add_message(db, context.staff, row, MessageKind.reply, body.text)
@@ -247,7 +255,9 @@ def add_reply(escalation_id: Id, body: TextIn, context: CurrentStaff, db: Sessio
 
 
 @router.post("/escalations/{escalation_id}/status", response_model=EscalationDetail)
-def set_escalation_status(escalation_id: Id, body: StatusIn, context: CurrentStaff, db: SessionDep):
+def set_escalation_status(
+    escalation_id: Id, body: StatusIn, context: CurrentStaff, db: SessionDep
+) -> EscalationDetail:
     """Move an escalation to in progress, resolve it, or reopen it."""
     row = work_queue.escalation(db, escalation_id)
     escalations.set_status(db, context.staff, row, body.status, body.note)
@@ -264,7 +274,7 @@ def audit_log(
     target_id: Id | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
-):
+) -> list[AuditOut]:
     """Audit events, newest first."""
     rows = work_queue.audit_events(db, actor_kind, target_kind, target_id, limit, offset)
     return [_audit_out(row) for row in rows]

@@ -98,7 +98,7 @@ def _unit_out(unit: Unit) -> UnitOut:
 
 
 @router.get("/staff", response_model=list[StaffUserOut])
-def list_staff(context: CurrentAdmin, db: SessionDep):
+def list_staff(context: CurrentAdmin, db: SessionDep) -> list[StaffUserOut]:
     return [_staff_out(db, staff) for staff in staff_accounts.list_staff(db)]
 
 
@@ -109,7 +109,7 @@ def create_staff(
     db: SessionDep,
     security: SecurityDep,
     settings: SettingsDep,
-):
+) -> StaffUserOut:
     """The new staff user gets a set-password link by e-mail and enrols the second factor at
     the first log-in."""
     staff = staff_accounts.add_staff_user(
@@ -127,7 +127,7 @@ def create_staff(
 
 
 @router.post("/staff/{staff_id}/disable", response_model=StaffUserOut)
-def disable_staff(staff_id: Id, context: CurrentAdmin, db: SessionDep):
+def disable_staff(staff_id: Id, context: CurrentAdmin, db: SessionDep) -> StaffUserOut:
     staff = staff_accounts.get_staff(db, staff_id)
     staff_accounts.set_active(db, _actor(context), staff, active=False)
     db.commit()
@@ -135,7 +135,7 @@ def disable_staff(staff_id: Id, context: CurrentAdmin, db: SessionDep):
 
 
 @router.post("/staff/{staff_id}/enable", response_model=StaffUserOut)
-def enable_staff(staff_id: Id, context: CurrentAdmin, db: SessionDep):
+def enable_staff(staff_id: Id, context: CurrentAdmin, db: SessionDep) -> StaffUserOut:
     staff = staff_accounts.get_staff(db, staff_id)
     staff_accounts.set_active(db, _actor(context), staff, active=True)
     db.commit()
@@ -143,7 +143,7 @@ def enable_staff(staff_id: Id, context: CurrentAdmin, db: SessionDep):
 
 
 @router.post("/staff/{staff_id}/role", response_model=StaffUserOut)
-def set_role(staff_id: Id, body: RoleIn, context: CurrentAdmin, db: SessionDep):
+def set_role(staff_id: Id, body: RoleIn, context: CurrentAdmin, db: SessionDep) -> StaffUserOut:
     staff = staff_accounts.get_staff(db, staff_id)
     staff_accounts.set_role(db, _actor(context), staff, body.role)
     db.commit()
@@ -151,7 +151,7 @@ def set_role(staff_id: Id, body: RoleIn, context: CurrentAdmin, db: SessionDep):
 
 
 @router.post("/staff/{staff_id}/unlock", response_model=StaffUserOut)
-def unlock_staff(staff_id: Id, context: CurrentAdmin, db: SessionDep):
+def unlock_staff(staff_id: Id, context: CurrentAdmin, db: SessionDep) -> StaffUserOut:
     staff = staff_accounts.get_staff(db, staff_id)
     staff_accounts.unlock(db, _actor(context), staff)
     db.commit()
@@ -159,7 +159,7 @@ def unlock_staff(staff_id: Id, context: CurrentAdmin, db: SessionDep):
 
 
 @router.post("/staff/{staff_id}/reset-second-factor", response_model=StaffUserOut)
-def reset_second_factor(staff_id: Id, context: CurrentAdmin, db: SessionDep):
+def reset_second_factor(staff_id: Id, context: CurrentAdmin, db: SessionDep) -> StaffUserOut:
     """The staff member enrols again at the next log-in; their sessions end now."""
     staff = staff_accounts.get_staff(db, staff_id)
     staff_accounts.reset_second_factor(db, _actor(context), staff)
@@ -178,26 +178,26 @@ def send_password_link(
 
 
 @router.get("/units", response_model=list[UnitOut])
-def list_units(context: CurrentAdmin, db: SessionDep):
+def list_units(context: CurrentAdmin, db: SessionDep) -> list[UnitOut]:
     return [_unit_out(unit) for unit in unit_admin.list_units(db)]
 
 
 @router.post("/units", status_code=status.HTTP_201_CREATED, response_model=UnitOut)
-def create_unit(body: NewUnitIn, context: CurrentAdmin, db: SessionDep):
+def create_unit(body: NewUnitIn, context: CurrentAdmin, db: SessionDep) -> UnitOut:
     unit = unit_admin.create_unit(db, _actor(context), body.name, body.kind)
     db.commit()
     return _unit_out(unit)
 
 
 @router.post("/units/{unit_id}/rename", response_model=UnitOut)
-def rename_unit(unit_id: Id, body: RenameIn, context: CurrentAdmin, db: SessionDep):
+def rename_unit(unit_id: Id, body: RenameIn, context: CurrentAdmin, db: SessionDep) -> UnitOut:
     unit = unit_admin.rename_unit(db, _actor(context), unit_id, body.name)
     db.commit()
     return _unit_out(unit)
 
 
 @router.post("/units/{unit_id}/close", response_model=UnitOut)
-def close_unit(unit_id: Id, context: CurrentAdmin, db: SessionDep):
+def close_unit(unit_id: Id, context: CurrentAdmin, db: SessionDep) -> UnitOut:
     unit = unit_admin.close_unit(db, _actor(context), unit_id)
     db.commit()
     return _unit_out(unit)
@@ -206,7 +206,7 @@ def close_unit(unit_id: Id, context: CurrentAdmin, db: SessionDep):
 @router.post("/units/{unit_id}/main-user", response_model=MainUserOut)
 def appoint_main_user(
     unit_id: Id, body: MainUserIn, context: CurrentAdmin, db: SessionDep, settings: SettingsDep
-):
+) -> MainUserOut:
     result = unit_admin.invite_main_user(db, settings, _actor(context), unit_id, body.email)
     db.commit()
     return MainUserOut(result=result)

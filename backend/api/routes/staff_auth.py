@@ -86,7 +86,7 @@ def login(
     security: SecurityDep,
     settings: SettingsDep,
     limits: LimitsDep,
-):
+) -> StaffSessionOut:
     """Step one: the password. The answer's `stage` says which step comes next."""
     staff = staff_accounts.staff_log_in(db, security, settings, limits, body.email, body.password)
     stage = stage_for(db, staff)
@@ -99,7 +99,7 @@ def login(
 @router.post("/second-factor", response_model=StaffSessionOut)
 def second_factor_step(
     body: CodeIn, context: StaffAny, db: SessionDep, security: SecurityDep, settings: SettingsDep
-):
+) -> StaffSessionOut:
     """Step two: a code from the authenticator app, or one unused recovery code."""
     in_stage(context.session, SessionStage.second_factor)
     staff_accounts.check_second_factor(db, security, settings, context.staff, body.code)
@@ -109,7 +109,7 @@ def second_factor_step(
 
 
 @router.get("/enrolment", response_model=EnrolmentOut)
-def enrolment(context: StaffAny, db: SessionDep, security: SecurityDep):
+def enrolment(context: StaffAny, db: SessionDep, security: SecurityDep) -> EnrolmentOut:
     """The secret to add to an authenticator app (also as a QR code), until confirmed."""
     in_stage(context.session, SessionStage.enrolment)
     return enrolment_out(db, security, context.staff, f"{router.prefix}/enrolment/qr.svg")
@@ -122,7 +122,9 @@ def enrolment_qr(context: StaffAny, db: SessionDep, security: SecurityDep) -> Re
 
 
 @router.post("/enrolment", response_model=RecoveryCodesOut)
-def confirm_enrolment(body: CodeIn, context: StaffAny, db: SessionDep, security: SecurityDep):
+def confirm_enrolment(
+    body: CodeIn, context: StaffAny, db: SessionDep, security: SecurityDep
+) -> RecoveryCodesOut:
     """Confirm with the app's current code; the ten recovery codes are shown this once."""
     in_stage(context.session, SessionStage.enrolment)
     codes = second_factor.confirm(db, security, context.staff, body.code)
@@ -139,7 +141,7 @@ def logout(context: StaffAny, db: SessionDep, response: Response) -> None:
 
 
 @router.get("/me", response_model=StaffSessionOut)
-def me(context: StaffAny):
+def me(context: StaffAny) -> StaffSessionOut:
     return _session_out(context)
 
 
@@ -167,7 +169,7 @@ def set_password(body: SetPasswordIn, db: SessionDep, security: SecurityDep) -> 
 
 
 @router.get("/sessions", response_model=list[SessionOut])
-def sessions(context: CurrentStaff, db: SessionDep, settings: SettingsDep):
+def sessions(context: CurrentStaff, db: SessionDep, settings: SettingsDep) -> list[SessionOut]:
     """The user's own active sessions, newest first."""
     return [
         SessionOut(

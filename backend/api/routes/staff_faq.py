@@ -125,20 +125,20 @@ def list_items(
     db: SessionDep,
     q: Annotated[str | None, Query(max_length=200)] = None,
     kind: FaqItemKind | None = None,
-):
+) -> list[ItemOut]:
     """Entries and not-covered topics; `q` searches ids, answers and phrasings."""
     return [_item_out(view) for view in faq_console.items(db, kind=kind, query=q)]
 
 
 @router.get("/review", response_model=list[ItemOut])
-def review_list(context: CurrentStaff, db: SessionDep, settings: SettingsDep):
+def review_list(context: CurrentStaff, db: SessionDep, settings: SettingsDep) -> list[ItemOut]:
     """Entries to review: review-by date within 30 days or past, or many "not helpful" votes."""
     due = faq_console.due_for_review(db, settings.faq_review_not_helpful_votes, date.today())
     return [_item_out(view) for view in due]
 
 
 @router.get("/items/{kind}/{key}", response_model=ItemDetail)
-def item_detail(kind: FaqItemKind, key: Key, context: CurrentStaff, db: SessionDep):
+def item_detail(kind: FaqItemKind, key: Key, context: CurrentStaff, db: SessionDep) -> ItemDetail:
     listed, versions = faq_console.item_detail(db, kind, key)
     return ItemDetail(item=_item_out(listed), versions=[_version_out(v) for v in versions])
 
@@ -153,7 +153,9 @@ def _content(kind: FaqItemKind, content: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.post("/items/{kind}", response_model=VersionOut, status_code=status.HTTP_201_CREATED)
-def create_item(kind: FaqItemKind, body: NewItemIn, context: CurrentStaff, db: SessionDep):
+def create_item(
+    kind: FaqItemKind, body: NewItemIn, context: CurrentStaff, db: SessionDep
+) -> VersionOut:
     """A new entry or topic, as a draft (version 1)."""
     content = _content(kind, body.content)
     draft = faq_content.save_draft(db, context.staff, kind, body.key, content, body.comment, True)
@@ -165,7 +167,7 @@ def create_item(kind: FaqItemKind, body: NewItemIn, context: CurrentStaff, db: S
 )
 def save_version(
     kind: FaqItemKind, key: Key, body: ContentIn, context: CurrentStaff, db: SessionDep
-):
+) -> VersionOut:
     """An edit, saved as a new draft version (the quote must be verbatim in its source)."""
     content = _content(kind, body.content)
     draft = faq_content.save_draft(db, context.staff, kind, key, content, body.comment, False)
@@ -175,7 +177,7 @@ def save_version(
 @router.post(
     "/items/entry/{key}/phrasings", response_model=VersionOut, status_code=status.HTTP_201_CREATED
 )
-def add_phrasings(key: Key, body: PhrasingsIn, context: CurrentStaff, db: SessionDep):
+def add_phrasings(key: Key, body: PhrasingsIn, context: CurrentStaff, db: SessionDep) -> VersionOut:
     """Unanswered questions added to an entry's phrasings as a new draft, in one step."""
     phrasings = [(phrasing.q, phrasing.lang) for phrasing in body.questions]
     draft = faq_console.add_phrasings(db, context.staff, key, phrasings, body.must_answer)
@@ -183,7 +185,9 @@ def add_phrasings(key: Key, body: PhrasingsIn, context: CurrentStaff, db: Sessio
 
 
 @router.get("/versions/{version_id}", response_model=DiffOut)
-def version_diff(version_id: Id, context: CurrentStaff, db: SessionDep, against: Id | None = None):
+def version_diff(
+    version_id: Id, context: CurrentStaff, db: SessionDep, against: Id | None = None
+) -> DiffOut:
     """A version and its diff against `against` (default: the version before it)."""
     row, old, diff = faq_console.diff(db, version_id, against)
     return DiffOut(
@@ -194,7 +198,9 @@ def version_diff(version_id: Id, context: CurrentStaff, db: SessionDep, against:
 
 
 @router.post("/versions/{version_id}/approve", response_model=VersionOut)
-def approve(version_id: Id, context: CurrentStaff, db: SessionDep, settings: SettingsDep):
+def approve(
+    version_id: Id, context: CurrentStaff, db: SessionDep, settings: SettingsDep
+) -> VersionOut:
     """A second staff member approves a draft (FAQ_SINGLE_PERSON_TEAM lets the author)."""
     row = faq_content.version(db, version_id)
     faq_content.approve(db, context.staff, row, settings.faq_single_person_team)
@@ -242,7 +248,9 @@ def delete_draft(version_id: Id, context: CurrentStaff, db: SessionDep) -> None:
 
 
 @router.post("/versions/{version_id}/publish", response_model=PublishOut)
-async def publish(version_id: Id, live: LiveFaqDep, context: CurrentStaff, db: SessionDep):
+async def publish(
+    version_id: Id, live: LiveFaqDep, context: CurrentStaff, db: SessionDep
+) -> PublishOut | JSONResponse:
     """Publish an approved version: the regression gate runs first; on success every worker
     swaps in the new index within seconds, without a restart."""
     row = faq_content.version(db, version_id)
@@ -252,7 +260,9 @@ async def publish(version_id: Id, live: LiveFaqDep, context: CurrentStaff, db: S
 
 
 @router.post("/versions/{version_id}/rollback", response_model=PublishOut)
-async def rollback(version_id: Id, live: LiveFaqDep, context: CurrentStaff, db: SessionDep):
+async def rollback(
+    version_id: Id, live: LiveFaqDep, context: CurrentStaff, db: SessionDep
+) -> PublishOut | JSONResponse:
     """Publish again a version that was live before (through the regression gate)."""
     target = faq_content.version(db, version_id)
     copy = faq_content.rollback_copy(db, context.staff, target)
@@ -260,7 +270,7 @@ async def rollback(version_id: Id, live: LiveFaqDep, context: CurrentStaff, db: 
 
 
 @router.get("/sources", response_model=list[SourceOut])
-def list_sources(context: CurrentStaff, db: SessionDep):
+def list_sources(context: CurrentStaff, db: SessionDep) -> list[SourceOut]:
     return [
         SourceOut(name=r.name, titles=r.titles, characters=len(r.text))
         for r in faq_content.sources(db)
@@ -268,7 +278,7 @@ def list_sources(context: CurrentStaff, db: SessionDep):
 
 
 @router.post("/sources", response_model=SourceOut, status_code=status.HTTP_201_CREATED)
-def add_source(body: SourceIn, context: CurrentStaff, db: SessionDep):
+def add_source(body: SourceIn, context: CurrentStaff, db: SessionDep) -> SourceOut:
     """A new source document (plain text or Markdown) that entries may quote."""
     row = faq_content.add_source(db, context.staff, body.name, dict(body.titles), body.text)
     db.commit()
@@ -276,6 +286,6 @@ def add_source(body: SourceIn, context: CurrentStaff, db: SessionDep):
 
 
 @router.get("/status", response_model=StatusOut)
-def live_status(live: LiveFaqDep, context: CurrentStaff):
+def live_status(live: LiveFaqDep, context: CurrentStaff) -> StatusOut:
     """The generation this worker answers from."""
     return StatusOut(generation=live.generation, entries=len(live.service.entries))

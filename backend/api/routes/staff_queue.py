@@ -8,7 +8,7 @@ buffering settings, and a poll sent with `X-Background-Poll: 1` does not count a
 so the staff idle time-out still ends an unattended console's session.
 """
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
@@ -109,7 +109,7 @@ def create_canned_reply(
     security: SecurityDep,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
-    def make() -> tuple[int, dict]:
+    def make() -> tuple[int, dict[str, Any]]:
         row = canned_replies.save(db, context.staff, None, body.title, _texts(body))
         return 201, _out(row).model_dump(mode="json")
 

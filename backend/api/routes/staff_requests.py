@@ -1,6 +1,9 @@
 """Requests a registrar files for Celia staff from the web (the chat uses the service API)."""
 
+from typing import Any
+
 from fastapi import APIRouter, status
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from backend.api.auth import CurrentRegistrar
@@ -30,7 +33,9 @@ class RegistrarRemovalIn(BaseModel):
 
 
 @router.get("", response_model=list[RequestOut])
-def my_requests(context: CurrentRegistrar, db: SessionDep, security: SecurityDep):
+def my_requests(
+    context: CurrentRegistrar, db: SessionDep, security: SecurityDep
+) -> list[RequestOut]:
     rows = staff_requests.filed_by(db, context.registrar.id, MY_REQUESTS_AT_MOST)
     return [request_out(security, row) for row in rows]
 
@@ -42,10 +47,10 @@ def reactivation(
     db: SessionDep,
     security: SecurityDep,
     idempotency_key: IdempotencyKeyHeader = None,
-):
+) -> JSONResponse:
     """Ask Celia to reactivate a customer marked for deletion into your unit."""
 
-    def make() -> tuple[int, dict]:
+    def make() -> tuple[int, dict[str, Any]]:
         filed = staff_requests.file_reactivation(
             db, security, context.registrar, body.hetu, body.unit_id
         )
@@ -63,10 +68,10 @@ def delivery_change(
     db: SessionDep,
     security: SecurityDep,
     idempotency_key: IdempotencyKeyHeader = None,
-):
+) -> JSONResponse:
     """Ask Celia to move a customer of your unit from CD loans to the online service."""
 
-    def make() -> tuple[int, dict]:
+    def make() -> tuple[int, dict[str, Any]]:
         filed = staff_requests.file_delivery_change(db, security, context.registrar, body.hetu)
         return 201, request_out(security, filed).model_dump(mode="json")
 
@@ -87,10 +92,10 @@ def registrar_removal(
     db: SessionDep,
     security: SecurityDep,
     idempotency_key: IdempotencyKeyHeader = None,
-):
+) -> JSONResponse:
     """A main user asks Celia to remove a registrar they cannot remove themselves."""
 
-    def make() -> tuple[int, dict]:
+    def make() -> tuple[int, dict[str, Any]]:
         filed = staff_requests.file_registrar_removal(
             db, context.registrar, body.registrar_id, body.unit_id
         )

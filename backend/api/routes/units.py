@@ -40,7 +40,9 @@ class JoinedOut(BaseModel):
 
 
 @router.get("/{unit_id}/registrars", response_model=list[UnitRegistrarOut])
-def list_registrars(unit_id: Id, context: CurrentRegistrar, db: SessionDep):
+def list_registrars(
+    unit_id: Id, context: CurrentRegistrar, db: SessionDep
+) -> list[UnitRegistrarOut]:
     unit = units.managed_unit(context.registrar, unit_id)
     return [
         UnitRegistrarOut(
@@ -79,6 +81,8 @@ def accept_invitation(body: AcceptIn, context: CurrentRegistrar, db: SessionDep)
 
 
 @router.delete("/{unit_id}/registrars/{registrar_id}", status_code=status.HTTP_204_NO_CONTENT)
-def remove_registrar(unit_id: Id, registrar_id: Id, context: CurrentRegistrar, db: SessionDep):
+def remove_registrar(
+    unit_id: Id, registrar_id: Id, context: CurrentRegistrar, db: SessionDep
+) -> None:
     units.remove_registrar(db, context.registrar, unit_id, registrar_id)
     db.commit()
