@@ -35,17 +35,21 @@ class RasaClient:
         self._timeout = aiohttp.ClientTimeout(total=timeout_seconds, sock_connect=2.0)
         self._headers = {"Authorization": f"Bearer {token}"}  # Rasa's channel wants the token
         self._session: aiohttp.ClientSession | None = None
+        self._session_loop: asyncio.AbstractEventLoop | None = None
 
     def _client(self) -> aiohttp.ClientSession:
-        """The session of the running event loop, made on first use."""
+        """The session of the running event loop, made on first use. A session works only in
+        the loop it was made in, so the loop is kept beside it (as in
+        rasa_ext/endpoint_session.py) and another loop (a test's) gets a session of its own."""
+        loop = asyncio.get_running_loop()
         session = self._session
-        if session is None or session.closed or session._loop is not asyncio.get_running_loop():
+        if session is None or session.closed or self._session_loop is not loop:
             session = aiohttp.ClientSession(
                 headers=self._headers,
                 timeout=self._timeout,
                 connector=aiohttp.TCPConnector(limit=100, keepalive_timeout=IDLE_SECONDS),
             )
-            self._session = session
+            self._session, self._session_loop = session, loop
         return session
 
     async def send(

@@ -6,7 +6,8 @@ per message under load (py-spy), and the action server accepted a connection eac
 each endpoint keeps one session per event loop; `async with endpoint.session()` still works as
 before but leaves the session open. Idle connections are dropped after 2 s, before the action
 server's own keep-alive timeout (5 s), so a request never goes out on a connection the server is
-closing.
+closing. A session works only in the loop it was made in, so the loop is kept beside it (the
+backend's Rasa client does the same, backend/rasa_client.py).
 """
 
 import asyncio
@@ -42,8 +43,11 @@ class KeptSession:
 def kept_session(endpoint: EndpointConfig) -> Any:
     """The endpoint's session for the running event loop, made on first use."""
     loop = asyncio.get_running_loop()
-    session: aiohttp.ClientSession | None = getattr(endpoint, "_kept_session", None)
-    if session is None or session.closed or session._loop is not loop:
+    kept: tuple[asyncio.AbstractEventLoop, aiohttp.ClientSession] | None = getattr(
+        endpoint, "_kept_session", None
+    )
+    session = kept[1] if kept is not None and kept[0] is loop else None
+    if session is None or session.closed:
         auth = None
         if endpoint.basic_auth:
             auth = aiohttp.BasicAuth(
@@ -55,7 +59,7 @@ def kept_session(endpoint: EndpointConfig) -> Any:
             timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
             connector=aiohttp.TCPConnector(keepalive_timeout=IDLE_SECONDS),
         )
-        endpoint._kept_session = session
+        endpoint._kept_session = (loop, session)
     return KeptSession(session)
 
 

@@ -9,13 +9,13 @@ import pytest
 from aiohttp import web
 
 from backend.rasa_client import RasaClient, RasaUnavailable
-from tests.helpers import run_async
+from tests.helpers import closed_port, run_async
 
 TOKEN = "t" * 32
 
 
 def _free_port() -> int:
-    """A port nobody listens on: connecting to it is refused."""
+    """A port free now, for a server the test starts."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -59,7 +59,7 @@ def with_replicas(
         urls, runners = [], []
         for name, kind in behaviour.items():
             if kind == "refuse":
-                urls.append(f"http://127.0.0.1:{_free_port()}")
+                urls.append(f"http://127.0.0.1:{closed_port()}")
                 continue
             url, runner = await _serve(name, kind, seen)
             urls.append(url)
@@ -132,3 +132,27 @@ def test_settings_split_the_replica_list() -> None:
         session_secret="s" * 32,
     )
     assert settings.rasa_urls == [a, b]
+
+
+def test_each_event_loop_gets_a_session_of_its_own() -> None:
+    """A session works only in the loop it was made in: the same client used from a second
+    loop (as tests do) makes a new one instead of failing on the first loop's."""
+    client = RasaClient(["http://127.0.0.1:1"], 1.0, TOKEN)
+    sessions: list[object] = []
+
+    async def turn() -> str:
+        seen: list[str] = []
+        url, runner = await _serve("only", "ok", seen)
+        client.base_urls = [url]
+        try:
+            text = (await client.send("c", "hei"))[0]["text"]
+            sessions.append(client._client())
+            return str(text)
+        finally:
+            await runner.cleanup()
+
+    assert run_async(turn()) == "from only"
+    assert run_async(turn()) == "from only"
+    assert sessions[0] is not sessions[1]
+    for session in sessions:
+        run_async(session.close())  # type: ignore[attr-defined]
