@@ -16,13 +16,13 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from backend import tracker_events
 from backend.models import Conversation, Escalation, EscalationStatus, OutboxEmail
 from backend.periodic import PeriodicTask, claim_turn
 from backend.settings import Settings, get_settings
-from backend.tracker_events import tracker_connection
 
 log = logging.getLogger(__name__)
 
@@ -56,18 +56,7 @@ def purge(db: Session, settings: Settings, now: datetime | None = None) -> Purge
     sent = delete(OutboxEmail).where(OutboxEmail.sent_at < cutoff).returning(OutboxEmail.id)
     mails = len(db.scalars(sent).all())
     db.commit()
-    return Purged(len(old), escalations, _purge_tracker(settings, cutoff), mails)
-
-
-def _purge_tracker(settings: Settings, cutoff: datetime) -> int:
-    """Rasa's SQL tracker store keeps one row per event with a UNIX timestamp."""
-    with tracker_connection(settings) as connection:
-        if connection is None:
-            return 0
-        result = connection.execute(
-            text("DELETE FROM events WHERE timestamp < :cutoff"), {"cutoff": cutoff.timestamp()}
-        )
-        return int(result.rowcount or 0)
+    return Purged(len(old), escalations, tracker_events.delete_older_than(settings, cutoff), mails)
 
 
 POLL_SECONDS = 60.0  # how often each worker asks whether the cluster's turn has come

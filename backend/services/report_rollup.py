@@ -18,7 +18,6 @@ CONVERSATION_RETENTION_DAYS, and the job never rolls up a day older than that ag
 
 import asyncio
 import hashlib
-import json
 import logging
 from collections import Counter
 from collections.abc import Iterable
@@ -26,9 +25,10 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, or_, select, text
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from backend import tracker_events
 from backend.models import (
     AnswerFeedback,
     AuditEvent,
@@ -47,7 +47,6 @@ from backend.periodic import PeriodicTask, claim_turn
 from backend.services import office_hours
 from backend.services.unanswered import group_key, unanswered_question
 from backend.settings import Settings
-from backend.tracker_events import tracker_connection
 
 log = logging.getLogger(__name__)
 
@@ -58,11 +57,6 @@ FAQ_NOT_COVERED = "utter_faq_not_covered"
 # Distinct counts: a day's, a week's and a month's rows each count people once.
 DISTINCT_METRICS = ("registrars_active", "units_active")
 BUCKET_KEYS = ("day", "week", "month")
-
-_DAY_EVENTS = text(
-    "SELECT sender_id, type_name, data FROM events WHERE timestamp >= :start "
-    "AND timestamp < :end AND type_name IN ('user', 'bot') ORDER BY id"
-)
 
 Figures = Counter[tuple[str, str]]
 
@@ -101,30 +95,25 @@ def _chat_figures(settings: Settings, start: datetime, end: datetime) -> Figures
     language: dict[str, str] = {}
     channel: dict[str, str] = {}
     not_covered: set[str] = set()  # the sender's last bot line said the FAQ does not cover it
-    with tracker_connection(settings) as connection:
-        if connection is None:
-            return figures
-        rows = connection.execute(_DAY_EVENTS, {"start": start.timestamp(), "end": end.timestamp()})
-        for sender, kind, raw in rows:
-            event = json.loads(raw)
-            if kind == "user":
-                language[sender] = _language(event) or language.get(sender, "fi")
-                metadata = event.get("metadata") or {}
-                channel[sender] = "widget" if metadata.get("channel") == "widget" else "api"
-                figures["turns", f"{language[sender]}|{channel[sender]}"] += 1
-                continue
-            action = (event.get("metadata") or {}).get("utter_action")
-            if sender in not_covered:
-                not_covered.discard(sender)
-                related = action is None and bool(event.get("text"))
-                figures["faq_outcome", "related_only" if related else "refused"] += 1
-            if action in FAQ_ANSWERS:
-                figures["faq_outcome", "answered"] += 1
-            elif action == FAQ_NOT_COVERED:
-                not_covered.add(sender)
-            custom = (event.get("data") or {}).get("custom")
-            if isinstance(custom, dict) and isinstance(custom.get("faq_entry_id"), str):
-                figures["entry_asked", custom["faq_entry_id"][:64]] += 1
+    for sender, kind, event in tracker_events.user_and_bot_events(settings, start, end):
+        if kind == "user":
+            language[sender] = _language(event) or language.get(sender, "fi")
+            metadata = event.get("metadata") or {}
+            channel[sender] = "widget" if metadata.get("channel") == "widget" else "api"
+            figures["turns", f"{language[sender]}|{channel[sender]}"] += 1
+            continue
+        action = (event.get("metadata") or {}).get("utter_action")
+        if sender in not_covered:
+            not_covered.discard(sender)
+            related = action is None and bool(event.get("text"))
+            figures["faq_outcome", "related_only" if related else "refused"] += 1
+        if action in FAQ_ANSWERS:
+            figures["faq_outcome", "answered"] += 1
+        elif action == FAQ_NOT_COVERED:
+            not_covered.add(sender)
+        custom = (event.get("data") or {}).get("custom")
+        if isinstance(custom, dict) and isinstance(custom.get("faq_entry_id"), str):
+            figures["entry_asked", custom["faq_entry_id"][:64]] += 1
     figures["faq_outcome", "refused"] += len(not_covered)
     for sender, lang in language.items():
         figures["conversations", f"{lang}|{channel[sender]}"] += 1
