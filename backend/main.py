@@ -19,6 +19,7 @@ from backend.api.routes import (
     health,
     insights,
     invitations,
+    registrar_requests,
     registrar_second_factor,
     reports,
     staff,
@@ -26,12 +27,11 @@ from backend.api.routes import (
     staff_auth,
     staff_faq,
     staff_queue,
-    staff_requests,
     units,
 )
 from backend.db import Database
 from backend.email.sender import EmailSender
-from backend.errors import install_error_handlers
+from backend.error_handlers import install_error_handlers
 from backend.limits import Limits
 from backend.logging_setup import configure_logging
 from backend.metrics import DatabaseCollector
@@ -122,7 +122,7 @@ def create_app(
         accounts,
         registrar_second_factor,
         customers,
-        staff_requests,
+        registrar_requests,
         units,
         conversations,
         staff,

@@ -12,7 +12,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from backend.limits import LimitsUnavailable
 from backend.services.errors import Refusal
 
-log = logging.getLogger("backend.errors")
+log = logging.getLogger("backend.error_handlers")
 
 
 def _describe(error: dict[str, Any]) -> str:
