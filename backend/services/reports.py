@@ -10,7 +10,7 @@ a unit or a registrar (`small`).
 import csv
 import io
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -245,7 +245,7 @@ def usage(db: Session, period: Period) -> list[Table]:
     return [series, by_language]
 
 
-def faq_outcomes(db: Session, period: Period) -> Table:
+def faq_outcomes(db: Session, period: Period) -> list[Table]:
     outcomes = _sums(db, "faq_outcome", period)
     handoffs = _sums(db, "handoffs", period)
     table = Table(
@@ -272,7 +272,7 @@ def faq_outcomes(db: Session, period: Period) -> Table:
     table.rows.append([TOTAL, *(totals[outcome] for outcome in OUTCOMES)])
     whole = sum(totals.values())
     table.rows.append(["Osuus %", *(_share(totals[outcome], whole) for outcome in OUTCOMES)])
-    return table
+    return [table]
 
 
 def entries(db: Session, period: Period) -> list[Table]:
@@ -321,7 +321,7 @@ def entries(db: Session, period: Period) -> list[Table]:
     return [top, growing]
 
 
-def unanswered(db: Session, period: Period) -> Table:
+def unanswered(db: Session, period: Period) -> list[Table]:
     groups = _sums(db, "unanswered", period)
     table = Table(
         "unanswered",
@@ -341,7 +341,7 @@ def unanswered(db: Session, period: Period) -> Table:
     table.rows.append(
         [TOTAL, sum(whole.values()), len(whole), sum(1 for v in whole.values() if v > 1)]
     )
-    return table
+    return [table]
 
 
 def handoffs(db: Session, period: Period) -> list[Table]:
@@ -397,7 +397,7 @@ def handoffs(db: Session, period: Period) -> list[Table]:
     return [table, hours]
 
 
-def requests(db: Session, period: Period) -> Table:
+def requests(db: Session, period: Period) -> list[Table]:
     filed = _totals(db, "requests_filed", period)
     decided = _totals(db, "requests_decided", period)
     decisions = _totals(db, "request_decision", period)
@@ -456,10 +456,10 @@ def requests(db: Session, period: Period) -> Table:
             sum(backlog.values()),
         ]
     )
-    return table
+    return [table]
 
 
-def registrars(db: Session, period: Period) -> Table:
+def registrars(db: Session, period: Period) -> list[Table]:
     new = _sums(db, "registrars_new", period)
     bucket = period.bucket
     distinct = db.execute(
@@ -491,20 +491,28 @@ def registrars(db: Session, period: Period) -> Table:
                 counts.get(("units_active", start), 0),
             ]
         )
-    return table
+    return [table]
+
+
+Builder = Callable[[Session, Period], list[Table]]
+# The report each name belongs to, in the page's order; a builder makes all of its reports.
+BUILDERS: dict[str, Builder] = {
+    "usage": usage,
+    "usage_by_language": usage,
+    "faq_outcomes": faq_outcomes,
+    "entries": entries,
+    "growing_entries": entries,
+    "unanswered": unanswered,
+    "handoffs": handoffs,
+    "handoff_hours": handoffs,
+    "requests": requests,
+    "registrars": registrars,
+}
 
 
 def build_report(db: Session, period: Period) -> list[Table]:
     """Every report of the period, in the page's order."""
-    return [
-        *usage(db, period),
-        faq_outcomes(db, period),
-        *entries(db, period),
-        unanswered(db, period),
-        *handoffs(db, period),
-        requests(db, period),
-        registrars(db, period),
-    ]
+    return [table for build in dict.fromkeys(BUILDERS.values()) for table in build(db, period)]
 
 
 def counted_at(db: Session, period: Period) -> datetime | None:
@@ -518,7 +526,9 @@ def counted_at(db: Session, period: Period) -> datetime | None:
 
 
 def find_table(db: Session, period: Period, name: str) -> Table | None:
-    return next((table for table in build_report(db, period) if table.name == name), None)
+    """One report, computing only it and its siblings (a chart asks for one)."""
+    build = BUILDERS.get(name)
+    return None if build is None else next(t for t in build(db, period) if t.name == name)
 
 
 def _cell(value: Cell, small: bool, threshold: int, decimal_comma: bool) -> str:
