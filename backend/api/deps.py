@@ -6,9 +6,9 @@ and reached through one of these: no other module reads `app.state`.
 """
 
 import hmac
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from ipaddress import IPv4Network, IPv6Network, ip_address
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Header, HTTPException, Request, status
 from sqlalchemy.orm import Session
@@ -24,54 +24,37 @@ from backend.services.faq_live import LiveFaq
 from backend.settings import Settings
 from knowledge.answering import FaqService
 
-
-def get_settings_dep(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
+T = TypeVar("T")
 
 
-def get_limits(request: Request) -> Limits:
-    limits: Limits = request.app.state.limits
-    return limits
+def _part(name: str, kind: type[T]) -> Callable[[Request], T]:
+    """A dependency giving what main.py stored as `app.state.<name>`, typed as `kind`."""
+
+    def part(request: Request) -> T:
+        found: T = getattr(request.app.state, name)
+        return found
+
+    part.__name__ = f"get_{name}"
+    return part
 
 
-def get_security(request: Request) -> Security:
-    security: Security = request.app.state.security
-    return security
-
-
-def get_database(request: Request) -> Database:
-    database: Database = request.app.state.db
-    return database
+get_settings_dep = _part("settings", Settings)
+get_limits = _part("limits", Limits)
+get_security = _part("security", Security)
+get_database = _part("db", Database)
+get_live_faq = _part("faq_live", LiveFaq)
+get_rasa = _part("rasa", RasaClient)
+get_reset_worker = _part("reset_worker", ResetWorker)
+get_metrics = _part("metrics", DatabaseCollector)
 
 
 def get_db(request: Request) -> Iterator[Session]:
     yield from get_database(request).session()
 
 
-def get_live_faq(request: Request) -> LiveFaq:
-    live: LiveFaq = request.app.state.faq_live
-    return live
-
-
 def get_faq(request: Request) -> FaqService:
     """The FAQ index serving now; a request keeps the one it started with across a swap."""
     return get_live_faq(request).service
-
-
-def get_rasa(request: Request) -> RasaClient:
-    rasa: RasaClient = request.app.state.rasa
-    return rasa
-
-
-def get_reset_worker(request: Request) -> ResetWorker:
-    worker: ResetWorker = request.app.state.reset_worker
-    return worker
-
-
-def get_metrics(request: Request) -> DatabaseCollector:
-    metrics: DatabaseCollector = request.app.state.metrics
-    return metrics
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
