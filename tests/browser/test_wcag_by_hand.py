@@ -4,6 +4,7 @@ magnifier user works: focus that shows (2.4.7), stays (2.1.1, 2.4.3, 2.2.2) and 
 regions say (4.1.3); an invalid field says so (3.3.1, 4.1.2)."""
 
 import re
+import uuid
 from collections.abc import Iterator
 from typing import TypedDict
 
@@ -472,6 +473,15 @@ def test_swedish_and_english_text_carries_its_language(pages: Pages, site: str) 
     expect(staff.get_by_label("Vastaus rekisteröijälle (näkyy chatissa)")).to_have_attribute(
         "lang", "sv"
     )
+
+    # An English question the FAQ did not answer: English in the list, and added as English.
+    run = uuid.uuid4().hex[:8]
+    _, first = chat(site, f"What is the weather like in Paris tomorrow (run {run})?")
+    chat(site, "yes", first["conversation_id"])
+    staff.goto("/staff/unanswered")
+    row = staff.get_by_role("row").filter(has_text=f"run {run}")
+    expect(row.get_by_role("cell").first).to_have_attribute("lang", "en")
+    expect(row.get_by_label("Kieli")).to_have_value("en")
 
     # The widget in Swedish: every text in the panel is in Swedish but the other languages'
     # names on their own buttons.

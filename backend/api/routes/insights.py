@@ -21,6 +21,7 @@ class EscalationRef(BaseModel):
 
 class QuestionGroupOut(BaseModel):
     question: str
+    language: str  # of the conversation it was asked in (the newest), for the page's `lang`
     count: int
     last_asked_at: datetime
     escalations: list[EscalationRef]
@@ -43,6 +44,7 @@ def unanswered_questions(
         groups=[
             QuestionGroupOut(
                 question=group.question,
+                language=group.escalations[0].language,
                 count=len(group.escalations),
                 last_asked_at=group.last_asked_at,
                 escalations=[

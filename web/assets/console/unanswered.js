@@ -7,9 +7,13 @@ const LANGS = { fi: "suomi", sv: "ruotsi", en: "englanti" };
 // From a gap to the FAQ in one step: a new draft entry, or the question as a phrasing of an
 // existing entry (a new draft version of it).
 function toFaq(group, index, entries) {
-  const draft = el("a", { href: `/staff/faq/edit?new=entry&question=${encodeURIComponent(group.question)}` }, "Uusi luonnos");
+  const draft = el("a", { href: `/staff/faq/edit?new=entry&question=${encodeURIComponent(group.question)}&lang=${group.language}` }, "Uusi luonnos");
   const entry = el("select", { id: `entry-${index}`, name: "entry" }, ...entries.map((item) => el("option", { value: item.key }, item.title)));
-  const lang = el("select", { id: `lang-${index}`, name: "lang" }, ...Object.entries(LANGS).map(([code, name]) => el("option", { value: code }, name)));
+  const lang = el(
+    "select",
+    { id: `lang-${index}`, name: "lang" },
+    ...Object.entries(LANGS).map(([code, name]) => el("option", { value: code, selected: code === group.language }, name)),
+  );
   const form = el(
     "form",
     { className: "row-actions", ariaLabel: `Lisää kysymys ”${group.question}” merkintään` },
@@ -42,7 +46,7 @@ function table(groups, entries) {
     el(
       "tr",
       {},
-      el("td", {}, group.question),
+      el("td", { lang: group.language }, group.question),
       el("td", { className: "number" }, String(group.count)),
       el("td", {}, formatTime(group.last_asked_at)),
       el(
