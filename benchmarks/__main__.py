@@ -7,8 +7,16 @@ import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from benchmarks.eval_sets import DEV_SET, HELDOUT_SET, load_questions
+from benchmarks.eval_sets import (
+    DEV_SET,
+    HELDOUT_SET,
+    REALISTIC_DEV_SET,
+    REALISTIC_HELDOUT_SET,
+    EvalQuestion,
+    load_questions,
+)
 from benchmarks.faq_quality import (
     Quality,
     SourceBm25,
@@ -18,7 +26,11 @@ from benchmarks.faq_quality import (
 )
 from launcher.paths import VAR_DIR
 
+if TYPE_CHECKING:
+    from knowledge.answering import FaqService
+
 RESULTS_DIR = VAR_DIR / "bench"
+BEFORE_ISSUE_26 = Path(__file__).resolve().parent / "baselines" / "faq_before_issue26.json"
 
 
 def _table(title: str, rows: dict[str, dict[str, Quality]]) -> str:
@@ -79,6 +91,13 @@ def bench_faq() -> dict:
                 "hybrid": latency_ms(service.ask, texts),
                 "bm25-raw": latency_ms(baseline.predict, texts),
             }
+    report["realistic"] = _bench_realistic(service, SourceBm25(sources, entries))
+    realistic_texts = [q.text for q in load_questions(REALISTIC_DEV_SET)]
+    encode_query.cache_clear()
+    service.forget_answers()
+    report["latency_ms_in_process"]["hybrid, realistic dev"] = latency_ms(
+        service.ask, realistic_texts
+    )
     report["ask_api_latency_ms"] = _ask_api_latency(
         [q.text for q in load_questions(DEV_SET)], settings.index_dir
     )
@@ -90,6 +109,60 @@ def bench_faq() -> dict:
     p50, p95 = report["ask_api_latency_ms"]
     print(f"POST /api/v1/ask (real server, warm)  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms")
     return report
+
+
+def _bench_realistic(service: "FaqService", bm25: SourceBm25) -> dict:
+    """Questions as registrars write them (issue 26), per kind and language: this system,
+    the system before issue 26 (figures of commit 2b6b8fd on the same sets, kept in
+    benchmarks/baselines/) and plain BM25 over the raw sources."""
+    from benchmarks.faq_realistic import Outcome, evaluate, table
+    from benchmarks.typos import typo_set
+
+    before = json.loads(BEFORE_ISSUE_26.read_text(encoding="utf-8"))
+    sets = {
+        "realistic dev": load_questions(REALISTIC_DEV_SET),
+        "realistic held-out": load_questions(REALISTIC_HELDOUT_SET),
+        "dev with typos": typo_set(load_questions(DEV_SET)),
+        "held-out with typos": typo_set(load_questions(HELDOUT_SET)),
+    }
+    bm25.calibrate(load_questions(DEV_SET))
+
+    def ask_system(question: EvalQuestion) -> Outcome:
+        result = service.ask(question.text)
+        return Outcome(result.answered, result.entry_id, result.related_entry_id)
+
+    def ask_bm25(question: EvalQuestion) -> Outcome:
+        prediction = bm25.predict(question.text)
+        return Outcome(prediction.answered, (prediction.ranked or [None])[0], None)
+
+    report = {}
+    for name, questions in sets.items():
+        now = evaluate(questions, ask_system)
+        rows = {
+            "now": now,
+            "before": _as_quality(before.get(name, {})),
+            "bm25-raw": evaluate(questions, ask_bm25),
+        }
+        print(
+            table(
+                f"FAQ, {name} set (right: in scope the expected entry, out of scope refused)", rows
+            )
+        )
+        report[name] = {system: _plain(by_kind) for system, by_kind in rows.items()}
+    return report
+
+
+def _as_quality(stored: dict) -> dict:
+    from benchmarks.faq_realistic import KindQuality
+
+    return {
+        kind: {lang: KindQuality(**q) for lang, q in langs.items()}
+        for kind, langs in stored.items()
+    }
+
+
+def _plain(by_kind: dict) -> dict:
+    return {kind: {lang: asdict(q) for lang, q in langs.items()} for kind, langs in by_kind.items()}
 
 
 def _ask_api_latency(texts: list[str], index_dir: Path) -> tuple[float, float]:
@@ -167,12 +240,27 @@ def bench_nlu() -> dict:
 def bench_chat() -> dict:
     from benchmarks.chat_e2e import evaluate
     from benchmarks.stack import running_stack
+    from benchmarks.typos import typo_set
 
+    dev = load_questions(DEV_SET)
+    sets = {
+        "dev": dev,
+        "dev with typos": typo_set(dev),
+        "realistic dev": load_questions(REALISTIC_DEV_SET),
+        "realistic held-out": load_questions(REALISTIC_HELDOUT_SET),
+    }
+    report: dict = {}
     with running_stack(RESULTS_DIR / "index") as stack:
-        report = evaluate(stack.url, load_questions(DEV_SET))
-    accuracy = ", ".join(f"{lang} {value:.3f}" for lang, value in report["accuracy"].items())
-    latency = report["chat_latency_ms"]
-    print(f"\nEnd to end through /api/v1/chat, dev set: {accuracy}")
+        for name, questions in sets.items():
+            report[name] = evaluate(stack.url, questions)
+    for name, result in report.items():
+        accuracy = ", ".join(f"{lang} {value:.3f}" for lang, value in result["accuracy"].items())
+        print(f"\nEnd to end through /api/v1/chat, {name} set: {accuracy}")
+        if name.startswith("realistic"):
+            for kind, by_lang in result["by_kind"].items():
+                cells = ", ".join(f"{lang} {v:.3f} (n={n})" for lang, (v, n) in by_lang.items())
+                print(f"  {kind:<11} {cells}")
+    latency = report["dev"]["chat_latency_ms"]
     print(f"POST /api/v1/chat latency (one user): p50 {latency['p50']} ms, p95 {latency['p95']} ms")
     return report
 

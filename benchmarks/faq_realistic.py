@@ -48,7 +48,7 @@ def measure(pairs: Sequence[tuple[EvalQuestion, Outcome]]) -> KindQuality:
         else:
             right += not outcome.answered
             wrong += outcome.answered
-            related += not outcome.answered and outcome.related == question.related
+            related += bool(question.related) and outcome.related == question.related
     return KindQuality(n, right / n, wrong / n, related / n)
 
 

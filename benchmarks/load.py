@@ -260,8 +260,15 @@ async def run_load(
                 for user in range(users)
             ]
         else:
-            shared = httpx.AsyncClient(base_url=base_url, timeout=30, limits=limits, verify=verify)
-            clients = [await stack.enter_async_context(shared)] * users
+            # One connection pool, but a client (so a cookie jar) per registrar: an anonymous
+            # conversation continues only with the cookie the backend set for it.
+            shared = await stack.enter_async_context(
+                httpx.AsyncHTTPTransport(limits=limits, verify=verify)
+            )
+            clients = [
+                httpx.AsyncClient(base_url=base_url, timeout=30, transport=shared)
+                for _ in range(users)
+            ]
         registrars = [_Registrar(clients[seed], send, pick) for seed in range(users)]
         rngs = [random.Random(seed) for seed in range(users)]  # noqa: S311 (load mix, not security)
         if history is not None:

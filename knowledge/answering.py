@@ -11,6 +11,7 @@ from functools import lru_cache
 import faiss
 import numpy as np
 import yaml
+from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from knowledge.caveats import caveat
@@ -77,6 +78,14 @@ RELATED_INTRO = {
     "en": "On this topic, the guidance says:",
 }
 NARROW_LEAD_COVERAGE = 0.5
+
+
+def _unit_row(values: list[float], columns: list[int], width: int) -> sparse.csr_matrix:
+    """A 1 x width sparse row of the values, scaled to unit length."""
+    norm = math.sqrt(sum(v * v for v in values)) or 1.0
+    return sparse.csr_matrix(
+        ([v / norm for v in values], ([0] * len(columns), columns)), shape=(1, width)
+    )
 
 
 def rarity(zipf: float, sentence_weight: float = 1.0) -> float:
@@ -277,30 +286,27 @@ class FaqService:
         channels weigh each sentence as `knowledge/focus.py` does."""
         query_vector = encode_query(self.model, question)
         dense = np.clip(self.vectors @ query_vector, 0, 1)
-        word = self.word_matrix @ self._word_query(terms)
-        char = np.asarray(self.char_matrix @ self._char_query(question)).ravel()
+        word = (self.word_matrix @ self._word_query(terms).T).toarray().ravel()
+        char = (self.char_matrix @ self._char_query(question).T).toarray().ravel()
         return dense, word, char
 
-    def _word_query(self, terms: dict[str, float]) -> np.ndarray:
-        """The question's TF-IDF vector with each term scaled by its weight."""
-        vector = np.zeros(len(self.word_vectorizer.idf_), dtype=np.float64)
+    def _word_query(self, terms: dict[str, float]) -> sparse.csr_matrix:
+        """The question's TF-IDF row with each term scaled by its weight."""
+        columns, values = [], []
         for term, weight in terms.items():
             column = self.word_vectorizer.vocabulary_.get(term)
             if column is not None:
-                vector[column] = weight * self.word_vectorizer.idf_[column]
-        norm = np.linalg.norm(vector)
-        return vector / norm if norm else vector
+                columns.append(column)
+                values.append(weight * self.word_vectorizer.idf_[column])
+        return _unit_row(values, columns, len(self.word_vectorizer.idf_))
 
-    def _char_query(self, question: str) -> np.ndarray:
-        """The character n-gram vector of the question, its sentences weighted."""
-        sentences = sentence_weights(question, LANGUAGES)
-        if not sentences:
-            return np.zeros(len(self.char_vectorizer.idf_))
+    def _char_query(self, question: str) -> sparse.csr_matrix:
+        """The character n-gram row of the question, its sentences weighted."""
+        sentences = sentence_weights(question, LANGUAGES) or [(question, 1.0)]
         rows = self.char_vectorizer.transform([s for s, _ in sentences])
-        weights = np.array([w for _, w in sentences])
-        vector = np.asarray(rows.T @ weights).ravel()
-        norm = np.linalg.norm(vector)
-        return vector / norm if norm else vector
+        weighted = sparse.csr_matrix([[w for _, w in sentences]]) @ rows
+        norm = math.sqrt(weighted.multiply(weighted).sum())
+        return weighted / norm if norm else weighted
 
     def _see_also(self, question: str, terms: dict[str, float], lang: str) -> str | None:
         """The pointer of the not-covered question closest to this one, if its topic has one."""

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import wordfreq
 
-from knowledge.morphology import voikko, word_terms
+from knowledge.morphology import analyses, word_terms
 from knowledge.text import STOPWORDS, fold, words
 
 CONTEXT_WEIGHT = 0.6
@@ -40,7 +40,7 @@ _OPENING_VERBS = {
 def _finnish_interrogative(word: str) -> bool:
     candidates = [word, word[:-2] + "ko"] if word.endswith("ks") else [word]
     for candidate in candidates:
-        for reading in voikko().analyze(candidate):
+        for reading in analyses(candidate):
             if reading.get("KYSYMYSLIITE") == "true":
                 return True
             if str(reading.get("BASEFORM", "")).lower() in _FI_INTERROGATIVE_BASES:
@@ -153,7 +153,7 @@ def _asks_amount_in(sentence: str, lang: str) -> bool:
         if lang != "fi" and token in _DATE_WORDS.get(lang, ()) and before in ("what", "vilket"):
             return True
         if lang == "fi" and token.endswith(("ko", "kö")):
-            for reading in voikko().analyze(token):
+            for reading in analyses(token):
                 base = str(reading.get("BASEFORM", "")).lower()
                 if reading.get("KYSYMYSLIITE") == "true" and base in _FI_AMOUNT_BASES:
                     return True
@@ -180,5 +180,5 @@ def states_amount(answer: str) -> bool:
     return any(
         reading.get("CLASS") == "lukusana"
         for token in _WORD.findall(answer.lower())
-        for reading in voikko().analyze(token)
+        for reading in analyses(token)
     )

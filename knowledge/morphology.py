@@ -60,14 +60,20 @@ def _compound_parts(base: str, structure: str) -> list[str]:
     return [base[a:b].strip("-") for a, b in itertools.pairwise(bounds)]
 
 
-def _readings(word: str) -> list[dict[str, str]]:
+@lru_cache(maxsize=65536)
+def analyses(word: str) -> tuple[dict[str, str], ...]:
+    """Voikko's analyses of a word (cached: a question's words recur all day)."""
+    return tuple(voikko().analyze(word))
+
+
+def _readings(word: str) -> tuple[dict[str, str], ...]:
     """Voikko's analyses; spoken Finnish's question clitic "-ks" ("onks", "voiks") read as
     the written "-ko"/"-kö" when that makes a word Voikko knows."""
-    readings = voikko().analyze(word)
+    readings = analyses(word)
     if not readings and word.endswith("ks") and len(word) > 3:
         back = not any(ch in "äöy" for ch in word)
-        readings = voikko().analyze(word[:-2] + ("ko" if back else "kö"))
-    return list(readings)
+        readings = analyses(word[:-2] + ("ko" if back else "kö"))
+    return readings
 
 
 def _content_readings(word: str) -> list[dict[str, str]]:
