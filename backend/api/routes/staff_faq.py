@@ -1,7 +1,7 @@
 """Staff maintain the FAQ: list and search, edit drafts, approve, publish (gated), history,
 diff and rollback, source documents, and turning unanswered questions into phrasings."""
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
@@ -21,6 +21,7 @@ from backend.models import (
 )
 from backend.services import faq_console, faq_content
 from backend.services.errors import Invalid
+from backend.services.faq_console import ItemView, VersionView
 from backend.services.faq_live import GateRefused, LiveFaq
 from knowledge.content import normalise_entry
 
@@ -56,46 +57,19 @@ class SourceIn(BaseModel):
     text: Annotated[str, StringConstraints(min_length=1, max_length=60000)]
 
 
-class ItemOut(BaseModel):
-    kind: FaqItemKind
-    key: str
-    title: str
-    published_version_id: int | None
-    latest_version_id: int
-    latest_status: str
-    review_by: str | None
-    dated: str | None
-    not_helpful: int
-
-
-class VersionOut(BaseModel):
-    id: int
-    item_kind: FaqItemKind
-    item_key: str
-    number: int
-    status: str
-    comment: str
-    content: dict[str, Any]
-    created_at: datetime
-    author: str | None
-    approved_by: str | None
-    published_by: str | None
-    published_at: datetime | None
-
-
 class ItemDetail(BaseModel):
-    item: ItemOut
-    versions: list[VersionOut]
+    item: ItemView
+    versions: list[VersionView]
 
 
 class DiffOut(BaseModel):
-    version: VersionOut
+    version: VersionView
     against: int | None
     diff: str
 
 
 class PublishOut(BaseModel):
-    version: VersionOut
+    version: VersionView
     generation: int
     top1: dict[str, float]
 
@@ -111,51 +85,42 @@ class StatusOut(BaseModel):
     entries: int
 
 
-def _item_out(view: faq_console.ItemView) -> ItemOut:
-    return ItemOut.model_validate(view, from_attributes=True)
-
-
-def _version_out(view: faq_console.VersionView) -> VersionOut:
-    return VersionOut.model_validate(view, from_attributes=True)
-
-
-@router.get("/items", response_model=list[ItemOut])
+@router.get("/items", response_model=list[ItemView])
 def list_items(
     context: CurrentStaff,
     db: SessionDep,
     q: Annotated[str | None, Query(max_length=200)] = None,
     kind: FaqItemKind | None = None,
-) -> list[ItemOut]:
+) -> list[ItemView]:
     """Entries and not-covered topics; `q` searches ids, answers and phrasings."""
-    return [_item_out(view) for view in faq_console.items(db, kind=kind, query=q)]
+    return faq_console.items(db, kind=kind, query=q)
 
 
-@router.get("/review", response_model=list[ItemOut])
-def review_list(context: CurrentStaff, db: SessionDep, settings: SettingsDep) -> list[ItemOut]:
+@router.get("/review", response_model=list[ItemView])
+def review_list(context: CurrentStaff, db: SessionDep, settings: SettingsDep) -> list[ItemView]:
     """Entries to review: review-by date within 30 days or past, or many "not helpful" votes."""
-    due = faq_console.due_for_review(db, settings.faq_review_not_helpful_votes, date.today())
-    return [_item_out(view) for view in due]
+    return faq_console.due_for_review(db, settings.faq_review_not_helpful_votes, date.today())
 
 
 @router.get("/items/{kind}/{key}", response_model=ItemDetail)
 def item_detail(kind: FaqItemKind, key: Key, context: CurrentStaff, db: SessionDep) -> ItemDetail:
     listed, versions = faq_console.item_detail(db, kind, key)
-    return ItemDetail(item=_item_out(listed), versions=[_version_out(v) for v in versions])
+    return ItemDetail(item=listed, versions=versions)
 
 
-def _saved(db: Session, draft: FaqVersion) -> VersionOut:
+def _saved(db: Session, draft: FaqVersion) -> VersionView:
     db.commit()
-    return _version_out(faq_console.version_view(db, draft))
+    return faq_console.version_view(db, draft)
 
 
 def _content(kind: FaqItemKind, content: dict[str, Any]) -> dict[str, Any]:
     return normalise_entry(content) if kind == FaqItemKind.entry else content
 
 
-@router.post("/items/{kind}", response_model=VersionOut, status_code=status.HTTP_201_CREATED)
+@router.post("/items/{kind}", response_model=VersionView, status_code=status.HTTP_201_CREATED)
 def create_item(
     kind: FaqItemKind, body: NewItemIn, context: CurrentStaff, db: SessionDep
-) -> VersionOut:
+) -> VersionView:
     """A new entry or topic, as a draft (version 1)."""
     content = _content(kind, body.content)
     draft = faq_content.save_draft(db, context.staff, kind, body.key, content, body.comment, True)
@@ -163,11 +128,11 @@ def create_item(
 
 
 @router.post(
-    "/items/{kind}/{key}/versions", response_model=VersionOut, status_code=status.HTTP_201_CREATED
+    "/items/{kind}/{key}/versions", response_model=VersionView, status_code=status.HTTP_201_CREATED
 )
 def save_version(
     kind: FaqItemKind, key: Key, body: ContentIn, context: CurrentStaff, db: SessionDep
-) -> VersionOut:
+) -> VersionView:
     """An edit, saved as a new draft version (the quote must be verbatim in its source)."""
     content = _content(kind, body.content)
     draft = faq_content.save_draft(db, context.staff, kind, key, content, body.comment, False)
@@ -175,9 +140,11 @@ def save_version(
 
 
 @router.post(
-    "/items/entry/{key}/phrasings", response_model=VersionOut, status_code=status.HTTP_201_CREATED
+    "/items/entry/{key}/phrasings", response_model=VersionView, status_code=status.HTTP_201_CREATED
 )
-def add_phrasings(key: Key, body: PhrasingsIn, context: CurrentStaff, db: SessionDep) -> VersionOut:
+def add_phrasings(
+    key: Key, body: PhrasingsIn, context: CurrentStaff, db: SessionDep
+) -> VersionView:
     """Unanswered questions added to an entry's phrasings as a new draft, in one step."""
     phrasings = [(phrasing.q, phrasing.lang) for phrasing in body.questions]
     draft = faq_console.add_phrasings(db, context.staff, key, phrasings, body.must_answer)
@@ -191,21 +158,21 @@ def version_diff(
     """A version and its diff against `against` (default: the version before it)."""
     row, old, diff = faq_console.diff(db, version_id, against)
     return DiffOut(
-        version=_version_out(faq_console.version_view(db, row)),
+        version=faq_console.version_view(db, row),
         against=old.id if old else None,
         diff=diff,
     )
 
 
-@router.post("/versions/{version_id}/approve", response_model=VersionOut)
+@router.post("/versions/{version_id}/approve", response_model=VersionView)
 def approve(
     version_id: Id, context: CurrentStaff, db: SessionDep, settings: SettingsDep
-) -> VersionOut:
+) -> VersionView:
     """A second staff member approves a draft (FAQ_SINGLE_PERSON_TEAM lets the author)."""
     row = faq_content.version(db, version_id)
     faq_content.approve(db, context.staff, row, settings.faq_single_person_team)
     db.commit()
-    return _version_out(faq_console.version_view(db, row))
+    return faq_console.version_view(db, row)
 
 
 async def _publish(
@@ -226,7 +193,7 @@ async def _publish(
             },
         )
     return PublishOut(
-        version=_version_out(faq_console.version_view(db, row)),
+        version=faq_console.version_view(db, row),
         generation=live.generation or 0,
         top1=result.top1,
     )
