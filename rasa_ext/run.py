@@ -12,15 +12,23 @@ warnings quote message text ("Failed to parse arguments in line '/inform{...}'")
 
 import logging
 
-import rasa.utils.io
 from rasa.__main__ import main
+from rasa.utils import io as rasa_io
+
+from rasa_ext.patching import Replacement, replace
 
 
 def _keep_configured_logging(loglevel: object) -> None:
     """Stands in for rasa.utils.io.configure_colored_logging: logging.yml stays in charge."""
 
 
+def install() -> None:
+    replace(
+        Replacement(rasa_io, "configure_colored_logging", ("loglevel",), _keep_configured_logging)
+    )
+
+
 if __name__ == "__main__":
-    rasa.utils.io.configure_colored_logging = _keep_configured_logging
+    install()
     logging.captureWarnings(True)
     main()

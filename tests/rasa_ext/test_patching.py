@@ -32,6 +32,7 @@ from rasa_ext import (
     graph_runner,
     nlu_features,
     rule_states,
+    run,
 )
 from rasa_ext.patching import PINNED_RASA_VERSION, PatchError
 
@@ -77,6 +78,7 @@ TARGETS: dict[ModuleType, list[tuple[str, str, str, tuple[str, ...]]]] = {
             ),
         ),
     ],
+    run: [("rasa_io", "configure_colored_logging", METHOD, ("loglevel",))],
     rule_states: [
         ("RulePolicy", "_rule_key_to_state", STATIC, ("rule_key",)),
         ("RulePolicy", "_get_possible_keys", METHOD, ("self", "lookup", "states")),
