@@ -188,6 +188,44 @@ def test_an_author_cannot_approve_their_own_draft(workers: tuple[TestClient, Tes
     assert unapproved.status_code == 422
 
 
+def test_a_draft_is_deleted_and_a_published_version_is_not(
+    workers: tuple[TestClient, TestClient],
+) -> None:
+    """A probe's draft (here holding a script payload) can be deleted; so can a new item's
+    only draft, with the item; published history cannot."""
+    client = workers[0]
+    headers = as_staff(client, AUTHOR)
+    payload = {"fi": ["<script>alert(1)</script>"], "sv": [], "en": []}
+    draft = client.post(
+        "/api/v1/staff/faq/items/topic/price/versions",
+        json={"content": payload, "comment": "probe"},
+        headers=headers,
+    ).json()
+    url = f"/api/v1/staff/faq/versions/{draft['id']}"
+    assert client.delete(url, headers=headers).status_code == 204
+    assert client.get(url, headers=headers).status_code == 404
+    detail = client.get("/api/v1/staff/faq/items/topic/price", headers=headers).json()
+    assert draft["id"] not in [v["id"] for v in detail["versions"]]
+    published = next(v["id"] for v in detail["versions"] if v["status"] == "published")
+    kept = client.delete(f"/api/v1/staff/faq/versions/{published}", headers=headers)
+    assert kept.status_code == 409
+
+    client.post("/api/v1/staff/faq/sources", json=SOURCE, headers=headers)
+    created = client.post(
+        "/api/v1/staff/faq/items/entry",
+        json={"key": "probe-entry", "content": CAMP, "comment": "probe"},
+        headers=headers,
+    ).json()
+    assert (
+        client.delete(f"/api/v1/staff/faq/versions/{created['id']}", headers=headers).status_code
+        == 204
+    )
+    assert (
+        client.get("/api/v1/staff/faq/items/entry/probe-entry", headers=headers).status_code == 404
+    )
+    assert client.delete(url, headers=headers).status_code == 404
+
+
 def test_a_new_entry_is_answered_by_every_worker_without_a_restart(
     workers: tuple[TestClient, TestClient],
 ) -> None:
@@ -323,41 +361,3 @@ def test_workers_seeding_one_postgres_database_at_once_import_once(postgres_url:
     assert entries == len(load_faq(KnowledgeSettings().faq_dir)) + len(
         yaml.safe_load(KnowledgeSettings().out_of_scope_file.read_text(encoding="utf-8"))["topics"]
     )
-
-
-def test_a_draft_is_deleted_and_a_published_version_is_not(
-    workers: tuple[TestClient, TestClient],
-) -> None:
-    """A probe's draft (here holding a script payload) can be deleted; so can a new item's
-    only draft, with the item; published history cannot."""
-    client = workers[0]
-    headers = as_staff(client, AUTHOR)
-    payload = {"fi": ["<script>alert(1)</script>"], "sv": [], "en": []}
-    draft = client.post(
-        "/api/v1/staff/faq/items/topic/price/versions",
-        json={"content": payload, "comment": "probe"},
-        headers=headers,
-    ).json()
-    url = f"/api/v1/staff/faq/versions/{draft['id']}"
-    assert client.delete(url, headers=headers).status_code == 204
-    assert client.get(url, headers=headers).status_code == 404
-    detail = client.get("/api/v1/staff/faq/items/topic/price", headers=headers).json()
-    assert draft["id"] not in [v["id"] for v in detail["versions"]]
-    published = next(v["id"] for v in detail["versions"] if v["status"] == "published")
-    kept = client.delete(f"/api/v1/staff/faq/versions/{published}", headers=headers)
-    assert kept.status_code == 409
-
-    client.post("/api/v1/staff/faq/sources", json=SOURCE, headers=headers)
-    created = client.post(
-        "/api/v1/staff/faq/items/entry",
-        json={"key": "probe-entry", "content": CAMP, "comment": "probe"},
-        headers=headers,
-    ).json()
-    assert (
-        client.delete(f"/api/v1/staff/faq/versions/{created['id']}", headers=headers).status_code
-        == 204
-    )
-    assert (
-        client.get("/api/v1/staff/faq/items/entry/probe-entry", headers=headers).status_code == 404
-    )
-    assert client.delete(url, headers=headers).status_code == 404
