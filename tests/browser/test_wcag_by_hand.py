@@ -128,7 +128,13 @@ def test_every_kind_of_console_control_shows_keyboard_focus(pages: Pages, site: 
     seen: set[str] = set()
     page = staff_login(pages)
     expect(page.locator("#queue a").first).to_be_visible()
-    for path in ("/staff", "/staff/faq/edit?new=entry", "/staff/admin", "/staff/canned-replies"):
+    for path in (
+        "/staff",
+        "/staff/faq/edit?new=entry",
+        "/staff/admin",
+        "/staff/canned-replies",
+        "/staff/reports",
+    ):
         page.goto(path)
         expect(page.get_by_role("button", name="Kirjaudu ulos")).to_be_visible()
         page.mouse.move(0, 0)
