@@ -254,22 +254,49 @@ def test_the_qa_hour_is_stated_as_a_plan_in_every_language() -> None:
     assert "skulle" in answer["sv"] and "was to be held" in answer["en"]
 
 
-def test_the_survey_answer_does_not_claim_every_question_came_from_it() -> None:
+def test_the_survey_answer_says_the_questions_that_follow_came_from_it() -> None:
+    """Seed 002: "Seuraavat kysymykset on poimittu ... sidosryhmätutkimuksessa"."""
     answer = BY_ID["stakeholder-survey"].answer
-    assert "ei käy ilmi" in answer["fi"]
-    assert "säger inte" in answer["sv"] and "does not say" in answer["en"]
+    assert "seuraavat kysymykset" in answer["fi"].lower() and "ei käy ilmi" not in answer["fi"]
+    assert "följer" in answer["sv"] and "that follow" in answer["en"]
 
 
-def test_the_welcome_email_entry_is_about_celias_message_not_credentials() -> None:
+def test_the_welcome_email_entry_claims_nothing_about_the_mails_content() -> None:
+    """The seeds say when Celia's mail comes (about two weeks), not what it holds."""
     entry = BY_ID["welcome-email"]
-    assert "ei asiakkaan tunnuksia" in entry.answer["fi"]
-    assert "not the customer's credentials" in entry.answer["en"]
+    assert "kahden viikon" in entry.answer["fi"]
+    assert "ei asiakkaan tunnuksia" not in entry.answer["fi"]
+    assert "not the customer's credentials" not in entry.answer["en"]
     # Phrasings that mention credentials are about ordering them to one's own address.
     own = ("oma", "egen", "own")
     for lang in LANGUAGES:
         for question in entry.questions[lang]:
             if any(w in question.lower() for w in ("tunnu", "credential", "inloggning", "koder")):
                 assert any(w in question.lower() for w in own), question
+
+
+def test_ending_a_customership_is_scoped_to_fixed_term_customers() -> None:
+    """Seed 002 speaks only of fixed-term customers; an ordinary customership's end is not
+    covered, and the answer says so."""
+    answer = BY_ID["end-customership"].answer
+    assert "määräaikaisista" in answer["fi"] and "eivät kerro" in answer["fi"]
+    assert "tidsbegränsade" in answer["sv"] and "fixed-term" in answer["en"]
+
+
+def test_who_can_be_a_customer_says_who_registers_whom_and_no_entitlement() -> None:
+    entry = BY_ID["who-can-be-customer"]
+    assert not entry.answer["fi"].startswith("Celian asiakkaaksi voi tulla")
+    assert "rekisteröivät henkilöasiakkaita" in entry.answer["fi"]
+    entitlement = ("oikeutettu", "edellytykset", "ehdot", "rätt till", "villkor", "entitled")
+    for lang in LANGUAGES:
+        for question in entry.questions[lang]:
+            assert not any(w in question.lower() for w in entitlement), question
+
+
+def test_the_qa_hour_and_newsletter_address_carry_what_the_seed_says() -> None:
+    assert "18.5.2021" in BY_ID["registration-webinar"].answer["fi"]
+    for lang in LANGUAGES:
+        assert "tilaa-uitiskirjeita" in BY_ID["newsletters"].answer[lang]
 
 
 def test_the_training_topic_is_no_longer_out_of_scope() -> None:
