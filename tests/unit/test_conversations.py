@@ -28,9 +28,14 @@ def test_new_ids_are_128_bit_random_hex(db: Session) -> None:
     assert all(len(i) == 32 and int(i, 16) >= 0 for i in ids)
 
 
-def test_an_issued_id_is_kept(db: Session) -> None:
+def test_an_issued_id_is_kept_in_the_browser_holding_it(db: Session) -> None:
     issued = resolve_conversation(db, None).id
-    assert resolve_conversation(db, issued).id == issued
+    assert resolve_conversation(db, issued, held_by_browser=True).id == issued
+
+
+def test_an_anonymous_conversation_named_without_its_cookie_starts_a_new_one(db: Session) -> None:
+    issued = resolve_conversation(db, None).id
+    assert resolve_conversation(db, issued, held_by_browser=False).id != issued
 
 
 @pytest.mark.parametrize("foreign", ["a" * 32, "not-hex", "", "'; DROP TABLE conversations;--"])
@@ -68,12 +73,13 @@ def test_a_continued_conversation_is_written_once_a_minute_not_every_turn(db: Se
     writes: list[object] = []
     event.listen(db, "after_commit", writes.append)
     for _ in range(5):
-        assert resolve_conversation(db, conversation.id).last_message_at == first_seen
+        continued = resolve_conversation(db, conversation.id, held_by_browser=True)
+        assert continued.last_message_at == first_seen
     assert writes == []
     conversation.last_message_at = first_seen - LAST_MESSAGE_RESOLUTION
     db.commit()
     writes.clear()
-    resolved = resolve_conversation(db, conversation.id)
+    resolved = resolve_conversation(db, conversation.id, held_by_browser=True)
     assert len(writes) == 1
     assert resolved.last_message_at > first_seen - LAST_MESSAGE_RESOLUTION
     db.expire_all()
