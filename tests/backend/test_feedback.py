@@ -103,3 +103,14 @@ def test_a_vote_needs_the_answer_id_the_chat_issued_for_that_entry(
     assert vote_with(security.answer_id(other, ENTRY)) == 422  # another conversation's answer
     assert vote_with(security.answer_id(conversation, "qa-hours")) == 422  # another entry's
     assert vote_with(security.answer_id(conversation, ENTRY)) == 201
+
+
+def test_a_hetu_typed_with_spaces_in_a_comment_is_stored_redacted(
+    client: TestClient, seed: Seed
+) -> None:
+    hetu = make_hetu(date(1962, 1, 15), 906)
+    spaced = f"{hetu[:2]} {hetu[2:4]} {hetu[4:6]} {hetu[6:]}"
+    assert vote(client, seed.conversation(), False, f"asiakas {spaced} ei löydy").status_code == 201
+    with seed._session() as db:
+        (stored,) = db.scalars(select(AnswerFeedback.comment)).all()
+    assert stored == "asiakas [hetu] ei löydy"
