@@ -33,9 +33,9 @@ from backend.audit import Actor
 from backend.db import Database
 from backend.models import StaffRole, StaffUser, UnitKind
 from backend.security import Security
-from backend.services import office_hours, second_factor, staff_accounts, unit_admin
+from backend.services import second_factor, staff_accounts, unit_admin
 from backend.services.errors import NotFound
-from backend.services.report_rollup import days_to_roll, roll_up_day
+from backend.services.report_rollup import roll_up_due
 from backend.services.reports import Period, PeriodError, build_report, to_csv
 from backend.settings import Settings, get_settings
 
@@ -145,9 +145,7 @@ def _report_command(args: argparse.Namespace, db: Session, ctx: Context) -> str:
     except PeriodError as error:
         raise CommandError(str(error)) from error
     if args.refresh:
-        now = office_hours.now(ctx.settings)
-        for day in days_to_roll(db, ctx.settings, now):
-            roll_up_day(db, ctx.settings, day, now)
+        roll_up_due(db, ctx.settings)
     tables = build_report(db, period)
     return to_csv(tables, period, ctx.settings.report_small_count_threshold, args.decimal_comma)
 

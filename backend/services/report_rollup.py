@@ -25,7 +25,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend import tracker_events
@@ -56,7 +56,7 @@ FAQ_ANSWERS = frozenset({"utter_faq_answer", "utter_faq_answer_dated"})
 FAQ_NOT_COVERED = "utter_faq_not_covered"
 # Distinct counts: a day's, a week's and a month's rows each count people once.
 DISTINCT_METRICS = ("registrars_active", "units_active")
-BUCKET_KEYS = ("day", "week", "month")
+ROLLUP_LOCK = 0x7265706F7274  # "report": PostgreSQL advisory lock held while a day is replaced
 
 Figures = Counter[tuple[str, str]]
 
@@ -285,6 +285,10 @@ def roll_up_day(db: Session, settings: Settings, day: date, now: datetime | None
     """Count `day` from its sources and replace its rows (and its week's and month's distinct
     counts); returns how many rows the day has now."""
     now = now or datetime.now(timezone.utc)
+    if db.get_bind().dialect.name == "postgresql":
+        # One rollup at a time across workers (the job, "count now"): two replacing the same
+        # rows at once would collide or deadlock. SQLite runs one writer at a time anyway.
+        db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ROLLUP_LOCK})
     start, end = day_bounds(settings, day)
     figures = _chat_figures(settings, start, end)
     figures.update(_handoff_figures(db, settings, start, end))
@@ -342,13 +346,12 @@ def days_to_roll(db: Session, settings: Settings, now: datetime) -> list[date]:
     ]
 
 
-def roll_up_due(sessions: sessionmaker[Session], settings: Settings) -> list[date]:
-    """One round of the job: roll up every day that is due."""
+def roll_up_due(db: Session, settings: Settings) -> list[date]:
+    """Roll up every day that is due (the job's round, the console's "count now")."""
     now = office_hours.now(settings)
-    with sessions() as db:
-        days = days_to_roll(db, settings, now)
-        for day in days:
-            roll_up_day(db, settings, day, now)
+    days = days_to_roll(db, settings, now)
+    for day in days:
+        roll_up_day(db, settings, day, now)
     return days
 
 
@@ -358,7 +361,8 @@ def report_rollup_job(settings: Settings, sessions: sessionmaker[Session]) -> Pe
 
     def roll_up_if_my_turn() -> None:
         if claim_turn(sessions, "report_rollup", interval):
-            days = roll_up_due(sessions, settings)
+            with sessions() as db:
+                days = roll_up_due(db, settings)
             log.info("report rollup: %s day(s) counted", len(days))
 
     return PeriodicTask(

@@ -9,14 +9,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
-from sqlalchemy.exc import IntegrityError
 
 from backend.api.auth import CurrentStaff
 from backend.api.deps import SessionDep, SettingsDep
-from backend.services import office_hours
 from backend.services.errors import Invalid, NotFound
 from backend.services.report_charts import chart_svg
-from backend.services.report_rollup import days_to_roll, roll_up_day
+from backend.services.report_rollup import roll_up_due
 from backend.services.reports import (
     Cell,
     Period,
@@ -150,11 +148,4 @@ class RefreshOut(BaseModel):
 @router.post("/refresh", response_model=RefreshOut)
 def refresh(context: CurrentStaff, db: SessionDep, settings: SettingsDep) -> RefreshOut:
     """Count today (and any day due) now rather than at the rollup job's next round."""
-    now = office_hours.now(settings)
-    days = days_to_roll(db, settings, now)
-    for day in days:
-        try:
-            roll_up_day(db, settings, day, now)
-        except IntegrityError:  # another worker counted the same day at the same moment
-            db.rollback()
-    return RefreshOut(days=days)
+    return RefreshOut(days=roll_up_due(db, settings))
