@@ -19,6 +19,7 @@ from knowledge.embedding import encode_query, load_encoder
 from knowledge.faq import LANGUAGES
 from knowledge.focus import (
     Word,
+    asked_things,
     asks_amount,
     sentence_weights,
     states_amount,
@@ -360,12 +361,21 @@ class FaqService:
         return not self.foreign_compound(question)
 
     def _asks_other_detail(self, question: str, langs: tuple[str, ...], entry_index: int) -> bool:
-        """Whether the question asks an amount (how long, how many, how often, what date)
-        that the entry's answer does not give: a near miss, refused with the entry offered as
-        related. (A rule on the question's rare words that no entry uses was measured too: it
-        refused more right answers than near misses it caught.)"""
+        """Whether the question asks what the entry does not say: a near miss, refused with
+        the entry offered as related. Two things are recognised: an amount (how long, how many,
+        how often, what date) where the entry's answer gives no number, and the thing a yes/no
+        question asks about ("Löytyykö webinaarista tallenne?") when no entry ever names it.
+        (Any uncommon word of the question that the entry does not use was measured too: it
+        refused more right answers, through misspellings and colloquial forms, than near
+        misses it caught.)"""
         entry = self.entries[self.entry_ids[entry_index]]
-        return asks_amount(question, langs) and not states_amount(entry["answer"]["fi"])
+        if asks_amount(question, langs) and not states_amount(entry["answer"]["fi"]):
+            return True
+        return any(
+            not any(t in self.idf for t in terms)
+            for lang in langs
+            for terms in asked_things(question, lang)
+        )
 
     def ask(self, question: str, lang: str | None = None, today: date | None = None) -> AskResult:
         """The answer (or abstention), from this index's cache when asked before on the same

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import wordfreq
 
-from knowledge.morphology import analyses, word_terms
+from knowledge.morphology import analyses, finnish_terms, word_terms
 from knowledge.text import STOPWORDS, fold, words
 
 CONTEXT_WEIGHT = 0.6
@@ -182,3 +182,44 @@ def states_amount(answer: str) -> bool:
         for token in _WORD.findall(answer.lower())
         for reading in analyses(token)
     )
+
+
+# A yes/no question asks whether a thing is so; the thing is one of its nouns. An everyday word
+# (Zipf 5 and up: "itse", "paikka") is rarely that thing.
+THING_ZIPF = 5.0
+
+
+def _yes_no(tokens: list[str]) -> bool:
+    """A Finnish yes/no question: a verb with the question clitic ("löytyykö", "voiko")."""
+    return any(
+        r.get("KYSYMYSLIITE") == "true" and r.get("CLASS") == "teonsana"
+        for t in tokens
+        for r in analyses(t)
+    )
+
+
+def _thing_word(token: str, lang: str) -> bool:
+    """A correctly spelt, not everyday Finnish noun (Voikko's word class)."""
+    if len(token) < 4 or token in STOPWORDS or not 0 < zipf(token, lang) < THING_ZIPF:
+        return False
+    readings = analyses(token)
+    return bool(readings) and readings[0].get("CLASS") == "nimisana"
+
+
+def asked_things(text: str, lang: str) -> list[tuple[str, ...]]:
+    """The index terms of each thing a Finnish yes/no question sentence asks about
+    ("Löytyykö webinaarista tallenne?": webinaari, tallenne), for a check against what the
+    FAQ names. Swedish and English give none: without word classes any word would do, and
+    measured that refused right answers ("Can a school nurse register a pupil?")."""
+    things: list[tuple[str, ...]] = []
+    if lang != "fi":
+        return things
+    for sentence, weight in sentence_weights(text, (lang,)):
+        tokens = _WORD.findall(sentence.lower())
+        if weight < 1.0 or not _yes_no(tokens):
+            continue
+        for token in tokens:
+            if _thing_word(token, lang):
+                # Base forms only: a short Snowball stem ("tal" of "tallenne") names nothing.
+                things.append(tuple(fold(t) for t in finnish_terms(token, parts=False)))
+    return things

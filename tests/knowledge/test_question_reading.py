@@ -3,7 +3,13 @@
 import pytest
 
 from knowledge.answering import RELATED_INTRO, FaqService
-from knowledge.focus import CONTEXT_WEIGHT, asks_amount, sentence_weights, states_amount
+from knowledge.focus import (
+    CONTEXT_WEIGHT,
+    asked_things,
+    asks_amount,
+    sentence_weights,
+    states_amount,
+)
 from knowledge.morphology import finnish_terms
 from knowledge.settings import KnowledgeSettings
 from knowledge.spelling import Speller
@@ -69,6 +75,22 @@ def test_a_hetu_an_address_and_a_name_are_never_corrected() -> None:
     assert corrected.startswith("Asiakas ")
     assert " Asikas Virtasen" in corrected
     assert corrected.endswith("rekisteröinti")
+
+
+def test_the_thing_a_finnish_yes_no_question_asks_about_is_found() -> None:
+    things = asked_things("Olen uusi. Löytyykö rekisteröinnin webinaarista tallenne?", "fi")
+    assert ("tallenne",) in things and ("rekisterointi",) in things
+    # Only in a yes/no question sentence, and not an everyday word.
+    assert asked_things("Webinaarista on tallenne.", "fi") == []
+    assert asked_things("Voinko korjata sen itse?", "fi") == []
+    assert asked_things("Finns det en inspelning av webbinariet?", "sv") == []
+
+
+def test_a_yes_no_question_about_a_thing_no_entry_names_is_a_near_miss(
+    faq: FaqService,
+) -> None:
+    result = faq.ask("Löytyykö rekisteröinnin webinaarista tallenne, jonka voisin katsoa?", "fi")
+    assert not result.answered and result.related_entry_id == "registration-webinar"
 
 
 def test_an_amount_is_recognised_in_questions_and_answers() -> None:
