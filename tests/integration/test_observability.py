@@ -38,13 +38,17 @@ def observed(
         yield {"backend": f"http://127.0.0.1:{ports.backend}", "log": str(workdir / "log")}
 
 
+# Keeps the conversation cookie, as a browser: an anonymous conversation continues only with it.
+_BROWSER = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+
+
 def turn(backend: str, message: str, conversation_id: str | None = None) -> tuple[str, dict]:
     request = urllib.request.Request(
         f"{backend}/api/v1/chat",
         data=json.dumps({"conversation_id": conversation_id, "message": message}).encode(),
         headers={"Content-Type": "application/json"},
     )
-    with urllib.request.urlopen(request, timeout=60) as reply:
+    with _BROWSER.open(request, timeout=60) as reply:
         return reply.headers["X-Request-ID"], json.loads(reply.read())
 
 
