@@ -239,3 +239,10 @@ def test_an_unanswered_question_becomes_a_phrasing_in_one_step(pages: Pages, sit
     expect(console.get_by_label("Kysymysmuodot (suomi)")).to_have_value(
         re.compile(re.escape(question))
     )
+
+    # The draft was a probe: deleted from the history, the published answer stays.
+    latest.get_by_role("button", name=re.compile(r"^Poista: versio \d+$")).click()
+    expect(console.get_by_role("status")).to_contain_text("poistettu")
+    drafts = console.get_by_role("row").filter(has_text="unanswered question(s) added")
+    expect(drafts).to_have_count(0)
+    expect(console.get_by_role("row").filter(has_text="Julkaistu")).to_have_count(1)
