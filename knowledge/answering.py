@@ -25,6 +25,7 @@ from knowledge.focus import (
     states_amount,
     term_weights,
     weighted_words,
+    zipf,
 )
 from knowledge.index import (
     DOCUMENTS_FILE,
@@ -189,6 +190,8 @@ class FaqService:
         # An index's answer to a question never changes: registrars ask the same ones all day.
         self._cached_answer = lru_cache(maxsize=ANSWER_CACHE_SIZE)(self._answer)
         load_encoder(self.model)  # warm the model so the first question is not slow
+        for lang in LANGUAGES:  # and the frequency lists (read on first use, ~0.2 s each)
+            zipf("celia", lang)
 
     def _build_vocabulary(self) -> None:
         """Per-entry stemmed vocabulary and entry-level IDF, for the coverage check."""
