@@ -152,7 +152,7 @@ def test_a_reply_to_a_closed_widget_is_mailed_once_and_shows_when_reopened(
     body = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert body.startswith("Celian asiakaspalvelu vastasi chat-keskusteluusi")
     assert reply not in body  # the reply itself is shown to the logged-in registrar only
-    link = re.search(r"http://\S+/\?chat=[0-9a-f]{32}", body)
+    link = re.search(r"http://\S+/\?chat=[0-9a-f]{32}#claim=\S+", body)
     assert link, body
     time.sleep(3)  # several rounds of the mail job later, still one mail
     assert len(day_mail.to(REGISTRAR[0])) == mails_before + 1
@@ -291,11 +291,14 @@ def test_an_anonymous_registrar_leaves_an_address_and_gets_the_answer_there(
     assert mail["Subject"] == f"Celia: Customer service answered ({escalation})"
     body = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert body.startswith("Celia's customer service answered in your chat")
-    link = re.search(r"http://\S+/\?chat=[0-9a-f]{32}", body)
+    link = re.search(r"http://\S+/\?chat=[0-9a-f]{32}#claim=\S+", body)
     assert link, body
 
+    # Another browser (the mail opened elsewhere): the link's single-use token gives it the
+    # anonymous conversation; the address alone would not.
     reopened = day_pages.new(link.group(0))
     expect(chat_log(reopened).locator(".message.staff")).to_contain_text("Here is the answer.")
+    assert "claim=" not in reopened.url
 
 
 def test_the_longest_wait_comes_first_marked_past_the_threshold_and_alerts_are_opt_in(
