@@ -89,3 +89,38 @@ def test_no_to_the_hand_off_offer_still_declines_it(client: httpx.Client, no: st
     offered = say(client, None, "What is the weather like in Paris tomorrow?")
     assert "customer service" in texts(offered)
     assert texts(say(client, offered["conversation_id"], no)).strip() in ("All right.", "Selvä.")
+
+
+@pytest.mark.parametrize(
+    ("question", "not_covered", "related_text"),
+    [
+        (
+            "Kuinka pitkäksi aikaa tilapäisen asiakkuuden voi enintään tehdä?",
+            "en löydä",
+            "Tästä aiheesta ohjeissa sanotaan:",
+        ),
+        (
+            "Hur länge kan en tillfällig kund vara kund som längst?",
+            "hittar inget",
+            "Om det här ämnet säger anvisningarna:",
+        ),
+        (
+            "How long can a temporary customership last at most?",
+            "cannot find",
+            "On this topic, the guidance says:",
+        ),
+    ],
+)
+def test_a_near_miss_is_refused_with_its_entry_shown_as_related(
+    client: httpx.Client, question: str, not_covered: str, related_text: str
+) -> None:
+    """Issue 26: the sources do not give how long; the chat says so, shows what they say on
+    the topic as related (faq_related_entry_id, never faq_entry_id) and offers a person."""
+    messages = say(client, None, question)["messages"]
+    answer = "\n".join(m["text"] for m in messages)
+    assert not_covered in answer
+    related = [m for m in messages if m.get("faq_related_entry_id")]
+    assert [m["faq_related_entry_id"] for m in related] == ["temporary-customer"]
+    assert related[0]["text"].startswith(related_text)
+    assert not any(m.get("faq_entry_id") for m in messages)
+    assert any(m.get("buttons") for m in messages)  # a person offered
