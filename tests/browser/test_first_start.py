@@ -169,7 +169,7 @@ def test_from_an_empty_database_to_an_approved_reactivation(
     expect(invited.get_by_role("status")).to_contain_text("Sähköpostiosoite vahvistettu")
     pages.assert_accessible(invited, "main-user invitation")
 
-    # A registrar registers; the main user adds them to the unit.
+    # A registrar registers; the main user invites them to the unit, and they accept.
     with httpx.Client(base_url=stack["backend"], timeout=30) as api:
         registered = api.post(
             "/api/v1/auth/register",
@@ -195,13 +195,18 @@ def test_from_an_empty_database_to_an_approved_reactivation(
             json={"email": REGISTRAR[0]},
             headers={"X-CSRF-Token": main.json()["csrf_token"]},
         )
-        assert added.status_code == 204, added.text
+        assert added.status_code == 202, added.text
+        invitation = re.search(r"/account/join#token=(\S+)", mail_to(stack, REGISTRAR[0], 2))
+        assert invitation, "no unit invitation"
 
     # The registrar: a customer of the unit marked for deletion, then the chat's request.
     hetu = make_test_hetu(14, 3, 1988, 971)
     with httpx.Client(base_url=stack["backend"], timeout=30) as api:
         me = api.post("/api/v1/auth/login", json={"email": REGISTRAR[0], "password": REGISTRAR[1]})
         headers = {"X-CSRF-Token": me.json()["csrf_token"]}
+        accept = {"token": invitation[1]}
+        joined = api.post("/api/v1/units/invitations/accept", json=accept, headers=headers)
+        assert joined.status_code == 200, joined.text
         customer = api.post(
             "/api/v1/customers",
             json={"hetu": hetu, "first_name": "Aino", "last_name": "Asiakas"},
