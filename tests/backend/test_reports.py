@@ -29,8 +29,13 @@ from backend.models import (
     Unit,
     registrar_units,
 )
-from backend.services.report_rollup import day_bounds, roll_up_day, roll_up_due
-from backend.services.reports import Period, build_report
+from backend.services.report_rollup import (
+    _within_office_hours,
+    day_bounds,
+    roll_up_day,
+    roll_up_due,
+)
+from backend.services.reports import Period, build_report, percentile
 from backend.settings import Settings
 from tests.backend.conftest import Seed, service_headers, staff_login
 
@@ -470,3 +475,26 @@ def test_workers_counting_the_same_day_at_once_agree(client: TestClient, traffic
         for done in [workers.submit(roll, client, day) for _ in range(8)]:
             done.result()  # raises what the worker raised
     assert rollup_rows(client, day) == alone
+
+
+def test_answered_within_office_hours_means_before_that_office_day_closed() -> None:
+    settings = Settings(service_token="s" * 32, hetu_hmac_key="h" * 32, session_secret="x" * 32)
+    zone = ZoneInfo(settings.office_timezone)
+
+    def at(day: int, hour: int, minute: int = 0) -> datetime:
+        return datetime(2026, 12, day, hour, minute, tzinfo=zone)
+
+    # Friday evening, closed: the office day is Monday's (opens 9, closes 16).
+    assert _within_office_hours(settings, at(4, 17), at(7, 10))
+    assert not _within_office_hours(settings, at(4, 17), at(7, 16, 30))
+    # Monday morning, open: answered the same afternoon, or not until Tuesday.
+    assert _within_office_hours(settings, at(7, 10), at(7, 15, 59))
+    assert not _within_office_hours(settings, at(7, 10), at(8, 9, 30))
+
+
+def test_percentiles_are_nearest_rank_over_counted_values() -> None:
+    waits = Counter({1: 5, 10: 4, 100: 1})  # ten hand-offs: five waited 1 min, one 100 min
+    assert percentile(waits, 0.5) == 1
+    assert percentile(waits, 0.9) == 10
+    assert percentile(Counter({7: 1}), 0.9) == 7
+    assert percentile(Counter(), 0.5) is None
