@@ -1,8 +1,7 @@
 #!/bin/sh
 # First start (no cluster in PGDATA): initdb with POSTGRES_PASSWORD for the postgres user, then
 # the databases named in POSTGRES_DATABASES. Every start: the server in the foreground on
-# POSTGRES_LISTEN_ADDRESSES (the pod's) and POSTGRES_PORT, logging to stderr. SIGTERM is a
-# smart shutdown.
+# POSTGRES_LISTEN_ADDRESSES (the pod's) and POSTGRES_PORT, logging to stderr.
 set -eu
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
   : "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD (from the Secret) for the first start}"
@@ -18,5 +17,18 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   done
   echo "postgres-entrypoint: cluster made with databases: $POSTGRES_DATABASES" >&2
 fi
-exec postgres -D "$PGDATA" -p "$POSTGRES_PORT" -c listen_addresses="${POSTGRES_LISTEN_ADDRESSES:-*}" \
-  -c unix_socket_directories=/tmp -c logging_collector=off
+# SIGTERM (what Kubernetes and Podman send to stop a container) becomes SIGINT, PostgreSQL's
+# fast shutdown: its smart shutdown (SIGTERM) would wait for the backends' pooled connections
+# to close, which they never do, until the container is killed.
+postgres -D "$PGDATA" -p "$POSTGRES_PORT" -c listen_addresses="${POSTGRES_LISTEN_ADDRESSES:-*}" \
+  -c unix_socket_directories=/tmp -c logging_collector=off &
+server=$!
+trap 'kill -INT "$server"' TERM INT
+set +e
+wait "$server"
+status=$?
+if [ "$status" -gt 128 ] && kill -0 "$server" 2>/dev/null; then  # the trap ran: wait for the end
+  wait "$server"
+  status=$?
+fi
+exit "$status"
