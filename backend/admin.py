@@ -23,6 +23,7 @@ import getpass
 import sys
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 from fastapi import HTTPException
 from pydantic import ValidationError
@@ -35,9 +36,11 @@ from backend.models import StaffRole, StaffUser, UnitKind
 from backend.security import Security
 from backend.services import second_factor, staff_accounts, unit_admin
 from backend.services.errors import NotFound
+from backend.services.faq_content import export_published
 from backend.services.report_rollup import roll_up_due
 from backend.services.reports import Period, PeriodError, build_report, to_csv
 from backend.settings import Settings, get_settings
+from knowledge.settings import PROJECT_ROOT
 
 
 class CommandError(Exception):
@@ -150,6 +153,11 @@ def _report_command(args: argparse.Namespace, db: Session, ctx: Context) -> str:
     return to_csv(tables, period, ctx.settings.report_small_count_threshold, args.decimal_comma)
 
 
+def _faq_command(args: argparse.Namespace, db: Session, ctx: Context) -> str:
+    """The published FAQ content as YAML, laid out as knowledge/ is."""
+    return "\n".join(f"written: {path}" for path in export_published(db, args.to))
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="python -m backend.admin", description=__doc__.split("\n\n")[0]
@@ -190,6 +198,10 @@ def parser() -> argparse.ArgumentParser:
     invite.add_argument("unit_id", type=int)
     invite.add_argument("email")
 
+    faq = groups.add_parser("faq", help="FAQ content").add_subparsers(dest="action", required=True)
+    export = faq.add_parser("export", help="write the published FAQ content as YAML")
+    export.add_argument("--to", type=Path, default=PROJECT_ROOT / "var" / "faq-export")
+
     report = groups.add_parser("report", help="the staff reports of a period, as CSV")
     report.add_argument("--from", dest="first", required=True, type=date.fromisoformat)
     report.add_argument("--to", dest="last", required=True, type=date.fromisoformat)
@@ -214,6 +226,7 @@ def run(argv: list[str], settings: Settings) -> str:
                 "staff": _staff_command,
                 "unit": _unit_command,
                 "report": _report_command,
+                "faq": _faq_command,
             }[args.group]
             message = command(args, db, ctx)
             db.commit()

@@ -281,7 +281,8 @@ class FaqService:
             + WORD_WEIGHT * self._per_entry(word)
             + CHAR_WEIGHT * self._per_entry(char)
         )
-        return fused + self._age_bonus(question)
+        total: np.ndarray = fused + self._age_bonus(question)
+        return total
 
     def _channels(
         self, question: str, terms: dict[str, float]

@@ -32,10 +32,12 @@ def entry_content(raw: dict[str, Any], file: str) -> dict[str, Any]:
     return content | {"file": file, "must_answer": raw.get("must_answer", [])}
 
 
-def read_seed(faq_dir: Path, out_of_scope_file: Path) -> tuple[dict[str, dict], dict[str, dict]]:
+def read_seed(
+    faq_dir: Path, out_of_scope_file: Path
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
     """The YAML seed as content: entries by id and topics by name (validated first)."""
     load_faq(faq_dir)
-    entries: dict[str, dict] = {}
+    entries: dict[str, dict[str, Any]] = {}
     for file in sorted(faq_dir.glob("*.yml")):
         for raw in yaml.safe_load(file.read_text(encoding="utf-8"))["entries"]:
             entries[raw["id"]] = entry_content(raw, file.name)

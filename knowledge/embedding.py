@@ -83,7 +83,7 @@ def load_encoder(name: str) -> Encoder:
 @lru_cache(maxsize=4096)
 def encode_query(name: str, text: str) -> np.ndarray:
     """One question's embedding; registrars ask the same questions often, so keep recent ones."""
-    vector = encode(name, [text])[0]
+    vector: np.ndarray = encode(name, [text])[0]
     vector.setflags(write=False)
     return vector
 

@@ -8,6 +8,7 @@ generation the backend workers load (backend/services/faq_live.py).
 import difflib
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -27,7 +28,7 @@ from backend.models import (
     utcnow,
 )
 from backend.services.errors import Conflict, Invalid, NotFound
-from knowledge.content import read_seed, validate_entry, validate_topic
+from knowledge.content import export_yaml, read_seed, validate_entry, validate_topic
 from knowledge.faq import FaqError
 from knowledge.settings import KnowledgeSettings
 
@@ -306,3 +307,10 @@ def add_source(
 
 def sources(db: Session) -> list[FaqSource]:
     return list(db.scalars(select(FaqSource).order_by(FaqSource.name)))
+
+
+def export_published(db: Session, target: Path) -> list[Path]:
+    """The published entries, topics and sources laid out as knowledge/ is (faq/*.yml,
+    out_of_scope.yml, sources/ with catalog.yml) under `target`; the files written."""
+    content = snapshot(db)
+    return export_yaml(content.entries, content.topics, content.sources, content.titles, target)

@@ -13,12 +13,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import make_url
 
+from backend import admin
 from backend.db import Database
 from backend.main import create_app
 from backend.migrate import upgrade
 from backend.models import FaqItem, FaqPublication, StaffRole
-from backend.services.faq_content import seed_from_yaml
-from knowledge.__main__ import export_published
+from backend.services.faq_content import export_published, seed_from_yaml
 from knowledge.answering import FaqService
 from knowledge.evaluation import HELDOUT_SET, load_questions
 from knowledge.faq import load_faq
@@ -117,8 +117,8 @@ def test_the_yaml_is_imported_as_published_first_versions(
     assert [v["number"] for v in detail["versions"]] == [1]
     assert detail["versions"][0]["comment"] == "imported from the YAML seed"
 
-    url = str(client.app.state.settings.database_url)  # type: ignore[attr-defined]
-    export_published(url, tmp_path)
+    with client.app.state.db.sessions() as db:  # type: ignore[attr-defined]
+        export_published(db, tmp_path)
     seed = KnowledgeSettings()
     assert load_faq(tmp_path / "faq", tmp_path / "sources") == load_faq(seed.faq_dir)
     catalog = (tmp_path / "sources" / "catalog.yml").read_text(encoding="utf-8")
@@ -361,3 +361,13 @@ def test_workers_seeding_one_postgres_database_at_once_import_once(postgres_url:
     assert entries == len(load_faq(KnowledgeSettings().faq_dir)) + len(
         yaml.safe_load(KnowledgeSettings().out_of_scope_file.read_text(encoding="utf-8"))["topics"]
     )
+
+
+def test_the_admin_command_exports_the_published_content(
+    workers: tuple[TestClient, TestClient], tmp_path: Path
+) -> None:
+    """`celia-admin faq export`: the backend's command, so knowledge/ reads no database."""
+    settings = workers[0].app.state.settings  # type: ignore[attr-defined]
+    printed = admin.run(["faq", "export", "--to", str(tmp_path)], settings)
+    assert str(tmp_path / "out_of_scope.yml") in printed
+    assert load_faq(tmp_path / "faq", tmp_path / "sources") == load_faq(KnowledgeSettings().faq_dir)
