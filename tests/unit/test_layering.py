@@ -73,3 +73,29 @@ def test_routers_run_no_queries() -> None:
         if (hits := queries(path.read_text(encoding="utf-8")))
     }
     assert found == {}, "move the query into the router's service (backend/services/)"
+
+
+def imported_packages(path: Path) -> set[str]:
+    """The top-level packages a module imports, at any depth of the module."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def test_the_bottom_rooms_import_nothing_above_them() -> None:
+    """knowledge/ and privacy/ are the bottom rooms: the backend, the actions and Rasa's
+    extensions build on them, never the other way round."""
+    above = {"backend", "actions", "rasa_ext", "launcher", "benchmarks"}
+    root = BACKEND.parent
+    reaching_up = {
+        str(path.relative_to(root)): sorted(imported_packages(path) & above)
+        for room in ("knowledge", "privacy")
+        for path in sorted((root / room).rglob("*.py"))
+        if imported_packages(path) & above
+    }
+    assert reaching_up == {}
+    assert "backend" in imported_packages(BACKEND / "admin.py")  # the finder sees imports
