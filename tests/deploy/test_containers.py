@@ -236,7 +236,10 @@ def test_a_form_goes_on_after_its_rasa_container_is_killed(cluster: dict[str, ob
 
 
 def test_data_survives_a_restart_of_the_database_container(cluster: dict[str, object]) -> None:
-    podman("restart", "--time", "30", "celia-postgres-postgres")
+    """The database's pod stopped (PostgreSQL's fast shutdown) and started again on its volume,
+    as a StatefulSet's pod is after a node drain."""
+    podman("pod", "stop", "--time", "30", "celia-postgres")
+    podman("pod", "start", "celia-postgres")
     for replica in (0, 1):
         wait_ready(backend(cluster, replica))
     listed = podman("exec", "celia-backend-1-backend", "celia-admin", "staff", "list")
