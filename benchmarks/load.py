@@ -291,15 +291,8 @@ async def run_load(
         elapsed = time.monotonic() - started
     values = np.array(latencies or [0.0])
     cpu = probe.ms_per_message(before, probe.read(), len(latencies)) if probe and before else None
-    return LoadResult(
-        users,
-        pace,
-        elapsed,
-        len(latencies),
-        len(errors),
-        *(round(float(np.percentile(values, q)), 1) for q in (50, 95, 99)),
-        cpu,
-    )
+    p50, p95, p99 = (round(float(np.percentile(values, q)), 1) for q in (50, 95, 99))
+    return LoadResult(users, pace, elapsed, len(latencies), len(errors), p50, p95, p99, cpu)
 
 
 @dataclass(frozen=True)

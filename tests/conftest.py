@@ -13,7 +13,7 @@ from knowledge.index import build_index
 from knowledge.settings import KnowledgeSettings
 from launcher import rasa_model
 from launcher.services import Ports, ServiceGroup, assistant_services
-from tests.helpers import random_secrets
+from tests.helpers import random_secrets, settings_fields
 
 # The actions' unit tests import rasa-sdk, which only the Rasa environment has:
 # tests/test_actions_unit.py runs them there.
@@ -88,7 +88,7 @@ def running_stack(
         **(extra_env or {}),
     }
     if demo_data:
-        load_into(Settings(**{k.lower(): v for k, v in {**secrets, **env}.items()}))
+        load_into(Settings(**settings_fields({**secrets, **env})))
     with ServiceGroup(
         assistant_services(ports, secrets, env, rasa_model_file, workdir / "mail"),
         workdir / "log",
@@ -135,7 +135,9 @@ def customer_marked_for_deletion(stack: dict[str, str]) -> str:
 
     settings = Settings(
         database_url=stack["database_url"],
-        **{k.lower(): stack[k] for k in ("SERVICE_TOKEN", "HETU_HMAC_KEY", "SESSION_SECRET")},
+        **settings_fields(
+            {k: stack[k] for k in ("SERVICE_TOKEN", "HETU_HMAC_KEY", "SESSION_SECRET")}
+        ),
     )
     security = Security(settings)
     database = Database(settings.database_url)

@@ -11,7 +11,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NoReturn, TypeVar
 
@@ -28,6 +28,12 @@ T = TypeVar("T")
 
 # `make test` sets it: there a missing server is a failure, never a quiet skip.
 REQUIRE_SERVERS = os.environ.get("CELIA_REQUIRE_SERVERS") == "1"
+
+
+def settings_fields(env: Mapping[str, str]) -> dict[str, Any]:
+    """`Settings` keyword arguments from environment variables (SERVICE_TOKEN -> service_token):
+    the text of each, which the settings parse into their fields' types."""
+    return {name.lower(): value for name, value in env.items()}
 
 
 def server_missing(reason: str) -> NoReturn:

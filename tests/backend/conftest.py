@@ -55,6 +55,7 @@ from tests.helpers import (
     last_totp_step,
     random_secrets,
     server_missing,
+    settings_fields,
 )
 
 PASSWORD = "Kirjasto-Salasana-42"
@@ -93,7 +94,7 @@ class Mailbox:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.content, policy=default_policy)
         with self._lock:
-            self.messages.append(message)  # type: ignore[arg-type]
+            self.messages.append(message)
         return "250 Message accepted"
 
     def clear(self) -> None:
@@ -216,7 +217,7 @@ def test_settings(database_url: str, smtp_port: int, log_dir: Path) -> Settings:
         argon2_memory_kib=256,
         argon2_parallelism=1,
         login_per_client_per_minute=10_000,  # every test logs in from the same address
-        **{name.lower(): value for name, value in random_secrets().items()},
+        **settings_fields(random_secrets()),
     )
 
 
@@ -395,7 +396,9 @@ class Seed:
 
     def unit_ids_of(self, registrar_id: int) -> set[int]:
         with self._session() as db:
-            return {unit.id for unit in db.get(Registrar, registrar_id).units}
+            registrar = db.get(Registrar, registrar_id)
+            assert registrar is not None
+            return {unit.id for unit in registrar.units}
 
 
 @pytest.fixture

@@ -241,6 +241,7 @@ def test_log_out_ends_the_session(client: TestClient, seed: Seed) -> None:
     seed.registrar()
     headers = login(client, "reija@example.org")
     cookie = client.cookies.get("celia_session")
+    assert cookie is not None
     assert client.post("/api/v1/auth/logout", headers=headers).status_code == 204
     client.cookies.set("celia_session", cookie)
     assert client.get("/api/v1/auth/me").status_code == 401

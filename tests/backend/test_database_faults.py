@@ -39,13 +39,13 @@ EMAIL = "lukittu@example.org"
 
 def rows_written(client: TestClient) -> tuple[int, int, int]:
     with client.app.state.db.sessions() as db:  # type: ignore[attr-defined]
-        return tuple(  # type: ignore[return-value]
+        return tuple(
             db.scalar(select(func.count()).select_from(model))
             for model in (StaffRequest, AuditEvent, IdempotencyRecord)
         )
 
 
-def file_unlock(client: TestClient, conversation: str, key: str):  # type: ignore[no-untyped-def]
+def file_unlock(client: TestClient, conversation: str, key: str):
     return client.post(
         "/api/v1/service/unlock-requests",
         json={"conversation_id": conversation, "email": EMAIL},
@@ -57,7 +57,7 @@ def locked_registrar_and_conversation(client: TestClient) -> str:
     seed = Seed(client)
     registrar_id = seed.registrar(email=EMAIL)
     with client.app.state.db.sessions() as db:  # type: ignore[attr-defined]
-        db.get(Registrar, registrar_id).locked = True  # type: ignore[union-attr]
+        db.get(Registrar, registrar_id).locked = True
         db.commit()
     return seed.conversation()
 

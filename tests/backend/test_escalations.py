@@ -18,7 +18,7 @@ def conversation(seed: Seed) -> str:
     return seed.conversation(registrar_id=seed.registrar())
 
 
-def escalate(client: TestClient, conversation: str, key: str | None = None, **fields: str):  # type: ignore[no-untyped-def]
+def escalate(client: TestClient, conversation: str, key: str | None = None, **fields: str):
     headers = service_headers(client)
     if key:
         headers["Idempotency-Key"] = key

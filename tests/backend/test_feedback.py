@@ -11,7 +11,7 @@ from tests.backend.conftest import Seed, make_hetu, staff_login
 ENTRY = "how-to-register"
 
 
-def vote(client: TestClient, conversation: str, helpful: bool, comment: str | None = None):  # type: ignore[no-untyped-def]
+def vote(client: TestClient, conversation: str, helpful: bool, comment: str | None = None):
     """A vote on the answer id the chat would have issued with ENTRY in the conversation."""
     return client.post(
         "/api/v1/feedback",

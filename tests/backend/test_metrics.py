@@ -53,7 +53,7 @@ def test_metrics_are_refused_from_elsewhere_without_the_token(client: TestClient
     assert remote.get("/metrics").status_code == 403
     wrong = remote.get("/metrics", headers={"Authorization": "Bearer wrong"})
     assert wrong.status_code == 403
-    non_ascii = remote.get("/metrics", headers={"Authorization": "Bearer välimuisti".encode()})
+    non_ascii = remote.get("/metrics", headers={b"Authorization": "Bearer välimuisti".encode()})
     assert non_ascii.status_code == 403
     allowed = remote.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
     assert allowed.status_code == 200 and "celia_chat_turns_total" in allowed.text
@@ -155,7 +155,7 @@ def test_the_request_id_is_made_or_taken_from_a_trusted_sender(client: TestClien
     assert odd != "<script>"
 
 
-def test_multiprocess_mode_sums_every_worker(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_multiprocess_mode_sums_every_worker(tmp_path) -> None:
     """With PROMETHEUS_MULTIPROC_DIR, /metrics on one worker counts the others' turns too."""
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
 

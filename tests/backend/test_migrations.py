@@ -21,7 +21,7 @@ def test_models_match_the_migrations(running_app: TestClient) -> None:
     assert differences == []
 
 
-def test_downgrade_and_upgrade(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_downgrade_and_upgrade(tmp_path) -> None:
     config = alembic_config(f"sqlite:///{tmp_path / 'm.db'}")
     command.upgrade(config, "head")
     command.downgrade(config, "0001")
@@ -41,7 +41,7 @@ def test_workers_migrating_one_postgres_database_at_once_all_succeed(postgres_ur
         engine.dispose()
 
 
-def test_main_users_stay_main_users_of_their_own_units_only(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_main_users_stay_main_users_of_their_own_units_only(tmp_path) -> None:
     """0008 moves the role onto the membership: an account-wide main user stays main user of
     each of their units except one whose main user added them as an ordinary registrar."""
     url = f"sqlite:///{tmp_path / 'roles.db'}"

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
@@ -16,7 +17,7 @@ PAGE_PATHS = sorted(
     route.path.replace("{escalation_id}", "7").replace("{request_id}", "7")
     for route in web.router.routes
     if isinstance(route, APIRoute)
-    and route.endpoint.__annotations__.get("return") is web.HTMLResponse
+    and route.endpoint.__annotations__.get("return") is HTMLResponse
     and "{name}" not in route.path
 ) + [f"/account/{name}" for name in sorted(web.ACCOUNT_PAGES)]
 

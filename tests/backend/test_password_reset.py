@@ -21,11 +21,11 @@ def token_from(body: str) -> str:
     return re.search(r"/account/reset#token=(\S+)", body).group(1)  # type: ignore[union-attr]
 
 
-def ask_reset(client: TestClient, email: str):  # type: ignore[no-untyped-def]
+def ask_reset(client: TestClient, email: str):
     return client.post("/api/v1/auth/password-reset", json={"email": email})
 
 
-def confirm(client: TestClient, token: str, password: str = NEW_PASSWORD):  # type: ignore[no-untyped-def]
+def confirm(client: TestClient, token: str, password: str = NEW_PASSWORD):
     return client.post(
         "/api/v1/auth/password-reset/confirm", json={"token": token, "new_password": password}
     )

@@ -33,7 +33,7 @@ def world(seed: Seed) -> dict:
     }
 
 
-def service_post(client: TestClient, path: str, body: dict, key: str | None = None):  # type: ignore[no-untyped-def]
+def service_post(client: TestClient, path: str, body: dict, key: str | None = None):
     headers = service_headers(client)
     if key:
         headers["Idempotency-Key"] = key

@@ -16,14 +16,14 @@ from tests.helpers import closed_port, random_secrets
 def test_rotation_is_off_6_or_12_months(months: str, monkeypatch: pytest.MonkeyPatch) -> None:
     for name, value in {**random_secrets(), "PASSWORD_ROTATION_MONTHS": months}.items():
         monkeypatch.setenv(name, value)
-    assert Settings().password_rotation_months == int(months)  # type: ignore[call-arg]
+    assert Settings().password_rotation_months == int(months)
 
 
 def test_other_rotation_periods_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     for name, value in {**random_secrets(), "PASSWORD_ROTATION_MONTHS": "7"}.items():
         monkeypatch.setenv(name, value)
     with pytest.raises(ValidationError):
-        Settings()  # type: ignore[call-arg]
+        Settings()
 
 
 def test_the_backend_tests_reach_no_service_they_did_not_start(

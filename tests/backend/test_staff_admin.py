@@ -140,7 +140,7 @@ def test_admin_command_from_an_empty_database(
 
 def test_admin_command_runs_as_a_program_and_never_takes_a_password_argument(
     tmp_path, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     env = {
         "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}",
         "PATH": "/usr/bin:/bin",
@@ -255,7 +255,7 @@ def _admin_routes(client: TestClient) -> list[tuple[str, str]]:
     ]
 
 
-def _call(client: TestClient, route: tuple[str, str], headers: dict[str, str]):  # type: ignore[no-untyped-def]
+def _call(client: TestClient, route: tuple[str, str], headers: dict[str, str]):
     method, path = route
     path = path.replace("{staff_id}", "1").replace("{unit_id}", "1")
     body = {"email": "x@example.org", "name": "X", "role": "admin", "kind": "library"}
@@ -331,14 +331,18 @@ def test_invited_main_user_registers_into_the_unit_and_a_registrar_is_promoted(
         headers=headers,
     )
     assert invited.json()["result"] == "invited"
-    token = re.search(r"/invitation#token=(\S+)", mailbox.last_body("paula@example.org"))[1]
+    invitation = re.search(r"/invitation#token=(\S+)", mailbox.last_body("paula@example.org"))
+    assert invitation is not None
+    token = invitation[1]
     body = {"token": token, "first_name": "Paula", "last_name": "P", "password": "weak"}
     assert client.post("/api/v1/invitations/main-user", json=body).status_code == 422
     body["password"] = PASSWORD
     accepted = client.post("/api/v1/invitations/main-user", json=body)
     assert accepted.status_code == 201, accepted.text
     assert client.post("/api/v1/invitations/main-user", json=body).status_code == 422  # used
-    code = re.search(r"\b(\d{8})\b", mailbox.last_body("paula@example.org", 2))[1]
+    sent_code = re.search(r"\b(\d{8})\b", mailbox.last_body("paula@example.org", 2))
+    assert sent_code is not None
+    code = sent_code[1]
     assert (
         client.post(
             "/api/v1/auth/verify", json={"email": "paula@example.org", "code": code}
@@ -458,7 +462,7 @@ def test_registrars_log_in_with_a_code_only_when_the_setting_asks(
     assert seed.get(Registrar, registrar_id).locked
 
 
-def test_admin_help_needs_no_settings_and_a_missing_one_is_named(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_admin_help_needs_no_settings_and_a_missing_one_is_named(tmp_path) -> None:
     """`--help` works on a bare checkout; a command without the settings says in one sentence
     which are missing and how to load `make run`'s (`make admin`, which reads them)."""
     bare = {"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite:///{tmp_path / 'admin.db'}"}

@@ -60,6 +60,7 @@ def customer_status(settings: Settings) -> Iterator[Callable[[str], str]]:
         with Session(engine) as db:
             digest = security.hetu_hmac(hetu)
             customer = db.scalar(select(Customer).where(Customer.hetu_hmac == digest))
+            assert customer is not None
             return customer.status.value
 
     yield status

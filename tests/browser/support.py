@@ -17,6 +17,7 @@ from playwright.sync_api import (
     Locator,
     Page,
     StorageState,
+    ViewportSize,
     expect,
 )
 
@@ -46,9 +47,23 @@ class Pages:
         self.problems: list[str] = []
         self.auditing = False
 
-    def new(self, path: str = "/", **context_options: object) -> Page:
-        options = {"viewport": {"width": 1280, "height": 800}, "locale": "fi-FI"}
-        context = self.browser.new_context(base_url=self.base_url, **{**options, **context_options})
+    def new(
+        self,
+        path: str = "/",
+        *,
+        viewport: ViewportSize | None = None,
+        device_scale_factor: float | None = None,
+        bypass_csp: bool | None = None,
+        storage_state: StorageState | None = None,
+    ) -> Page:
+        context = self.browser.new_context(
+            base_url=self.base_url,
+            viewport=viewport or {"width": 1280, "height": 800},
+            locale="fi-FI",
+            device_scale_factor=device_scale_factor,
+            bypass_csp=bypass_csp,
+            storage_state=storage_state,
+        )
         self.contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda error: self.problems.append(f"script error: {error}"))
@@ -107,10 +122,12 @@ def _ace_violations(page: Page) -> list[str]:
     return [f"{r['rule']}: {r['message']} at {r['path']}" for r in found]
 
 
-def screenshot(page: Page, name: str, *, for_readme: bool = False, **options: object) -> Path:
+def screenshot(
+    page: Page, name: str, *, for_readme: bool = False, full_page: bool | None = None
+) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), **options)
+    page.screenshot(path=str(path), full_page=full_page)
     # The README's copies change only on request, so a test run leaves the work tree clean.
     if for_readme and os.environ.get("UPDATE_README_SCREENSHOTS") == "1":
         README_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -130,7 +147,7 @@ class MailDir:
             message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
             if address in str(message["To"]):
                 found.append(message)
-        return found  # type: ignore[return-value]
+        return found
 
     def wait_for(self, address: str, count: int, timeout: float = 20.0) -> EmailMessage:
         """The `count`th mail to `address` (1 = the first), waiting for it to arrive."""

@@ -5,7 +5,7 @@ import re
 import uuid
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from backend.settings import Settings
 from tests.browser.support import MailDir, Pages, chat_log, open_chat, say, screenshot
@@ -461,7 +461,7 @@ def test_main_user_adds_invites_removes_and_asks_celia(pages: Pages, mail: MailD
     ],
 )
 def test_account_pages_fit_a_phone_and_200_percent_zoom(
-    pages: Pages, name: str, viewport: dict[str, int], scale: int
+    pages: Pages, name: str, viewport: ViewportSize, scale: int
 ) -> None:
     page = pages.new("/account/register", viewport=viewport, device_scale_factor=scale)
     page.get_by_role("button", name="Rekisteröidy", exact=True).click()

@@ -79,7 +79,7 @@ def mail_to(stack: dict[str, str], address: str, count: int = 1) -> str:
         for path in sorted(Path(stack["mail_dir"]).glob("*.eml")):
             message = email.message_from_bytes(path.read_bytes(), policy=default_policy)
             if message["To"] == address:
-                bodies.append(message.get_content())  # type: ignore[attr-defined]
+                bodies.append(message.get_content())
         if len(bodies) >= count:
             return bodies[-1]
         assert time.monotonic() < deadline, f"no mail #{count} to {address}"

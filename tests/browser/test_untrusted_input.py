@@ -4,7 +4,7 @@ as text: nothing executes, nothing breaks the widget's or the console's layout."
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Dialog, Page, expect
 
 from privacy.redaction import HETU_PATTERN
 from tests.browser.support import Pages, chat_log, open_chat, say, staff_login
@@ -68,8 +68,13 @@ def _no_script_links(page: Page, selector: str) -> None:
 
 def test_hostile_chat_text_renders_inert_in_the_widget_and_the_console(pages: Pages) -> None:
     dialogs: list[str] = []
+
+    def dismiss(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
     widget = pages.new("/")
-    widget.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    widget.on("dialog", dismiss)
     widget.context.route("**/x", lambda route: route.fulfill(status=404))  # the <img src=x>
     open_chat(widget)
     for text in HOSTILE:
@@ -88,7 +93,7 @@ def test_hostile_chat_text_renders_inert_in_the_widget_and_the_console(pages: Pa
     assert _no_overflow(widget)
 
     console = staff_login(pages)
-    console.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    console.on("dialog", dismiss)
     console.context.route("**/x", lambda route: route.fulfill(status=404))
     console.get_by_role("link", name=found.group(0)).click()
     transcript = console.locator(".transcript")

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import TypedDict
 
 import pytest
-from playwright.sync_api import FloatRect, Page, expect
+from playwright.sync_api import FloatRect, Page, ViewportSize, expect
 
 from tests.browser.support import (
     Pages,
@@ -231,7 +231,7 @@ def test_queue_updates_keep_the_focused_row_and_can_be_paused(pages: Pages, site
     "viewport", [{"width": 1280, "height": 800}, {"width": 320, "height": 640}], ids=str
 )
 def test_open_chat_is_a_dialog_no_tab_stop_hides_under_it(
-    pages: Pages, viewport: dict[str, int]
+    pages: Pages, viewport: ViewportSize
 ) -> None:
     page = pages.new("/", viewport=viewport)
     tab_to(page, LAUNCHER, limit=60)
@@ -381,7 +381,7 @@ def _settled(page: Page) -> None:
     ids=["320px", "zoom-200"],
 )
 def test_no_page_scrolls_sideways_with_text_spacing(
-    pages: Pages, every_page: dict, viewport: dict[str, int], scale: int
+    pages: Pages, every_page: dict, viewport: ViewportSize, scale: int
 ) -> None:
     wide = []
     for path, state in every_page.items():
@@ -410,7 +410,7 @@ def test_no_page_scrolls_sideways_with_text_spacing(
     ids=["320px", "zoom-200"],
 )
 def test_the_open_chat_fits_with_text_spacing(
-    pages: Pages, viewport: dict[str, int], scale: int
+    pages: Pages, viewport: ViewportSize, scale: int
 ) -> None:
     page = pages.new("/", viewport=viewport, device_scale_factor=scale, bypass_csp=True)
     open_chat(page)

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from tests.browser.support import (
     Pages,
@@ -141,7 +141,7 @@ def test_unreachable_backend_keeps_the_message_and_retries(pages: Pages) -> None
     ],
 )
 def test_widget_fits_a_phone_and_200_percent_zoom(
-    pages: Pages, name: str, viewport: dict[str, int], scale: int
+    pages: Pages, name: str, viewport: ViewportSize, scale: int
 ) -> None:
     page = pages.new("/", viewport=viewport, device_scale_factor=scale)
     open_chat(page)

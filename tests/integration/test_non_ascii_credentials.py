@@ -6,7 +6,7 @@ import pytest
 
 pytestmark = pytest.mark.integration
 
-NON_ASCII_BEARER = {"Authorization": "Bearer tökkö-ääkkönen".encode()}
+NON_ASCII_BEARER = {b"Authorization": "Bearer tökkö-ääkkönen".encode()}
 
 
 @pytest.mark.parametrize(
@@ -28,7 +28,7 @@ def test_a_non_ascii_session_cookie_on_the_public_chat_is_ignored(stack: dict[st
     reply = httpx.post(
         f"{stack['backend']}/api/v1/chat",
         json={"conversation_id": None, "message": "hei"},
-        headers={"Cookie": "celia_session=tökkö.ääkkönen; celia_conversation=ö.ä".encode()},
+        headers={b"Cookie": "celia_session=tökkö.ääkkönen; celia_conversation=ö.ä".encode()},
         timeout=30,
     )
     assert reply.status_code == 200

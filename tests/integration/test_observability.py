@@ -11,7 +11,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from backend.demo_data import load_into
 from backend.settings import Settings
 from launcher.services import Ports, ServiceGroup, assistant_services
-from tests.helpers import random_secrets
+from tests.helpers import random_secrets, settings_fields
 
 pytestmark = pytest.mark.integration
 
@@ -30,7 +30,7 @@ def observed(
         "TRACKER_DB": str(workdir / "tracker.db"),
         "LOG_FORMAT": "json",
     }
-    load_into(Settings(**{k.lower(): v for k, v in {**secrets, **env}.items()}))
+    load_into(Settings(**settings_fields({**secrets, **env})))
     with ServiceGroup(
         assistant_services(ports, secrets, env, rasa_model_file, workdir / "mail"),
         workdir / "log",

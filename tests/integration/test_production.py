@@ -439,7 +439,7 @@ def test_each_process_killed_once_is_restarted_while_the_chat_goes_on(
     """SIGKILL in three rounds (a worker and a replica, then the other pair, then the action
     server, then the proxy), each awaited until the launcher reports it healthy again.
     A form started before each round is finished after it: no conversation loses its state."""
-    rounds = [
+    rounds: list[dict[str, int | None]] = [
         {"backend-1": production.workers[0], "rasa-1": production.rasa[0]},
         {"backend-2": production.workers[1], "rasa-2": production.rasa[1]},
         {"actions": production.actions},

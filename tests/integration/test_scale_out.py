@@ -15,7 +15,14 @@ from backend.settings import Settings
 from launcher import scale_out
 from launcher.local_servers import MissingServer
 from launcher.services import Ports, ServiceGroup, assistant_services, free_port
-from tests.helpers import chat, random_secrets, say_to_rasa, server_missing, texts
+from tests.helpers import (
+    chat,
+    random_secrets,
+    say_to_rasa,
+    server_missing,
+    settings_fields,
+    texts,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -45,7 +52,7 @@ def scaled(faq_index_dir: Path, rasa_model_file: Path) -> Iterator[dict]:
             load_into(
                 Settings(
                     database_url=wiring.backend_database_url,
-                    **{k.lower(): v for k, v in secrets.items()},
+                    **settings_fields(secrets),
                 )
             )
             with ServiceGroup(

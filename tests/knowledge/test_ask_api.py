@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from backend.main import create_app
 from backend.settings import Settings
-from tests.helpers import closed_port, random_secrets
+from tests.helpers import closed_port, random_secrets, settings_fields
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,7 @@ def client(faq_index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
         rasa_url=f"http://127.0.0.1:{closed_port()}",
         smtp_port=closed_port(),
         tracker_db=workdir / "tracker.db",
-        **{k.lower(): v for k, v in random_secrets().items()},
+        **settings_fields(random_secrets()),
     )
     try:
         with TestClient(create_app(settings)) as test_client:

@@ -9,7 +9,7 @@ import pytest
 from backend.demo_data import CUSTOMERS, REGISTRARS, load_into
 from backend.settings import Settings
 from launcher import backup
-from tests.helpers import random_secrets
+from tests.helpers import random_secrets, settings_fields
 
 TABLES = ("registrars", "customers", "units", "staff_users")
 
@@ -17,7 +17,7 @@ TABLES = ("registrars", "customers", "units", "staff_users")
 @pytest.fixture
 def database(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'celia.db'}"
-    secrets = {name.lower(): value for name, value in random_secrets().items()}
+    secrets = settings_fields(random_secrets())
     load_into(Settings(database_url=url, argon2_time_cost=1, argon2_memory_kib=1024, **secrets))
     return url
 

@@ -83,6 +83,8 @@ def test_a_continued_conversation_is_written_once_a_minute_not_every_turn(db: Se
     assert len(writes) == 1
     assert resolved.last_message_at > first_seen - LAST_MESSAGE_RESOLUTION
     db.expire_all()
-    assert db.get(Conversation, conversation.id).last_message_at.replace(tzinfo=None) > (
+    stored = db.get(Conversation, conversation.id)
+    assert stored is not None
+    assert stored.last_message_at.replace(tzinfo=None) > (
         first_seen.replace(tzinfo=None) - timedelta(seconds=1)
     )

@@ -22,8 +22,8 @@ def settings(**changes: object) -> Settings:
     return Settings(**secrets, **changes)  # type: ignore[arg-type]
 
 
-def at(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=HELSINKI)  # type: ignore[misc]
+def at(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=HELSINKI)
 
 
 @pytest.mark.parametrize(

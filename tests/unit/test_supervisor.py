@@ -55,7 +55,8 @@ def _wait_exit(service: Service) -> None:
 
 def test_a_dead_service_is_restarted_after_its_delay_and_reported(tmp_path: Path) -> None:
     group, service = _group(tmp_path, "import sys; sys.exit(3)")
-    clock, reports = Clock(), []
+    clock = Clock()
+    reports: list[str] = []
     supervisor = Supervisor([group], POLICY, reports.append, clock)
     _wait_exit(service)
     first = service.process
@@ -100,7 +101,8 @@ def test_a_restarted_service_is_reported_healthy_once_its_port_answers(tmp_path:
     service = Service("server", port, "-", [sys.executable, "-c", serve], None)
     group = ServiceGroup([service], tmp_path)
     group.spawn(service)
-    clock, reports = Clock(), []
+    clock = Clock()
+    reports: list[str] = []
     supervisor = Supervisor([group], POLICY, reports.append, clock)
     try:
         assert service.process is not None
