@@ -15,9 +15,9 @@ from launcher import rasa_model
 from launcher.services import Ports, ServiceGroup, assistant_services
 from tests.helpers import random_secrets, settings_fields
 
-# The actions' unit tests import rasa-sdk, which only the Rasa environment has:
-# tests/test_actions_unit.py runs them there.
-collect_ignore = ["actions"]
+# The actions' and Rasa extensions' unit tests import rasa-sdk and Rasa, which only the Rasa
+# environment has: tests/test_actions_unit.py and tests/test_rasa_ext_unit.py run them there.
+collect_ignore = ["actions", "rasa_ext"]
 
 # What a test needs, read from the fixtures it uses: `make test-unit` deselects by these marks.
 _NEEDS = {
