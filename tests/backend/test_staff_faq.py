@@ -367,7 +367,13 @@ def test_the_admin_command_exports_the_published_content(
     workers: tuple[TestClient, TestClient], tmp_path: Path
 ) -> None:
     """`celia-admin faq export`: the backend's command, so knowledge/ reads no database."""
-    settings = workers[0].app.state.settings  # type: ignore[attr-defined]
-    printed = admin.run(["faq", "export", "--to", str(tmp_path)], settings)
-    assert str(tmp_path / "out_of_scope.yml") in printed
-    assert load_faq(tmp_path / "faq", tmp_path / "sources") == load_faq(KnowledgeSettings().faq_dir)
+    client = workers[0]
+    settings = client.app.state.settings  # type: ignore[attr-defined]
+    printed = admin.run(["faq", "export", "--to", str(tmp_path / "cli")], settings)
+    assert str(tmp_path / "cli" / "out_of_scope.yml") in printed
+    with client.app.state.db.sessions() as db:  # type: ignore[attr-defined]
+        export_published(db, tmp_path / "service")
+    exported = load_faq(tmp_path / "cli" / "faq", tmp_path / "cli" / "sources")
+    assert exported == load_faq(tmp_path / "service" / "faq", tmp_path / "service" / "sources")
+    # The seed's entries at least (earlier tests of this module publish more).
+    assert {e.id for e in load_faq(KnowledgeSettings().faq_dir)} <= {e.id for e in exported}
