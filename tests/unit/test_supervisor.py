@@ -121,3 +121,10 @@ def test_a_restarted_service_is_reported_healthy_once_its_port_answers(tmp_path:
         ]
     finally:
         group.stop()
+
+
+def test_free_ports_are_never_handed_out_twice() -> None:
+    """Ports chosen together before any is bound must differ (the system may offer a port it
+    just gave again)."""
+    ports = [free_port() for _ in range(300)]
+    assert len(set(ports)) == len(ports)
