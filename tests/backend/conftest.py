@@ -21,6 +21,7 @@ from aiosmtpd.controller import Controller
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from stdnum.fi import hetu as stdnum_hetu
 
@@ -244,6 +245,9 @@ def running_app(
         yield client
 
 
+WIPE_ATTEMPTS = 5
+
+
 def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -264,15 +268,24 @@ def _drain_outbox(client: TestClient) -> None:
 
 
 def _wipe(client: TestClient) -> None:
+    """Empty every table. On PostgreSQL the TRUNCATE may deadlock with a background job of the
+    running app (the report rollup, retention) and be the one aborted: then it is tried again."""
     engine = client.app.state.db.engine  # type: ignore[attr-defined]
     tables = list(reversed(Base.metadata.sorted_tables))
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            names = ", ".join(table.name for table in tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(table.delete())
+    for attempt in range(WIPE_ATTEMPTS):
+        try:
+            with engine.begin() as connection:
+                if engine.dialect.name == "postgresql":
+                    names = ", ".join(table.name for table in tables)
+                    connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+                else:
+                    for table in tables:
+                        connection.execute(table.delete())
+            return
+        except OperationalError as error:
+            if "deadlock" not in str(error).lower() or attempt == WIPE_ATTEMPTS - 1:
+                raise
+            time.sleep(0.2)
 
 
 @pytest.fixture
