@@ -28,11 +28,13 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from launcher import services
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 OVERLAY = PROJECT_ROOT / "deploy" / "k8s" / "overlays" / "podman"
@@ -52,24 +54,41 @@ class PlayFailed(RuntimeError):
     pass
 
 
+def free_run(count: int) -> int:
+    """The first of `count` free ports in a row (the replicas of a workload take the next)."""
+    while True:
+        port = services.free_port()
+        if all(services.port_is_free(port + n) for n in range(1, count)):
+            return port
+
+
 @dataclass(frozen=True)
-class Ports:
-    backend: int = 8000  # replica n on backend + n - 1
-    rasa: int = 5005
-    actions: int = 5055
+class Ports(services.Ports):
+    """`make run`'s ports (launcher.services.Ports: BACKEND_PORT, RASA_PORT, ACTION_PORT,
+    SMTP_PORT) and the data services' (POSTGRES_PORT, REDIS_PORT, as `make run-scale-out` reads
+    them). A workload's replica n listens on its first port + n - 1."""
+
     postgres: int = 5433
     redis: int = 6380
-    smtp: int = 8025
 
     @classmethod
     def from_env(cls) -> "Ports":
         return cls(
-            backend=int(os.environ.get("BACKEND_PORT", 8000)),
-            rasa=int(os.environ.get("RASA_PORT", 5005)),
-            actions=int(os.environ.get("ACTION_PORT", 5055)),
+            **asdict(services.Ports.from_env()),
             postgres=int(os.environ.get("POSTGRES_PORT", 5433)),
             redis=int(os.environ.get("REDIS_PORT", 6380)),
-            smtp=int(os.environ.get("SMTP_PORT", 8025)),
+        )
+
+    @classmethod
+    def free(cls, replicas: int = 2) -> "Ports":
+        """Free ports, `replicas` in a row for the backend and Rasa (base: 2 each)."""
+        return cls(
+            backend=free_run(replicas),
+            rasa=free_run(replicas),
+            actions=services.free_port(),
+            smtp=services.free_port(),
+            postgres=services.free_port(),
+            redis=services.free_port(),
         )
 
     def listen(self, workload: str) -> tuple[str, int, dict[str, str]] | None:
@@ -184,14 +203,18 @@ def _replicas(doc: Manifest) -> int:
     return 1 if doc["kind"] == "Job" else int(doc["spec"].get("replicas", 1))
 
 
-def pod_plans(docs: list[Manifest], ports: Ports) -> list[PodPlan]:
-    """Each workload's pods, with the ConfigMaps they read and the volume claims they use."""
+def pod_plans(
+    docs: list[Manifest], ports: Ports, config: dict[str, str] | None = None
+) -> list[PodPlan]:
+    """Each workload's pods, with the ConfigMaps they read and the volume claims they use;
+    `config` adds to (or replaces in) celia-config, as a benchmark's raised limits."""
     workloads = [doc for doc in docs if doc["kind"] in WORKLOADS]
     replicas = {doc["metadata"]["name"]: _replicas(doc) for doc in workloads}
     configmaps = [copy.deepcopy(doc) for doc in docs if doc["kind"] == "ConfigMap"]
     for configmap in configmaps:
         if configmap["metadata"]["name"] == "celia-config":
             configmap["data"].update(local_config(ports, replicas["celia-rasa"]))
+            configmap["data"].update(config or {})
     plans = []
     for doc in workloads:
         workload = doc["metadata"]["name"]
@@ -304,9 +327,9 @@ def wait_until_ready(plans: list[PodPlan], timeout_seconds: float) -> None:
             time.sleep(0.5)
 
 
-def up(ports: Ports, timeout_seconds: float = 300.0) -> float:
+def up(ports: Ports, timeout_seconds: float = 300.0, config: dict[str, str] | None = None) -> float:
     """Every pod started and ready; returns the seconds from the first start to ready."""
-    plans = pod_plans(render(), ports)
+    plans = pod_plans(render(), ports, config)
     install_secret(secret_values(stored_secrets(STATE_DIR / "secrets.env"), ports))
     started = time.monotonic()
     staged = [name for stage in STAGES for name in stage]
@@ -316,6 +339,50 @@ def up(ports: Ports, timeout_seconds: float = 300.0) -> float:
             play(plan)
         wait_until_ready(batch, timeout_seconds)
     return time.monotonic() - started
+
+
+def unavailable() -> str | None:
+    """Why the Podman shape cannot be played here (None: it can): Podman, kubectl or an image
+    missing, or pods of `make run-containers` / `make test-containers` already there."""
+    if shutil.which("podman") is None:
+        return "podman is not installed (make images installs it)"
+    try:
+        docs = render()
+    except PlayFailed as error:
+        return str(error)
+    images = sorted(
+        {
+            container["image"]
+            for doc in docs
+            if doc["kind"] in WORKLOADS
+            for container in doc["spec"]["template"]["spec"]["containers"]
+        }
+    )
+    missing = [i for i in images if podman("image", "exists", i, check=False).returncode != 0]
+    if missing:
+        return f"image(s) not built: {', '.join(missing)} (make images)"
+    running = running_pods()
+    if running:
+        return f"celia pods already there ({', '.join(running)}): make stop-containers first"
+    return None
+
+
+def running_pods() -> list[str]:
+    """Podman pods of this overlay (named celia-...) present, whoever started them."""
+    names = podman("pod", "ps", "--format", "{{.Name}}").stdout.split()
+    return sorted(name for name in names if name.startswith("celia-"))
+
+
+def container_pids(plans: list[PodPlan]) -> dict[str, int]:
+    """The host process id of each running pod's container (its main process)."""
+    pids = {}
+    for plan in plans:
+        if plan.is_job:
+            continue
+        state = podman("inspect", "--format", "{{.State.Pid}}", container_name(plan), check=False)
+        if state.returncode == 0 and state.stdout.strip() not in ("", "0"):
+            pids[plan.name] = int(state.stdout.strip())
+    return pids
 
 
 def down(remove_volumes: bool) -> None:

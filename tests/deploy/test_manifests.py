@@ -255,3 +255,35 @@ def test_podman_secrets_are_generated_once_and_kept(tmp_path: Path) -> None:
     values = play.secret_values(first, play.Ports(postgres=18432, redis=18379))
     assert values["DATABASE_URL"].endswith(f":{first['POSTGRES_PASSWORD']}@127.0.0.1:18432/celia")
     assert re.fullmatch(r"[0-9a-f]{48}", first["REDIS_PASSWORD"])
+
+
+def test_podman_ports_extend_make_runs_ports(monkeypatch: pytest.MonkeyPatch) -> None:
+    from launcher import services
+
+    monkeypatch.setenv("BACKEND_PORT", "18100")
+    monkeypatch.setenv("SMTP_PORT", "18125")
+    monkeypatch.setenv("POSTGRES_PORT", "18132")
+    monkeypatch.delenv("REDIS_PORT", raising=False)
+    ports = play.Ports.from_env()
+    assert isinstance(ports, services.Ports)  # one definition of make run's ports
+    assert (ports.backend, ports.smtp, ports.postgres, ports.redis) == (18100, 18125, 18132, 6380)
+    assert ports.rasa == services.Ports.from_env().rasa
+    free = play.Ports.free()
+    assert all(services.port_is_free(free.backend + n) for n in range(2))
+    assert len({free.backend, free.backend + 1, free.rasa, free.rasa + 1, free.postgres}) == 5
+
+
+def test_podman_config_overrides_reach_every_pods_configmap(
+    podman_overlay: list[Manifest],
+) -> None:
+    ports = play.Ports(backend=18000, rasa=18005, actions=18055, postgres=18432, redis=18379)
+    raised = {"CHAT_PER_CLIENT_PER_MINUTE": "1000000"}
+    for plan in play.pod_plans(podman_overlay, ports, raised):
+        config = next(d for d in plan.documents if d["kind"] == "ConfigMap")
+        assert config["data"]["CHAT_PER_CLIENT_PER_MINUTE"] == "1000000", plan.name
+        assert config["data"]["REDIS_PORT"] == "18379"
+
+
+def test_podman_shape_unavailable_says_why(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(play.shutil, "which", lambda *_args, **_kw: None)
+    assert play.unavailable() == "podman is not installed (make images installs it)"
