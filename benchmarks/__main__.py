@@ -265,7 +265,6 @@ def bench_chat() -> dict:
     return report
 
 
-LOAD_LEVELS = (1, 10, 50)
 # The assistant as `make run` starts it, as `make run-scale-out` and `make run-production` do,
 # and `rasa init`'s bot.
 LOAD_SYSTEMS = ("assistant", "scale-out", "production", "baseline")
@@ -276,9 +275,7 @@ def bench_load() -> dict:
     import os
 
     from benchmarks.load import (
-        NO_PAUSE,
-        RATE,
-        THINK,
+        SHORT_SCENARIOS,
         BaselineBot,
         assistant_conversations,
         baseline_conversations,
@@ -290,10 +287,7 @@ def bench_load() -> dict:
     from benchmarks.stack import running_stack
 
     seconds = float(os.environ.get("BENCH_LOAD_SECONDS", "60"))
-    # Registrars with think time at each level; then 50 at a steady 40 messages/s (the target
-    # rate) and 50 with no pause at all (capacity).
-    scenarios = [(users, THINK) for users in LOAD_LEVELS]
-    scenarios += [(LOAD_LEVELS[-1], RATE), (LOAD_LEVELS[-1], NO_PAUSE)]
+    scenarios = SHORT_SCENARIOS
     questions = [q.text for q in load_questions(DEV_SET) if q.expected]
     report: dict = {"seconds_per_level": seconds, **{system: [] for system in LOAD_SYSTEMS}}
     pick = assistant_conversations(questions)
@@ -355,7 +349,7 @@ def _print_load(report: dict) -> None:
 def _plot_load(report: dict, target: Path) -> None:
     import matplotlib
 
-    from benchmarks.load import THINK
+    from benchmarks.load import LOAD_LEVELS, THINK
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -392,6 +386,12 @@ def _plot_load(report: dict, target: Path) -> None:
 
 def bench_long() -> dict:
     from benchmarks.long_conversations import bench_long as run
+
+    return run(RESULTS_DIR)
+
+
+def bench_containers() -> dict:
+    from benchmarks.containers import bench_containers as run
 
     return run(RESULTS_DIR)
 
@@ -487,6 +487,7 @@ SUITES = {
     "tracker": bench_tracker,
     "load": bench_load,
     "long": bench_long,
+    "containers": bench_containers,
     "audit": bench_audit,
     "reports": bench_reports,
 }

@@ -45,13 +45,17 @@ def process_tree_cpu_seconds(pid: int) -> float:
 class CpuProbe:
     """CPU seconds used by each service (with its child processes) between two readings."""
 
-    def __init__(self, groups: Iterable[ServiceGroup]) -> None:
+    def __init__(
+        self, groups: Iterable[ServiceGroup] = (), pids: dict[str, int] | None = None
+    ) -> None:
+        """The services of `groups`, and any process by its id in `pids` (a container's)."""
         self.pids = {
             service.name: service.process.pid
             for group in groups
             for service in group.services
             if service.process is not None
         }
+        self.pids.update(pids or {})
 
     def read(self) -> dict[str, float]:
         return {name: process_tree_cpu_seconds(pid) for name, pid in self.pids.items()}

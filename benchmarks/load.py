@@ -24,7 +24,7 @@ import ssl
 import subprocess
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +52,15 @@ THINK = Pace("think 1-2 s", (1.0, 2.0))
 RATE = Pace("every 0.75-1.75 s", (0.75, 1.75), from_sent=True)
 THINK_LONG = Pace("think 2-4 s", (2.0, 4.0))
 NO_PAUSE = Pace("none", None)
+
+LOAD_LEVELS = (1, 10, 50)
+# Registrars with think time at each level; then 50 at a steady 40 messages/s (the target rate)
+# and 50 with no pause at all (capacity).
+SHORT_SCENARIOS = (
+    *((users, THINK) for users in LOAD_LEVELS),
+    (LOAD_LEVELS[-1], RATE),
+    (LOAD_LEVELS[-1], NO_PAUSE),
+)
 
 
 @dataclass(frozen=True)
@@ -226,7 +235,7 @@ def _source_address(user: int) -> str:
 
 
 async def run_load(
-    base_url: str,
+    base_url: str | Sequence[str],
     send: SendFn,
     pick: Callable[[random.Random], list[str]],
     users: int,
@@ -242,7 +251,9 @@ async def run_load(
     the backend's per-client limit sees real registrars. With `history`, each registrar first
     sends that many turns of its conversation (a morning's chat before the measured minute),
     WARM_UP_AT_ONCE registrars at a time; nothing of that is measured. With `probe`, the
-    result has each process's CPU per message of the measured run."""
+    result has each process's CPU per message of the measured run. With several `base_url`s
+    (replicas without a load balancer in front), registrar n talks to the n-th, round."""
+    urls = [base_url] if isinstance(base_url, str) else list(base_url)
     latencies: list[float] = []
     errors: list[int] = []
     limits = httpx.Limits(max_connections=users + 5, max_keepalive_connections=users + 5)
@@ -251,7 +262,7 @@ async def run_load(
             clients = [
                 await stack.enter_async_context(
                     httpx.AsyncClient(
-                        base_url=base_url,
+                        base_url=urls[user % len(urls)],
                         timeout=30,
                         verify=verify,
                         transport=httpx.AsyncHTTPTransport(local_address=_source_address(user)),
@@ -266,8 +277,8 @@ async def run_load(
                 httpx.AsyncHTTPTransport(limits=limits, verify=verify)
             )
             clients = [
-                httpx.AsyncClient(base_url=base_url, timeout=30, transport=shared)
-                for _ in range(users)
+                httpx.AsyncClient(base_url=urls[user % len(urls)], timeout=30, transport=shared)
+                for user in range(users)
             ]
         registrars = [_Registrar(clients[seed], send, pick) for seed in range(users)]
         rngs = [random.Random(seed) for seed in range(users)]  # noqa: S311 (load mix, not security)
