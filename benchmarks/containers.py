@@ -15,18 +15,21 @@ or `make run-containers` is already running, the Podman rows say "skipped: <reas
 
 import asyncio
 import os
+import random
 import subprocess
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from benchmarks.cpu import CpuProbe
+from benchmarks.cpu import TICKS_PER_SECOND, CpuProbe
 from benchmarks.eval_sets import DEV_SET, load_questions
 from benchmarks.load import (
     SHORT_SCENARIOS,
     THINK_LONG,
+    Pace,
     assistant_conversations,
     assistant_day,
     run_load,
@@ -110,38 +113,74 @@ def podman_shape() -> Iterator[Shape]:
         play.down(remove_volumes=False)
 
 
+def _machine() -> tuple[float, float, float]:
+    """Now (monotonic), the machine's busy CPU seconds (all cores, /proc/stat) and this
+    process's (the load generator's) CPU seconds."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    busy = sum(fields[:8]) - fields[3] - fields[4]  # user..steal, less idle and iowait
+    times = os.times()
+    return time.monotonic(), busy / TICKS_PER_SECOND, times.user + times.system
+
+
+class _MachineProbe(CpuProbe):
+    """The shape's probe that also reads the whole machine whenever it reads the shape."""
+
+    def __init__(self, shape: CpuProbe) -> None:
+        super().__init__(pids=shape.pids)
+        self.machine: list[tuple[float, float, float]] = []
+
+    def read(self) -> dict[str, float]:
+        self.machine.append(_machine())
+        return super().read()
+
+
+def _measured(
+    shape: Shape,
+    script: Callable[[random.Random], list[str]],
+    users: int,
+    seconds: float,
+    pace: Pace,
+    **options: Any,
+) -> dict:
+    """run_load's row against the shape, with what the machine did over its measured part:
+    cores busy in all (`machine_cores`), of them the shape's processes (`shape_cores`) and the
+    load generator (`generator_cores`); the rest (`other_cores`) is other work on the shared
+    machine."""
+    probe = _MachineProbe(shape.probe())
+    load = run_load(
+        shape.urls, send_to_assistant, script, users, seconds, pace, probe=probe, **options
+    )
+    result = asyncio.run(load)
+    (start, busy_before, own_before), (end, busy_after, own_after) = probe.machine[-2:]
+    elapsed = end - start
+    row = result.row()
+    machine = (busy_after - busy_before) / elapsed
+    generator = (own_after - own_before) / elapsed
+    ours = (result.cpu_ms_per_message or {}).get("all", 0.0) * result.messages / 1000 / elapsed
+    row["machine_cores"] = round(machine, 2)
+    row["shape_cores"] = round(ours, 2)
+    row["generator_cores"] = round(generator, 2)
+    row["other_cores"] = round(max(machine - ours - generator, 0.0), 2)
+    return row
+
+
 def _rows(shape: Shape, seconds: float, questions: list[str]) -> dict:
-    short = []
+    short, long = [], []
     for users, pace in SHORT_SCENARIOS:
-        result = asyncio.run(
-            run_load(
-                shape.urls,
-                send_to_assistant,
-                assistant_conversations(questions),
-                users,
-                seconds,
-                pace,
-                probe=shape.probe(),
-            )
-        )
-        short.append(result.row())
+        short.append(_measured(shape, assistant_conversations(questions), users, seconds, pace))
         print(f"  short, {users} users, {pace.label}: {short[-1]}", flush=True)
-    long = []
     for users in LONG_LEVELS:
-        result = asyncio.run(
-            run_load(
-                shape.urls,
-                send_to_assistant,
+        long.append(
+            _measured(
+                shape,
                 assistant_day(questions),
                 users,
                 seconds,
                 THINK_LONG,
                 own_addresses=True,
                 history=spoken_before,
-                probe=shape.probe(),
             )
         )
-        long.append(result.row())
         print(f"  long, {users} users: {long[-1]}", flush=True)
     return {"about": shape.about, "short": short, "long": long}
 
@@ -172,7 +211,8 @@ def bench_containers(results_dir: Path) -> dict:
 def _print(report: dict) -> None:
     print(
         f"\nmake run against the Podman shape, {report['seconds_per_level']:.0f} s a row, one "
-        "after the other; CPU = ms per message, all processes (containers)"
+        "after the other; CPU = ms per message, all processes (containers); other = cores busy\n"
+        "with other work on the machine meanwhile"
     )
     for shape in SHAPES:
         about = report[shape].get("about")
@@ -180,7 +220,7 @@ def _print(report: dict) -> None:
             print(f"  {shape}: {about}")
     print(
         f"{'shape':<10}{'kind':<7}{'users':>6}  {'pace':<18}{'msg/s':>7}{'p50':>8}{'p95':>8}"
-        f"{'p99':>8}{'errors':>7}{'CPU':>7}"
+        f"{'p99':>8}{'errors':>7}{'CPU':>7}{'other':>7}"
     )
     for shape in SHAPES:
         figures = report[shape]
@@ -193,5 +233,5 @@ def _print(report: dict) -> None:
                 print(
                     f"{shape:<10}{kind:<7}{row['users']:>6}  {row['pace']:<18}"
                     f"{row['messages_per_s']:>7}{row['p50_ms']:>8}{row['p95_ms']:>8}"
-                    f"{row['p99_ms']:>8}{row['errors']:>7}{cpu:>7}"
+                    f"{row['p99_ms']:>8}{row['errors']:>7}{cpu:>7}{row['other_cores']:>7}"
                 )
