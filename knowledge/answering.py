@@ -36,7 +36,7 @@ from knowledge.index import (
     IndexParts,
 )
 from knowledge.language import detect_language
-from knowledge.morphology import whole_word_terms
+from knowledge.morphology import finnish_numeral, whole_word_terms
 from knowledge.settings import KnowledgeSettings
 from knowledge.spelling import Speller
 from knowledge.text import fold, index_terms, words
@@ -228,19 +228,22 @@ class FaqService:
                     continue
                 if not word[i:].startswith(self.heads):
                     continue
-                if not self._known_part(modifier):
+                # Folding keeps the length: the same slice of the word as written.
+                if not self._known_part(raw[:i].rstrip("-")):
                     return word
         return None
 
     def _known_part(self, modifier: str) -> bool:
-        """Every part of the modifier starts a FAQ word or is one with a short ending."""
+        """Every part of the modifier starts a FAQ word or is one with a short ending, or is
+        a number: "neljäsluokkalainen" is a FAQ "luokkalainen", of the fourth grade."""
         return all(
-            any(
-                v.startswith(part) or (part.startswith(v) and len(part) - len(v) <= 3)
+            finnish_numeral(part)
+            or any(
+                v.startswith(folded) or (folded.startswith(v) and len(folded) - len(v) <= 3)
                 for v in self.vocab
             )
             for part in modifier.split("-")
-            if len(part) > 1
+            if len(folded := fold(part)) > 1
         )
 
     def coverage(self, words: list[Word], entry_index: int) -> float:

@@ -199,11 +199,16 @@ def _yes_no(tokens: list[str]) -> bool:
 
 
 def _thing_word(token: str, lang: str) -> bool:
-    """A correctly spelt, not everyday Finnish noun (Voikko's word class)."""
+    """A correctly spelt, not everyday Finnish noun (Voikko's word class). A noun that may be
+    in the instructive case says how, not what ("määrävälein", "käsin")."""
     if len(token) < 4 or token in STOPWORDS or not 0 < zipf(token, lang) < THING_ZIPF:
         return False
     readings = analyses(token)
-    return bool(readings) and readings[0].get("CLASS") == "nimisana"
+    return (
+        bool(readings)
+        and readings[0].get("CLASS") == "nimisana"
+        and not any(r.get("SIJAMUOTO") == "keinonto" for r in readings)
+    )
 
 
 def asked_things(text: str, lang: str) -> list[tuple[str, ...]]:

@@ -109,6 +109,12 @@ def whole_word_terms(word: str, lang: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((stem(word, lang), *(b for b in bases if b))))
 
 
+def finnish_numeral(word: str) -> bool:
+    """Whether every Voikko reading of the word is a numeral ("neljäs", "kolme")."""
+    readings = _readings(word)
+    return bool(readings) and all(r.get("CLASS") == "lukusana" for r in readings)
+
+
 def known_finnish(word: str) -> bool:
     """Whether Voikko accepts the word as Finnish (spoken "-ks" questions included)."""
     return bool(voikko().spell(word)) or bool(_readings(word))

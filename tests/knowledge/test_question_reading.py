@@ -84,6 +84,20 @@ def test_the_thing_a_finnish_yes_no_question_asks_about_is_found() -> None:
     assert asked_things("Webinaarista on tallenne.", "fi") == []
     assert asked_things("Voinko korjata sen itse?", "fi") == []
     assert asked_things("Finns det en inspelning av webbinariet?", "sv") == []
+    # A noun that may be in the instructive case says how, not what.
+    assert asked_things("Pitääkö salasana vaihtaa määrävälein?", "fi") == [("salasana",)]
+
+
+def test_a_question_with_a_how_word_is_answered_not_refused(faq: FaqService) -> None:
+    result = faq.ask("Pitääkö rekisteröijän salasanaa vaihtaa määrävälein?")
+    assert result.answered and result.entry_id == "password-rotation"
+
+
+def test_a_number_before_a_faq_word_is_not_a_foreign_compound(faq: FaqService) -> None:
+    # "neljäsluokkalainen" is a FAQ "luokkalainen", of the fourth grade; "verkkopankki" is
+    # another service's ID all the same.
+    assert faq.foreign_compound("Koulumme neljäsluokkalaiselle on suositeltu Celiaa.") is None
+    assert faq.foreign_compound("Unohdin verkkopankkitunnukset.") is not None
 
 
 def test_a_yes_no_question_about_a_thing_no_entry_names_is_a_near_miss(
