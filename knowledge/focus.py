@@ -4,9 +4,10 @@
 the second sentence; the first tells who is asking. A question sentence ends in "?" or holds
 an interrogative: in Finnish a word with the question clitic -ko/-kö (Voikko marks it; spoken
 "-ks" as in "onks", "voiks" too) or an interrogative pronoun or adverb; in Swedish and English
-a question word or a sentence opened by a verb ("Kan vi…", "Can we…"). Words outside the
-question sentences count at `CONTEXT_WEIGHT`: a preamble neither sinks the question (its words
-are mostly new to the FAQ) nor drags in another entry (its words may be another entry's).
+a question word or a sentence opened by a verb ("Kan vi…", "Can we…"). An indirect question
+in the preamble ("…kysyi, pitääkö…") asks too. Words outside them count at `CONTEXT_WEIGHT`:
+a preamble neither sinks the question (its words are mostly new to the FAQ) nor drags in
+another entry (its words may be another entry's).
 """
 
 import re
@@ -63,9 +64,28 @@ def is_question(sentence: str, langs: Iterable[str]) -> bool:
     return False
 
 
+# An indirect question is a clause opened by an interrogative, or by these words.
+_CLAUSE = re.compile(r",\s+")
+_INDIRECT_OPENERS = {"sv": frozenset({"om"}), "en": frozenset({"if", "whether"})}
+
+
+def _opens_question(token: str, langs: tuple[str, ...]) -> bool:
+    """Whether a clause opened by the word is an indirect question ("kysyi, pitääkö…")."""
+    return any(
+        (lang == "fi" and _finnish_interrogative(token))
+        or token in _QUESTION_WORDS.get(lang, ())
+        or token in _INDIRECT_OPENERS.get(lang, ())
+        for lang in langs
+    )
+
+
 def sentence_weights(text: str, langs: Iterable[str]) -> list[tuple[str, float]]:
     """Each sentence with its weight: 1 for a question sentence, `CONTEXT_WEIGHT` for the
-    rest; all 1 when no sentence asks (a keyword query, a statement of a problem)."""
+    rest; all 1 when no sentence asks (a keyword query, a statement of a problem).
+
+    A preamble may carry the question itself as an indirect one, the asking sentence only
+    asking for help with it ("Tietohallinto kysyi, pitääkö salasanoja vaihtaa. Onko tästä
+    käytäntö?"): such a clause and the rest of its sentence weigh 1 too."""
     langs = tuple(langs)
     sentences = [s for s in _SENTENCE.findall(text) if s.strip()]
     asking = [s.rstrip().endswith("?") for s in sentences]
@@ -73,7 +93,19 @@ def sentence_weights(text: str, langs: Iterable[str]) -> list[tuple[str, float]]
         asking = [is_question(s, langs) for s in sentences]
     if len(sentences) < 2 or not any(asking):
         return [(s, 1.0) for s in sentences]
-    return [(s, 1.0 if a else CONTEXT_WEIGHT) for s, a in zip(sentences, asking, strict=True)]
+    weighted: list[tuple[str, float]] = []
+    for sentence, asks in zip(sentences, asking, strict=True):
+        if asks:
+            weighted.append((sentence, 1.0))
+            continue
+        head, *clauses = _CLAUSE.split(sentence)
+        weighted.append((head, CONTEXT_WEIGHT))
+        indirect = False
+        for clause in clauses:
+            tokens = _WORD.findall(clause.lower())
+            indirect = indirect or (bool(tokens) and _opens_question(tokens[0], langs))
+            weighted.append((clause, 1.0 if indirect else CONTEXT_WEIGHT))
+    return weighted
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,24 @@ def test_the_preamble_weighs_less_than_the_question_sentence() -> None:
     assert {w for _, w in sentence_weights("hetu käytössä. asiakasta ei löydy", ["fi"])} == {1.0}
 
 
+def test_an_indirect_question_in_the_preamble_asks_too(faq: FaqService) -> None:
+    question = (
+        "Kaupungin tietohallinto kysyi, pitääkö Celianetin rekisteröijien salasanoja vaihtaa "
+        "säännöllisesti. Onko Celialla tästä jokin käytäntö?"
+    )
+    weights = sentence_weights(question, ["fi"])
+    assert [w for _, w in weights] == [CONTEXT_WEIGHT, 1.0, 1.0]
+    assert faq.ask(question).entry_id == "password-rotation"
+    swedish = sentence_weights("Rektorn frågade, om vi behöver samtycke. Vad svarar jag?", ["sv"])
+    assert [w for _, w in swedish] == [CONTEXT_WEIGHT, 1.0, 1.0]
+    # A clause that asks nothing stays context.
+    assert [w for _, w in sentence_weights("Olen uusi, aloitin eilen. Miten?", ["fi"])] == [
+        CONTEXT_WEIGHT,
+        CONTEXT_WEIGHT,
+        1.0,
+    ]
+
+
 def test_a_compound_is_read_as_its_parts() -> None:
     assert {"ammatti", "korkea", "koulu"} <= set(finnish_terms("ammattikorkeakoulun"))
     assert "tunnus" in finnish_terms("rekisteröijätunnustani")
