@@ -376,7 +376,8 @@ class FaqService:
         refused more right answers, through misspellings and colloquial forms, than near
         misses it caught.)"""
         entry = self.entries[self.entry_ids[entry_index]]
-        if asks_amount(question, langs) and not states_amount(entry["answer"]["fi"]):
+        amount = asks_amount(question, langs)
+        if amount and not states_amount(entry["answer"]["fi"], amount):
             return True
         return any(
             not any(t in self.idf for t in terms)

@@ -174,43 +174,63 @@ _AMOUNT_AFTER = {
     "en": frozenset("long many much often old".split()),
 }
 _HOW = {"fi": "kuinka", "sv": "hur", "en": "how"}
+# The kinds of amount a question asks.
+QUANTITY, DATE = "quantity", "date"
 _DATE_WORDS = {"en": frozenset("date".split()), "sv": frozenset("datum".split())}
 
 
-def _asks_amount_in(sentence: str, lang: str) -> bool:
+def _amount_asked_in(sentence: str, lang: str) -> str | None:
     tokens = _WORD.findall(sentence.lower())
     for before, token in zip(["", *tokens], tokens, strict=False):
         if before == _HOW[lang] and token in _AMOUNT_AFTER[lang]:
-            return True
+            return QUANTITY
         if lang != "fi" and token in _DATE_WORDS.get(lang, ()) and before in ("what", "vilket"):
-            return True
+            return DATE
         if lang == "fi" and token.endswith(("ko", "kö")):
             for reading in analyses(token):
                 base = str(reading.get("BASEFORM", "")).lower()
                 if reading.get("KYSYMYSLIITE") == "true" and base in _FI_AMOUNT_BASES:
-                    return True
-    return False
+                    return QUANTITY
+    return None
 
 
-def asks_amount(text: str, langs: Iterable[str]) -> bool:
-    """Whether a question sentence asks how long, how many, how often or on what date."""
+def asks_amount(text: str, langs: Iterable[str]) -> str | None:
+    """What amount a question sentence asks: `QUANTITY` (how long, how many, how often) or
+    `DATE` (on what date); None when it asks none."""
     langs = tuple(langs)
-    return any(
-        _asks_amount_in(sentence, lang)
-        for sentence, weight in sentence_weights(text, langs)
-        if weight == 1.0
-        for lang in langs
-    )
+    for sentence, weight in sentence_weights(text, langs):
+        for lang in langs:
+            if weight == 1.0 and (kind := _amount_asked_in(sentence, lang)):
+                return kind
+    return None
+
+
+# Numbers that date, address or link something rather than count it: a date ("18.5.2021"),
+# a year, a clock time ("klo 9–9.30"), and anything in an address or link.
+_NOT_A_QUANTITY = re.compile(
+    r"\S*[@/]\S*|www\.\S*|\b\d{1,2}\.\d{1,2}\.(?:\d{2,4})?|\b(?:19|20)\d\d\b"
+    r"|\bklo\s*[\d.:]+(?:\s*[–-]\s*[\d.:]+)?",
+    re.IGNORECASE,
+)
+
+
+# Nouns that quantify like numerals: "puolen vuoden välein", "parin päivän", "muutaman viikon".
+_QUANTIFIER_BASES = frozenset({"puoli", "pari", "muutama"})
 
 
 @lru_cache(maxsize=256)
-def states_amount(answer: str) -> bool:
-    """Whether a Finnish answer gives a number: a digit, or a numeral by Voikko's word class
-    ("kahden viikon")."""
+def states_amount(answer: str, kind: str = QUANTITY) -> bool:
+    """Whether a Finnish answer gives the amount asked: for a date any number; for a quantity a
+    number that is not a date, a year, a clock time or part of an address (the sources' own
+    date, "(18.5.2021)", answers no "how many"), or a numeral by Voikko's word class
+    ("kahden viikon") or a quantifying noun ("puolen vuoden välein")."""
+    if kind == QUANTITY:
+        answer = _NOT_A_QUANTITY.sub(" ", answer)
     if any(ch.isdigit() for ch in answer):
         return True
     return any(
         reading.get("CLASS") == "lukusana"
+        or str(reading.get("BASEFORM", "")).lower() in _QUANTIFIER_BASES
         for token in _WORD.findall(answer.lower())
         for reading in analyses(token)
     )

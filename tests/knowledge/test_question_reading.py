@@ -5,6 +5,8 @@ import pytest
 from knowledge.answering import RELATED_INTRO, FaqService
 from knowledge.focus import (
     CONTEXT_WEIGHT,
+    DATE,
+    QUANTITY,
     asked_things,
     asks_amount,
     sentence_weights,
@@ -132,7 +134,29 @@ def test_an_amount_is_recognised_in_questions_and_answers() -> None:
     assert asks_amount("How many days does it take?", ["en"])
     assert not asks_amount("Miten tilapäinen asiakas rekisteröidään?", ["fi"])
     assert states_amount("Celia lähettää viestin noin kahden viikon sisällä.")
+    assert states_amount("Salasana on vaihdettava puolen vuoden tai vuoden välein.")
     assert not states_amount("Vain Celia voi avata lukitun tunnuksen.")
+
+
+def test_a_date_or_an_address_is_no_quantity() -> None:
+    # The sources' own date answers "what date", not "how many" or "how often".
+    dated = "Koosteen (18.5.2021) mukaan uutiskirjeen voi tilata osoitteessa www.celia.fi/t2."
+    assert asks_amount("Kuinka usein uutiskirje ilmestyy?", ["fi"]) == QUANTITY
+    assert asks_amount("On what date did it start?", ["en"]) == DATE
+    assert not states_amount(dated, QUANTITY)
+    assert states_amount(dated, DATE)
+    assert not states_amount("Kysyä voi klo 9–9.30 osoitteesta palvelut2@celia.fi.", QUANTITY)
+
+
+def test_a_how_often_question_the_entry_gives_no_figure_for_is_a_near_miss(
+    faq: FaqService,
+) -> None:
+    result = faq.ask("Kuinka usein kirjastoille tarkoitettu uutiskirje ilmestyy?", "fi")
+    assert not result.answered and result.related_entry_id == "newsletters"
+    # The entry that gives the interval answers the same kind of question.
+    assert faq.ask("kuinka usein rekisteröijän tunnukset pitää vaihtaa").entry_id == (
+        "password-rotation"
+    )
 
 
 @pytest.mark.parametrize(
