@@ -25,6 +25,7 @@ from knowledge.focus import (
     states_amount,
     term_weights,
     weighted_words,
+    which_things,
     zipf,
 )
 from knowledge.index import (
@@ -369,9 +370,11 @@ class FaqService:
 
     def _asks_other_detail(self, question: str, langs: tuple[str, ...], entry_index: int) -> bool:
         """Whether the question asks what the entry does not say: a near miss, refused with
-        the entry offered as related. Two things are recognised: an amount (how long, how many,
-        how often, what date) where the entry's answer gives no number, and the thing a yes/no
-        question asks about ("Löytyykö webinaarista tallenne?") when no entry ever names it.
+        the entry offered as related. Three things are recognised: an amount (how long, how
+        many, how often, what date) where the entry's answer gives none; the thing a yes/no
+        question asks about ("Löytyykö webinaarista tallenne?") when no entry ever names it;
+        and the thing a question asks "which one" of ("Millä linkillä pääsee mukaan?") when
+        this entry never names it.
         (Any uncommon word of the question that the entry does not use was measured too: it
         refused more right answers, through misspellings and colloquial forms, than near
         misses it caught.)"""
@@ -379,10 +382,17 @@ class FaqService:
         amount = asks_amount(question, langs)
         if amount and not states_amount(entry["answer"]["fi"], amount):
             return True
-        return any(
+        if any(
             not any(t in self.idf for t in terms)
             for lang in langs
             for terms in asked_things(question, lang)
+        ):
+            return True
+        vocab = self.entry_vocab[entry_index]
+        return any(
+            not any(t in vocab for t in terms)
+            for lang in langs
+            for terms in which_things(question, lang)
         )
 
     def ask(self, question: str, lang: str | None = None, today: date | None = None) -> AskResult:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 import wordfreq
 
@@ -279,4 +280,37 @@ def asked_things(text: str, lang: str) -> list[tuple[str, ...]]:
             if _thing_word(token, lang):
                 # Base forms only: a short Snowball stem ("tal" of "tallenne") names nothing.
                 things.append(tuple(fold(t) for t in finnish_terms(token, parts=False)))
+    return things
+
+
+# "Millä linkillä…?", "Mistä osoitteesta…?": an interrogative determiner agreeing in case and
+# number with the noun after it asks which one of that thing.
+_FI_WHICH_BASES = frozenset("mikä millainen minkälainen kumpi".split())
+
+
+def _agrees(first: dict[str, str], second: dict[str, str]) -> bool:
+    return first.get("SIJAMUOTO") == second.get("SIJAMUOTO") and first.get("NUMBER") == second.get(
+        "NUMBER"
+    )
+
+
+def which_things(text: str, lang: str) -> list[tuple[str, ...]]:
+    """The index terms of each thing a Finnish question asks "which one" of ("Millä linkillä
+    pääsee mukaan?": linkki), for a check against what the entry names. Swedish and English
+    give none: without case agreement the word after "which"/"vilken" is not surely the thing
+    (measured: "vilken e-post har…" was refused)."""
+    things: list[tuple[str, ...]] = []
+    if lang != "fi":
+        return things
+    for sentence, weight in sentence_weights(text, (lang,)):
+        if weight < 1.0:
+            continue
+        tokens = _WORD.findall(sentence.lower())
+        for word, noun in pairwise(tokens):
+            determiners = [
+                r for r in analyses(word) if str(r.get("BASEFORM", "")).lower() in _FI_WHICH_BASES
+            ]
+            nouns = [r for r in analyses(noun) if r.get("CLASS") == "nimisana"]
+            if any(_agrees(d, n) for d in determiners for n in nouns):
+                things.append(tuple(fold(t) for t in finnish_terms(noun, parts=False)))
     return things

@@ -11,6 +11,7 @@ from knowledge.focus import (
     asks_amount,
     sentence_weights,
     states_amount,
+    which_things,
 )
 from knowledge.morphology import finnish_terms
 from knowledge.settings import KnowledgeSettings
@@ -125,6 +126,23 @@ def test_a_yes_no_question_about_a_thing_no_entry_names_is_a_near_miss(
 ) -> None:
     result = faq.ask("Löytyykö rekisteröinnin webinaarista tallenne, jonka voisin katsoa?", "fi")
     assert not result.answered and result.related_entry_id == "registration-webinar"
+
+
+def test_the_thing_a_finnish_which_question_asks_about_is_found() -> None:
+    # The determiner agrees with its noun in case and number.
+    assert which_things("Ja millä linkillä niihin pääsee mukaan?", "fi") == [("linkki",)]
+    assert which_things("Näkeekö hetuhaussa, mikä kirjasto on rekisteröinyt hänet?", "fi") == [
+        ("kirjasto",)
+    ]
+    assert which_things("Mikä on asiakaspalvelun sähköposti?", "fi") == []
+    assert which_things("Which browser works?", "en") == []
+
+
+def test_a_which_question_about_a_thing_the_entry_never_names_is_a_near_miss(
+    faq: FaqService,
+) -> None:
+    result = faq.ask("Tallennetaanko Celian kyselytunnit, ja millä linkillä niihin pääsee?", "fi")
+    assert not result.answered and result.related_entry_id == "qa-hours"
 
 
 def test_an_amount_is_recognised_in_questions_and_answers() -> None:
