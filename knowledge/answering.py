@@ -383,16 +383,16 @@ class FaqService:
         if amount and not states_amount(entry["answer"]["fi"], amount):
             return True
         if any(
-            not any(t in self.idf for t in terms)
+            not thing.named_by(self.idf.__contains__)
             for lang in langs
-            for terms in asked_things(question, lang)
+            for thing in asked_things(question, lang)
         ):
             return True
         vocab = self.entry_vocab[entry_index]
         return any(
-            not any(t in vocab for t in terms)
+            not thing.named_by(vocab.__contains__)
             for lang in langs
-            for terms in which_things(question, lang)
+            for thing in which_things(question, lang)
         )
 
     def ask(self, question: str, lang: str | None = None, today: date | None = None) -> AskResult:

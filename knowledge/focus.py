@@ -242,6 +242,29 @@ def states_amount(answer: str, kind: str = QUANTITY) -> bool:
 THING_ZIPF = 5.0
 
 
+@dataclass(frozen=True)
+class Thing:
+    """A Finnish noun a question asks about: its base forms (folded), a compound's parts."""
+
+    names: tuple[str, ...]
+    parts: tuple[str, ...] = ()
+
+    def named_by(self, known: Callable[[str], bool]) -> bool:
+        """Whether words the index knows name it: one of its base forms, or every part of a
+        compound ("loppupäivä" is a known päivä of a known loppu; "videopuhelu" is a known
+        puhelu of an unknown video: another thing). Base forms, not Snowball stems: a short
+        stem ("tal" of "tallenne") names nothing."""
+        return any(known(n) for n in self.names) or (
+            bool(self.parts) and all(known(p) for p in self.parts)
+        )
+
+
+def _thing(token: str) -> Thing:
+    names = tuple(fold(t) for t in finnish_terms(token, parts=False))
+    parts = tuple(p for p in (fold(t) for t in finnish_terms(token)) if p not in names)
+    return Thing(names, parts)
+
+
 def _yes_no(tokens: list[str]) -> bool:
     """A Finnish yes/no question: a verb with the question clitic ("löytyykö", "voiko")."""
     return any(
@@ -254,9 +277,13 @@ def _yes_no(tokens: list[str]) -> bool:
 def _thing_word(token: str, lang: str) -> bool:
     """A correctly spelt, not everyday Finnish noun (Voikko's word class). A noun that may be
     in the instructive case says how, not what ("määrävälein", "käsin")."""
-    if len(token) < 4 or token in STOPWORDS or not 0 < zipf(token, lang) < THING_ZIPF:
+    if len(token) < 4 or token in STOPWORDS:
         return False
     readings = analyses(token)
+    # The frequency lists hold few inflected forms: the base form's counts too.
+    bases = (str(r.get("BASEFORM", "")).lower() for r in readings)
+    if not 0 < max(zipf(w, lang) for w in (token, *bases)) < THING_ZIPF:
+        return False
     return (
         bool(readings)
         and readings[0].get("CLASS") == "nimisana"
@@ -264,12 +291,12 @@ def _thing_word(token: str, lang: str) -> bool:
     )
 
 
-def asked_things(text: str, lang: str) -> list[tuple[str, ...]]:
+def asked_things(text: str, lang: str) -> list[Thing]:
     """The index terms of each thing a Finnish yes/no question sentence asks about
     ("Löytyykö webinaarista tallenne?": webinaari, tallenne), for a check against what the
     FAQ names. Swedish and English give none: without word classes any word would do, and
     measured that refused right answers ("Can a school nurse register a pupil?")."""
-    things: list[tuple[str, ...]] = []
+    things: list[Thing] = []
     if lang != "fi":
         return things
     for sentence, weight in sentence_weights(text, (lang,)):
@@ -278,8 +305,7 @@ def asked_things(text: str, lang: str) -> list[tuple[str, ...]]:
             continue
         for token in tokens:
             if _thing_word(token, lang):
-                # Base forms only: a short Snowball stem ("tal" of "tallenne") names nothing.
-                things.append(tuple(fold(t) for t in finnish_terms(token, parts=False)))
+                things.append(_thing(token))
     return things
 
 
@@ -294,12 +320,12 @@ def _agrees(first: dict[str, str], second: dict[str, str]) -> bool:
     )
 
 
-def which_things(text: str, lang: str) -> list[tuple[str, ...]]:
+def which_things(text: str, lang: str) -> list[Thing]:
     """The index terms of each thing a Finnish question asks "which one" of ("Millä linkillä
     pääsee mukaan?": linkki), for a check against what the entry names. Swedish and English
     give none: without case agreement the word after "which"/"vilken" is not surely the thing
     (measured: "vilken e-post har…" was refused)."""
-    things: list[tuple[str, ...]] = []
+    things: list[Thing] = []
     if lang != "fi":
         return things
     for sentence, weight in sentence_weights(text, (lang,)):
@@ -312,5 +338,5 @@ def which_things(text: str, lang: str) -> list[tuple[str, ...]]:
             ]
             nouns = [r for r in analyses(noun) if r.get("CLASS") == "nimisana"]
             if any(_agrees(d, n) for d in determiners for n in nouns):
-                things.append(tuple(fold(t) for t in finnish_terms(noun, parts=False)))
+                things.append(_thing(noun))
     return things

@@ -100,13 +100,24 @@ def test_a_hetu_an_address_and_a_name_are_never_corrected() -> None:
 
 def test_the_thing_a_finnish_yes_no_question_asks_about_is_found() -> None:
     things = asked_things("Olen uusi. Löytyykö rekisteröinnin webinaarista tallenne?", "fi")
-    assert ("tallenne",) in things and ("rekisterointi",) in things
+    names = [thing.names for thing in things]
+    assert ("tallenne",) in names and ("rekisterointi",) in names
     # Only in a yes/no question sentence, and not an everyday word.
     assert asked_things("Webinaarista on tallenne.", "fi") == []
     assert asked_things("Voinko korjata sen itse?", "fi") == []
     assert asked_things("Finns det en inspelning av webbinariet?", "sv") == []
     # A noun that may be in the instructive case says how, not what.
-    assert asked_things("Pitääkö salasana vaihtaa määrävälein?", "fi") == [("salasana",)]
+    assert [t.names for t in asked_things("Pitääkö salasana vaihtaa määrävälein?", "fi")] == [
+        ("salasana",)
+    ]
+
+
+def test_a_compound_thing_is_named_by_its_parts_only_when_all_are_known() -> None:
+    known = {"loppu", "paiva", "puhelu"}.__contains__
+    things = asked_things("Onko kenttää loppupäivälle? Voiko sen tehdä videopuhelulla?", "fi")
+    end_date, video_call = (t for t in things if t.names[0] in ("loppupaiva", "videopuhelu"))
+    assert end_date.named_by(known)
+    assert not video_call.named_by(known)
 
 
 def test_a_question_with_a_how_word_is_answered_not_refused(faq: FaqService) -> None:
@@ -130,10 +141,11 @@ def test_a_yes_no_question_about_a_thing_no_entry_names_is_a_near_miss(
 
 def test_the_thing_a_finnish_which_question_asks_about_is_found() -> None:
     # The determiner agrees with its noun in case and number.
-    assert which_things("Ja millä linkillä niihin pääsee mukaan?", "fi") == [("linkki",)]
-    assert which_things("Näkeekö hetuhaussa, mikä kirjasto on rekisteröinyt hänet?", "fi") == [
-        ("kirjasto",)
+    assert [t.names for t in which_things("Ja millä linkillä pääsee mukaan?", "fi")] == [
+        ("linkki",)
     ]
+    found = which_things("Näkeekö hetuhaussa, mikä kirjasto on rekisteröinyt hänet?", "fi")
+    assert [t.names for t in found] == [("kirjasto",)]
     assert which_things("Mikä on asiakaspalvelun sähköposti?", "fi") == []
     assert which_things("Which browser works?", "en") == []
 
