@@ -202,6 +202,7 @@ class FaqService:
                 index_terms(document["text"], document["lang"], parts=False)
             )
         self.entry_prefixes = [{t[:5] for t in vocab if len(t) >= 5} for vocab in self.entry_vocab]
+        self.faq_prefixes = set().union(*self.entry_prefixes[:-1])
         frequency = Counter(t for vocab in self.entry_vocab for t in vocab)
         # The FAQ entries' own words (not the not-covered questions'), for foreign compounds.
         self.vocab = set().union(*self.entry_vocab[:-1])
@@ -383,7 +384,7 @@ class FaqService:
         if amount and not states_amount(entry["answer"]["fi"], amount):
             return True
         if any(
-            not thing.named_by(self.idf.__contains__)
+            not thing.named_by(self.idf.__contains__, self.faq_prefixes)
             for lang in langs
             for thing in asked_things(question, lang)
         ):

@@ -11,7 +11,7 @@ another entry (its words may be another entry's).
 """
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -19,6 +19,7 @@ from itertools import pairwise
 import wordfreq
 
 from knowledge.morphology import analyses, finnish_terms, word_terms
+from knowledge.spelling import edit_distance
 from knowledge.text import STOPWORDS, fold, words
 
 CONTEXT_WEIGHT = 0.6
@@ -240,6 +241,7 @@ def states_amount(answer: str, kind: str = QUANTITY) -> bool:
 # A yes/no question asks whether a thing is so; the thing is one of its nouns. An everyday word
 # (Zipf 5 and up: "itse", "paikka") is rarely that thing.
 THING_ZIPF = 5.0
+COMMONEST_WORDS = 300
 
 
 @dataclass(frozen=True)
@@ -248,14 +250,19 @@ class Thing:
 
     names: tuple[str, ...]
     parts: tuple[str, ...] = ()
+    # Swedish and English words have no parts here: a FAQ word with the same first five
+    # letters names them ("tilläggsinformation" and "tilläggsuppgifter").
+    prefix: str | None = None
 
-    def named_by(self, known: Callable[[str], bool]) -> bool:
+    def named_by(self, known: Callable[[str], bool], prefixes: Container[str] = ()) -> bool:
         """Whether words the index knows name it: one of its base forms, or every part of a
         compound ("loppupäivä" is a known päivä of a known loppu; "videopuhelu" is a known
         puhelu of an unknown video: another thing). Base forms, not Snowball stems: a short
         stem ("tal" of "tallenne") names nothing."""
-        return any(known(n) for n in self.names) or (
-            bool(self.parts) and all(known(p) for p in self.parts)
+        return (
+            any(known(n) for n in self.names)
+            or (bool(self.parts) and all(known(p) for p in self.parts))
+            or (self.prefix is not None and self.prefix in prefixes)
         )
 
 
@@ -292,21 +299,58 @@ def _thing_word(token: str, lang: str) -> bool:
 
 
 def asked_things(text: str, lang: str) -> list[Thing]:
-    """The index terms of each thing a Finnish yes/no question sentence asks about
-    ("Löytyykö webinaarista tallenne?": webinaari, tallenne), for a check against what the
-    FAQ names. Swedish and English give none: without word classes any word would do, and
-    measured that refused right answers ("Can a school nurse register a pupil?")."""
+    """Each thing a yes/no question sentence asks about, for a check against what the FAQ
+    names. Finnish: its not-everyday nouns ("Löytyykö webinaarista tallenne?": webinaari,
+    tallenne). Swedish and English have no word classes here: the not-everyday words after the
+    subject of a question opened by a verb ("Kan man skicka dem per sms?"), each one a real
+    word of the language and no misspelt everyday word ("thier")."""
     things: list[Thing] = []
-    if lang != "fi":
-        return things
     for sentence, weight in sentence_weights(text, (lang,)):
         tokens = _WORD.findall(sentence.lower())
-        if weight < 1.0 or not _yes_no(tokens):
+        if weight < 1.0 or not tokens:
             continue
-        for token in tokens:
-            if _thing_word(token, lang):
-                things.append(_thing(token))
+        if lang == "fi":
+            if _yes_no(tokens):
+                things.extend(_thing(t) for t in tokens if _thing_word(t, lang))
+        elif tokens[0] in _OPENING_VERBS.get(lang, ()):
+            things.extend(
+                Thing(_folded(word_terms(t, lang, parts=False)), prefix=fold(t)[:5])
+                for t in _predicate(tokens, lang)
+                if _rare_real_word(t, lang)
+            )
     return things
+
+
+# Determiners that open a noun phrase ("det" and "den" after a verb are mostly pronouns:
+# "Finns det…", "Går det…").
+_DETERMINERS = {
+    "sv": frozenset("en ett denna detta min mitt vår vårt hans hennes deras".split()),
+    "en": frozenset("a an the this that my our your his her their".split()),
+}
+
+
+def _predicate(tokens: list[str], lang: str) -> list[str]:
+    """The words after the verb that opens the question and its subject: the subject says
+    who asks or acts ("Can a school nurse register…?"), the rest what is asked. A subject is a
+    word ("Kan vårdnadshavaren…", "Kan man…") or a determiner and up to two words."""
+    subject = 3 if len(tokens) > 1 and tokens[1] in _DETERMINERS.get(lang, ()) else 1
+    return tokens[1 + subject :]
+
+
+def _rare_real_word(token: str, lang: str) -> bool:
+    """A word of the language that is not everyday and no misspelt everyday word ("thier")."""
+    if len(token) < 3 or token in STOPWORDS or not 0 < zipf(token, lang) < THING_ZIPF:
+        return False
+    return not any(
+        abs(len(word) - len(token)) <= 1 and edit_distance(word, token) <= 1
+        for word in _commonest(lang)
+    )
+
+
+@lru_cache(maxsize=4)
+def _commonest(lang: str) -> tuple[str, ...]:
+    """The language's commonest words, its function words among them."""
+    return tuple(wordfreq.top_n_list(lang, COMMONEST_WORDS))
 
 
 # "Millä linkillä…?", "Mistä osoitteesta…?": an interrogative determiner agreeing in case and

@@ -33,7 +33,7 @@ def max_distance(word: str) -> int:
     return 1 if len(word) < 8 else 2
 
 
-def _distance(a: str, b: str) -> int:
+def edit_distance(a: str, b: str) -> int:
     """Optimal string alignment distance (an adjacent swap is one edit)."""
     previous2: list[int] = []
     previous = list(range(len(b) + 1))
@@ -102,6 +102,6 @@ class Speller:
             return str(found[0].term)
         if "fi" in langs:
             for suggestion in voikko().suggest(word)[:1]:
-                if _distance(word, suggestion.lower()) <= limit:
+                if edit_distance(word, suggestion.lower()) <= limit:
                     return str(suggestion.lower())
         return None

@@ -105,7 +105,14 @@ def test_the_thing_a_finnish_yes_no_question_asks_about_is_found() -> None:
     # Only in a yes/no question sentence, and not an everyday word.
     assert asked_things("Webinaarista on tallenne.", "fi") == []
     assert asked_things("Voinko korjata sen itse?", "fi") == []
-    assert asked_things("Finns det en inspelning av webbinariet?", "sv") == []
+    # Swedish and English: the not-everyday real words of a question opened by a verb, not a
+    # misspelt everyday word.
+    assert [t.names for t in asked_things("Finns det en inspelning?", "sv")] == [("inspelning",)]
+    assert asked_things("Hur hittar jag inspelningen?", "sv") == []
+    assert asked_things("Can a 16 year old sign up on thier own?", "en") == []
+    # The subject says who asks or acts, not what is asked.
+    things = asked_things("Can a school nurse register a pupil?", "en")
+    assert [t.prefix for t in things] == ["regis", "pupil"]
     # A noun that may be in the instructive case says how, not what.
     assert [t.names for t in asked_things("Pitääkö salasana vaihtaa määrävälein?", "fi")] == [
         ("salasana",)
@@ -130,6 +137,35 @@ def test_a_number_before_a_faq_word_is_not_a_foreign_compound(faq: FaqService) -
     # another service's ID all the same.
     assert faq.foreign_compound("Koulumme neljäsluokkalaiselle on suositeltu Celiaa.") is None
     assert faq.foreign_compound("Unohdin verkkopankkitunnukset.") is not None
+
+
+@pytest.mark.parametrize(
+    ("question", "related"),
+    [
+        (
+            "Kan man skicka inloggningsuppgifterna till kunden per sms i stället för e-post?",
+            "credentials-other-email",
+        ),
+        (
+            "Does the customer get a confirmation email once the library has ended the "
+            "customership?",
+            "end-customership",
+        ),
+    ],
+)
+def test_a_swedish_or_english_yes_no_question_about_a_thing_no_entry_names_is_a_near_miss(
+    faq: FaqService, question: str, related: str
+) -> None:
+    result = faq.ask(question)
+    assert not result.answered and result.related_entry_id == related
+
+
+def test_a_word_the_faq_writes_with_another_ending_is_named() -> None:
+    # No compound parts in Swedish: the same first five letters name it.
+    thing = asked_things("Får jag skriva det i fältet för tilläggsinformation?", "sv")[-1]
+    assert thing.names == ("tillaggsinformation",)
+    assert thing.named_by(lambda _: False, {"tilla"})
+    assert not thing.named_by(lambda _: False, {"inspe"})
 
 
 def test_a_yes_no_question_about_a_thing_no_entry_names_is_a_near_miss(
