@@ -337,6 +337,7 @@ def _predicate(tokens: list[str], lang: str) -> list[str]:
     return tokens[1 + subject :]
 
 
+@lru_cache(maxsize=65536)
 def _rare_real_word(token: str, lang: str) -> bool:
     """A word of the language that is not everyday and no misspelt everyday word ("thier")."""
     if len(token) < 3 or token in STOPWORDS or not 0 < zipf(token, lang) < THING_ZIPF:
