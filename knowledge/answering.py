@@ -39,7 +39,7 @@ from knowledge.index import (
 from knowledge.language import detect_language
 from knowledge.morphology import finnish_numeral, whole_word_terms
 from knowledge.settings import KnowledgeSettings
-from knowledge.spelling import Speller
+from knowledge.spelling import Speller, proper_names
 from knowledge.text import fold, index_terms, words
 from knowledge.vocabulary import vocabulary
 
@@ -187,7 +187,13 @@ class FaqService:
         )
         self.char_matrix = self.char_vectorizer.fit_transform([d["text"] for d in self.documents])
         self._build_vocabulary()
-        self.speller = Speller(w for d in self.documents for w in words(d["text"]))
+        # A misspelt registrar's word ("lainaja") becomes that word, then the FAQ's word.
+        texts = [d["text"] for d in self.documents]
+        texts += [a for e in self.entries.values() for a in e["answer"].values()]
+        self.speller = Speller(
+            [*(w for text in texts for w in words(text)), *vocabulary().registrar_words()],
+            proper_names(texts),
+        )
         # An index's answer to a question never changes: registrars ask the same ones all day.
         self._cached_answer = lru_cache(maxsize=ANSWER_CACHE_SIZE)(self._answer)
         load_encoder(self.model)  # warm the model so the first question is not slow
@@ -408,11 +414,11 @@ class FaqService:
     def _answer(self, question: str, lang: str | None, today: date) -> AskResult:
         detected = detect_language(question)
         answer_lang = lang or detected or "fi"
-        # Registrars' words ("lainaaja", "patron") in the FAQ's words (knowledge/vocabulary.yml).
-        question = vocabulary().to_faq_words(question)
         known = lang or detected
         langs: tuple[str, ...] = (known,) if known else LANGUAGES
         question = self.speller.correct(question, langs)
+        # Registrars' words ("lainaaja", "patron") in the FAQ's words (knowledge/vocabulary.yml).
+        question = vocabulary().to_faq_words(question)
         by_lang = [weighted_words(question, lg, self.idf.__contains__) for lg in langs]
         terms = term_weights(by_lang)
         scores = self.score(question, terms)

@@ -60,10 +60,20 @@ def known_word(word: str, lang: str) -> bool:
     return wordfreq.zipf_frequency(word, lang) >= KNOWN_ZIPF
 
 
+_NAME_INSIDE = re.compile(r"(?<![.!?:]\s)(?<!^)\b([A-ZÅÄÖ][a-zåäö]{3,})\b", re.MULTILINE)
+
+
+def proper_names(texts: Iterable[str]) -> set[str]:
+    """The capitalised words inside sentences of the texts, lower-cased: the names the FAQ
+    uses ("Celia", "Celianetissä")."""
+    return {m.group(1).lower() for text in texts for m in _NAME_INSIDE.finditer(text)}
+
+
 class Speller:
-    def __init__(self, faq_words: Iterable[str]) -> None:
+    def __init__(self, faq_words: Iterable[str], names: Iterable[str] = ()) -> None:
         counts = Counter(w for w in faq_words if len(w) >= MIN_LENGTH and w.isalpha())
         self.faq_words = set(counts)
+        self.names = frozenset(names)
         self.folded = {fold(w) for w in counts}
         self.symspell = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
         for word, count in counts.items():
@@ -84,12 +94,26 @@ class Speller:
                 lead, word, tail = match.groups()
                 if word.islower() or (sentence_start and word[1:].islower()):
                     fixed = self._correct_word(word.lower(), langs)
-                    if fixed is not None:
-                        if word[0].isupper():
-                            fixed = fixed[0].upper() + fixed[1:]
-                        pieces[i] = lead + fixed + tail
+                elif word[1:].islower():  # a name: only a misspelt name of the FAQ's
+                    fixed = self._correct_name(word.lower())
+                else:
+                    fixed = None
+                if fixed is not None:
+                    if word[0].isupper():
+                        fixed = fixed[0].upper() + fixed[1:]
+                    pieces[i] = lead + fixed + tail
             sentence_start = bool(_SENTENCE_END.search(piece))
         return "".join(pieces)
+
+    def _correct_name(self, word: str) -> str | None:
+        """The FAQ's name one edit from a capitalised word it does not use ("Ceila" → Celia);
+        any other name ("Virtasen") is left as written."""
+        if word in self.names or len(word) < MIN_LENGTH:
+            return None
+        close = [
+            n for n in self.names if abs(len(n) - len(word)) <= 1 and edit_distance(n, word) <= 1
+        ]
+        return close[0] if len(close) == 1 else None
 
     def _correction(self, word: str, langs: tuple[str, ...]) -> str | None:
         if len(word) < MIN_LENGTH or word in self.faq_words or fold(word) in self.folded:

@@ -44,6 +44,10 @@ class Vocabulary:
             }
         )
 
+    def registrar_words(self) -> set[str]:
+        """The words of the registrars' forms ("lainaaja", "library", "user"), lower-case."""
+        return {word for variant in self._faq_form for word in variant.split()}
+
     def to_faq_words(self, text: str) -> str:
         """The question with each registrar's word replaced by the FAQ's word."""
         if self._pattern is None:

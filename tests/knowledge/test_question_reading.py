@@ -15,7 +15,7 @@ from knowledge.focus import (
 )
 from knowledge.morphology import finnish_terms
 from knowledge.settings import KnowledgeSettings
-from knowledge.spelling import Speller
+from knowledge.spelling import Speller, proper_names
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +96,18 @@ def test_a_hetu_an_address_and_a_name_are_never_corrected() -> None:
     assert corrected.startswith("Asiakas ")
     assert " Asikas Virtasen" in corrected
     assert corrected.endswith("rekisteröinti")
+
+
+def test_a_misspelt_name_of_the_faq_is_corrected_and_other_names_are_not() -> None:
+    speller = Speller(["asiakas"], proper_names(["Kysy Celiasta tai katso Celianetistä."]))
+    assert speller.correct("Voiko Celiatsa kysyä, sanoi Virtanen?", ["fi"]) == (
+        "Voiko Celiasta kysyä, sanoi Virtanen?"
+    )
+
+
+def test_a_misspelt_registrars_word_becomes_the_faqs_word(faq: FaqService) -> None:
+    # "lainaja" is one edit from the registrars' "lainaaja", which the FAQ calls "asiakas".
+    assert faq.ask("Kuka voi olla Celain lainaja?").entry_id == "who-can-be-customer"
 
 
 def test_the_thing_a_finnish_yes_no_question_asks_about_is_found() -> None:
