@@ -5,6 +5,7 @@ podman overlay on free ports (deploy/podman/play.py), replacing what `make run-c
 running (its volumes too), and checks through the backend's port what a deployment must do.
 """
 
+import copy
 import email
 import json
 import os
@@ -245,3 +246,68 @@ def test_data_survives_a_restart_of_the_database_container(cluster: dict[str, ob
         wait_ready(backend(cluster, replica))
     listed = podman("exec", "celia-backend-1-backend", "celia-admin", "staff", "list")
     assert "it@celia.example.invalid" in listed
+
+
+def job_from_the_backup_cronjob(
+    cluster: dict[str, object], name: str, command: list[str] | None = None
+) -> str:
+    """What README's `kubectl -n celia create job NAME --from=cronjob/celia-backup` makes (the
+    restore's Job with its command replaced), played as play.py plays a Job: a pod run once,
+    with the volume celia-backups. Returns the Job's log; fails if it failed."""
+    ports = cluster["ports"]
+    assert isinstance(ports, play.Ports)
+    docs = play.render()
+    (cronjob,) = [doc for doc in docs if doc["kind"] == "CronJob"]
+    job = {
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": {"name": name},
+        "spec": copy.deepcopy(cronjob["spec"]["jobTemplate"]["spec"]),
+    }
+    if command:
+        job["spec"]["template"]["spec"]["containers"][0]["command"] = command
+    (plan,) = [p for p in play.pod_plans([*docs, job], ports) if p.workload == name]
+    play.play(plan)
+    exit_code = podman("wait", play.container_name(plan)).strip()
+    output = logs(play.container_name(plan))
+    assert exit_code == "0", output
+    return output
+
+
+def test_a_backup_made_as_the_cronjob_does_is_restored(cluster: dict[str, object]) -> None:
+    """README "Backup and restore": a Job from the CronJob's template backs up; a unit is then
+    renamed and another made; with the backends stopped (scaled to 0), a Job from the same
+    template restores the dump; the backends come back with the data as it was backed up."""
+    suffix = uuid.uuid4().hex[:6]
+    made = podman(
+        "exec",
+        "celia-backend-1-backend",
+        "celia-admin",
+        "unit",
+        "create",
+        f"Varmuuskopiokirjasto {suffix}",
+        "--kind",
+        "library",
+    )
+    unit_id = re.search(r"Unit (\S+) created", made)
+    assert unit_id is not None, made
+    before = podman("exec", "celia-backend-1-backend", "celia-admin", "unit", "list")
+    backup = job_from_the_backup_cronjob(cluster, "backup-now")
+    written = re.search(r"Backup written: (/backups/celia-\S+\.pgdump)", backup)
+    assert written is not None, backup
+
+    admin = ("exec", "celia-backend-2-backend", "celia-admin", "unit")
+    podman(*admin, "rename", unit_id[1], f"Muutettu {suffix}")
+    podman(*admin, "create", f"Varmuuskopion jälkeen {suffix}", "--kind", "school")
+    assert podman(*admin, "list") != before
+
+    backends = ("celia-backend-1", "celia-backend-2")
+    podman("pod", "stop", "--time", "30", *backends)
+    restored = job_from_the_backup_cronjob(
+        cluster, "restore", ["python", "-m", "launcher", "restore", written[1]]
+    )
+    assert f"Restored {written[1]}" in restored
+    podman("pod", "start", *backends)
+    for replica in (0, 1):
+        wait_ready(backend(cluster, replica))
+    assert podman(*admin, "list") == before
