@@ -5,12 +5,14 @@ counts on top of what the suite did before; every chart has its data table; axe-
 Equal Access are clean; the period picker and the export work by keyboard alone."""
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from backend.settings import Settings
 from tests.browser.support import (
     Pages,
     chat_log,
@@ -29,6 +31,13 @@ pytestmark = pytest.mark.integration
 QUESTION = "Miten rekisteröin asiakkaan, jolla ei ole suomalaista henkilötunnusta?"
 ENTRY = "customer-without-hetu"
 OUTSIDE = "What is the weather like in Paris tomorrow?"
+
+
+def _office_today() -> str:
+    """The day as the reports count it: the office's (Helsinki), not this machine's clock (UTC
+    here: from 22:00 to midnight the two are a day apart)."""
+    zone = ZoneInfo(str(Settings.model_fields["office_timezone"].default))
+    return datetime.now(zone).date().isoformat()
 
 
 def _figures(console: Page, today: str) -> dict[str, dict[str, list[Any]]]:
@@ -73,7 +82,7 @@ def _shown(value: Any) -> str:
 def test_the_report_counts_real_traffic_exactly(
     pages: Pages, site: str, customer_marked_for_deletion: str
 ) -> None:
-    today = date.today().isoformat()
+    today = _office_today()
     console = staff_login(pages, f"/staff/reports?from={today}&to={today}&preset=custom")
     expect(console.get_by_role("heading", level=1)).to_have_text("Raportit")
     _refresh(console)
