@@ -19,7 +19,7 @@ from itertools import pairwise
 import wordfreq
 
 from knowledge.morphology import analyses, finnish_terms, word_terms
-from knowledge.spelling import edit_distance
+from knowledge.spelling import within_one_edit
 from knowledge.text import STOPWORDS, fold, words
 
 CONTEXT_WEIGHT = 0.6
@@ -81,20 +81,26 @@ def _opens_question(token: str, langs: tuple[str, ...]) -> bool:
     )
 
 
-def sentence_weights(text: str, langs: Iterable[str]) -> list[tuple[str, float]]:
+def sentence_weights(text: str, langs: Iterable[str]) -> tuple[tuple[str, float], ...]:
+    """`_sentence_weights`, kept per question: retrieval, the coverage check and the near-miss
+    rules all read the same sentences."""
+    return _sentence_weights(text, tuple(langs))
+
+
+@lru_cache(maxsize=4096)
+def _sentence_weights(text: str, langs: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
     """Each sentence with its weight: 1 for a question sentence, `CONTEXT_WEIGHT` for the
     rest; all 1 when no sentence asks (a keyword query, a statement of a problem).
 
     A preamble may carry the question itself as an indirect one, the asking sentence only
     asking for help with it ("Tietohallinto kysyi, pitääkö salasanoja vaihtaa. Onko tästä
     käytäntö?"): such a clause and the rest of its sentence weigh 1 too."""
-    langs = tuple(langs)
     sentences = [s for s in _SENTENCE.findall(text) if s.strip()]
     asking = [s.rstrip().endswith("?") for s in sentences]
     if not any(asking):  # no question mark: look for interrogatives
         asking = [is_question(s, langs) for s in sentences]
     if len(sentences) < 2 or not any(asking):
-        return [(s, 1.0) for s in sentences]
+        return tuple((s, 1.0) for s in sentences)
     weighted: list[tuple[str, float]] = []
     for sentence, asks in zip(sentences, asking, strict=True):
         if asks:
@@ -107,7 +113,7 @@ def sentence_weights(text: str, langs: Iterable[str]) -> list[tuple[str, float]]
             tokens = _WORD.findall(clause.lower())
             indirect = indirect or (bool(tokens) and _opens_question(tokens[0], langs))
             weighted.append((clause, 1.0 if indirect else CONTEXT_WEIGHT))
-    return weighted
+    return tuple(weighted)
 
 
 @dataclass(frozen=True)
@@ -342,10 +348,7 @@ def _rare_real_word(token: str, lang: str) -> bool:
     """A word of the language that is not everyday and no misspelt everyday word ("thier")."""
     if len(token) < 3 or token in STOPWORDS or not 0 < zipf(token, lang) < THING_ZIPF:
         return False
-    return not any(
-        abs(len(word) - len(token)) <= 1 and edit_distance(word, token) <= 1
-        for word in _commonest(lang)
-    )
+    return not within_one_edit(token, _commonest(lang))
 
 
 @lru_cache(maxsize=4)
@@ -360,9 +363,8 @@ _FI_WHICH_BASES = frozenset("mikä millainen minkälainen kumpi".split())
 
 
 def _agrees(first: dict[str, str], second: dict[str, str]) -> bool:
-    return first.get("SIJAMUOTO") == second.get("SIJAMUOTO") and first.get("NUMBER") == second.get(
-        "NUMBER"
-    )
+    """Same case and number, as a determiner and its noun are."""
+    return all(first.get(key) == second.get(key) for key in ("SIJAMUOTO", "NUMBER"))
 
 
 def which_things(text: str, lang: str) -> list[Thing]:

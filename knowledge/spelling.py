@@ -48,6 +48,11 @@ def edit_distance(a: str, b: str) -> int:
     return previous[-1]
 
 
+def within_one_edit(word: str, candidates: Iterable[str]) -> list[str]:
+    """The candidates one edit (or none) from the word."""
+    return [c for c in candidates if abs(len(c) - len(word)) <= 1 and edit_distance(c, word) <= 1]
+
+
 # The frequency lists hold common misspellings too ("alredy", "libary") at low frequencies.
 KNOWN_ZIPF = 2.5
 
@@ -110,9 +115,7 @@ class Speller:
         any other name ("Virtasen") is left as written."""
         if word in self.names or len(word) < MIN_LENGTH:
             return None
-        close = [
-            n for n in self.names if abs(len(n) - len(word)) <= 1 and edit_distance(n, word) <= 1
-        ]
+        close = within_one_edit(word, self.names)
         return close[0] if len(close) == 1 else None
 
     def _correction(self, word: str, langs: tuple[str, ...]) -> str | None:
